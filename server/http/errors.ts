@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { isConnectionError } from '../queue/database-retry.js';
+
+/** An error with the HTTP status and the message the client sees. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, `No route for ${req.method} ${req.path}`));
+};
+
+/** Body-parser errors carry a `type` and a `status`; we turn them into our JSON errors. */
+function bodyParserError(error: { type?: unknown; status?: unknown }): HttpError | null {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new HttpError(413, 'The request body is too large (at most 64 KiB).');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new HttpError(415, 'The request body must be UTF-8 JSON.');
+    case 'request.aborted':
+      return new HttpError(400, 'The request was aborted.');
+    default:
+      return typeof error.status === 'number' && error.status >= 400 && error.status < 500
+        ? new HttpError(error.status, 'The request could not be read.')
+        : null;
+  }
+}
+
+/** The one error shape: `{ "error": "..." }` with the right status; never a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    let httpError = error instanceof HttpError ? error : bodyParserError(error as { type?: unknown });
+    if (!httpError && isConnectionError(error)) {
+      httpError = new HttpError(503, 'The database is unavailable; try again shortly.', { 'Retry-After': '2' });
+    }
+    if (!httpError) {
+      logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+      httpError = new HttpError(500, 'Internal server error.');
+    }
+    if (res.headersSent) return;
+    res.status(httpError.status).set(httpError.headers).json({ error: httpError.message });
+  };
+}

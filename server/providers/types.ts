@@ -1,0 +1,58 @@
+/** The one interface every LLM provider implements. */
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface CompletionRequest {
+  /** The system prompt (server/prompts/). */
+  system: string;
+  /** Earlier turns of the conversation (oldest first), then the question as the last user turn. */
+  messages: ChatTurn[];
+  /** Aborts the call (shutdown, cancellation, our own timeout). */
+  signal: AbortSignal;
+  /** Called with each piece of text as the provider streams it, in order. */
+  onText: (text: string) => void;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface CompletionResult {
+  text: string;
+  usage: TokenUsage;
+  /** The provider and model that actually answered (a fallback may answer for the primary). */
+  provider: string;
+  model: string;
+}
+
+export interface LlmProvider {
+  readonly name: string;
+  readonly model: string;
+  complete(request: CompletionRequest): Promise<CompletionResult>;
+}
+
+/**
+ * A failed provider call, already classified. `retryable` decides whether our retry policy tries
+ * again; `message` is safe to show a user (no stack, no key); `retryAfterMs` is the provider's
+ * own Retry-After when it sent one.
+ */
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+
+  constructor(
+    message: string,
+    options: { retryable: boolean; retryAfterMs?: number; status?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+    this.status = options.status;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The in-process worker pool: a p-queue with concurrency MAX_WORKERS in front of PostgreSQL, the
+ * durable queue. It claims a message, calls the provider (streaming, with retries), and writes the
+ * outcome. Every message it holds (queued or processing) carries this instance's lease, renewed
+ * while the instance lives; anything it drops or dies with is found again by the sweeper.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import {
+  claimMessage,
+  completeMessage,
+  failMessage,
+  recordRetry,
+  releaseMessages,
+  renewLeases,
+  takeAbandonedMessages,
+} from '../db/messages.js';
+import type { Pool } from '../db/pool.js';
+import type { LlmProvider } from '../providers/types.js';
+import { retryDelayMs } from './backoff.js';
+import { asProviderError } from './classify-error.js';
+import { withDatabaseRetry } from './database-retry.js';
+import type { DeltaSink } from './delta-sink.js';
+import { withStallTimeout } from './stall-timeout.js';
+
+export interface DispatcherSettings {
+  instanceId: string;
+  maxWorkers: number;
+  maxQueueSize: number;
+  retryDelayMs: number;
+  maxRetries: number;
+  leaseMs: number;
+  providerTimeoutMs: number;
+  systemPrompt: string;
+}
+
+export interface DispatcherDeps {
+  pool: Pool;
+  provider: LlmProvider;
+  deltas: DeltaSink;
+  logger: Logger;
+  settings: DispatcherSettings;
+}
+
+export class Dispatcher {
+  private readonly queue: PQueue;
+  /** Ids this instance holds: queued here or being processed here. */
+  private readonly held = new Set<string>();
+  private readonly inFlight = new Map<string, AbortController>();
+  private stopping = false;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.queue = new PQueue({ concurrency: deps.settings.maxWorkers });
+  }
+
+  /** Messages waiting for a worker here. */
+  get queueLength(): number {
+    return this.queue.size;
+  }
+
+  /** Workers busy here. */
+  get activeWorkers(): number {
+    return this.queue.pending;
+  }
+
+  /** How many more messages the local queue accepts before it is full (QUEUE_MAXSIZE). */
+  get room(): number {
+    return this.stopping ? 0 : Math.max(0, this.deps.settings.maxQueueSize - this.queue.size);
+  }
+
+  heldIds(): string[] {
+    return [...this.held];
+  }
+
+  /** Queues a message this instance holds the lease of. Ignores one it already has. */
+  enqueue(messageId: string): void {
+    if (this.stopping || this.held.has(messageId)) return;
+    this.held.add(messageId);
+    this.queue
+      .add(() => this.process(messageId))
+      .catch((error: unknown) => this.deps.logger.error({ err: error, messageId }, 'worker crashed'))
+      .finally(() => this.held.delete(messageId));
+  }
+
+  /** Takes abandoned messages (expired or no lease) from the database, as many as fit. */
+  async sweep(): Promise<number> {
+    const limit = this.room;
+    if (limit === 0) return 0;
+    const { pool, settings } = this.deps;
+    const ids = await takeAbandonedMessages(pool, {
+      instanceId: settings.instanceId,
+      leaseMs: settings.leaseMs,
+      limit,
+    });
+    for (const id of ids) this.enqueue(id);
+    return ids.length;
+  }
+
+  async renewLeases(): Promise<void> {
+    const { pool, settings } = this.deps;
+    await renewLeases(pool, { instanceId: settings.instanceId, ids: this.heldIds(), leaseMs: settings.leaseMs });
+  }
+
+  /**
+   * Graceful stop: take nothing new, let running messages finish for up to `graceMs`, abort the
+   * rest, and give everything still held back to the database as pending.
+   */
+  async stop(graceMs: number): Promise<number> {
+    this.stopping = true;
+    this.queue.clear();
+    const idle = this.queue.onIdle();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([idle, graceOver]);
+    clearTimeout(timer);
+    for (const controller of this.inFlight.values()) controller.abort();
+    await idle;
+    const { pool, settings } = this.deps;
+    return releaseMessages(pool, { instanceId: settings.instanceId });
+  }
+
+  private async process(messageId: string): Promise<void> {
+    const { pool, settings } = this.deps;
+    const claimed = await claimMessage(pool, {
+      id: messageId,
+      instanceId: settings.instanceId,
+      leaseMs: settings.leaseMs,
+    });
+    if (!claimed) return; // another worker has it, or it is finished
+    const controller = new AbortController();
+    this.inFlight.set(messageId, controller);
+    try {
+      await this.answer(claimed.id, claimed.question, claimed.attempts, claimed.retries, controller.signal);
+    } finally {
+      this.inFlight.delete(messageId);
+    }
+  }
+
+  /** Calls the provider until it answers, the error is final, or the retries are used up. */
+  private async answer(id: string, question: string, attempt: number, retries: number, signal: AbortSignal) {
+    const { pool, provider, settings, logger } = this.deps;
+    const instanceId = settings.instanceId;
+    for (;;) {
+      const deltas = this.deps.deltas.open({ messageId: id, attempt });
+      const started = performance.now();
+      try {
+        const result = await withStallTimeout(
+          { timeoutMs: settings.providerTimeoutMs, outer: signal },
+          (callSignal, progress) =>
+            provider.complete({
+              system: settings.systemPrompt,
+              messages: [{ role: 'user', content: question }],
+              signal: callSignal,
+              onText: (text) => {
+                progress();
+                deltas.push(text);
+              },
+            }),
+        );
+        await deltas.end();
+        const completed = await withDatabaseRetry(signal, () =>
+          completeMessage(pool, {
+            id,
+            instanceId,
+            response: result.text,
+            provider: result.provider,
+            model: result.model,
+            promptTokens: result.usage.promptTokens,
+            completionTokens: result.usage.completionTokens,
+          }),
+        );
+        logger.info(
+          { messageId: id, attempt, provider: result.provider, ms: Math.round(performance.now() - started), completed },
+          'message answered',
+        );
+        return;
+      } catch (error) {
+        await deltas.end();
+        if (signal.aborted) return; // shutting down: the message is released as pending
+        const failure = asProviderError(error);
+        logger.warn(
+          {
+            messageId: id,
+            attempt,
+            retryable: failure.retryable,
+            status: failure.status,
+            err: failure.cause ?? failure,
+          },
+          'provider call failed',
+        );
+        if (!failure.retryable || retries >= settings.maxRetries) {
+          await withDatabaseRetry(signal, () =>
+            failMessage(pool, {
+              id,
+              instanceId,
+              error: failure.message,
+              provider: provider.name,
+              model: provider.model,
+            }),
+          );
+          return;
+        }
+        const delay = retryDelayMs({
+          retry: retries + 1,
+          baseMs: settings.retryDelayMs,
+          retryAfterMs: failure.retryAfterMs,
+        });
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          return; // aborted while waiting
+        }
+        const nextAttempt = await withDatabaseRetry(signal, () => recordRetry(pool, { id, instanceId }));
+        if (nextAttempt === null) return; // lost the message (lease expired and taken elsewhere)
+        attempt = nextAttempt;
+        retries += 1;
+      }
+    }
+  }
+}

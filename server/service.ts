@@ -1,0 +1,148 @@
+/**
+ * One MedChat instance: database pool and migrations, the worker pool, its background tasks, and
+ * the HTTP server. main.ts adds process concerns (config, embedded database, signals).
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import type { Config } from './config.js';
+import { forgetDeadInstances, heartbeatInstance, registerInstance, removeInstance } from './db/instances.js';
+import { migrate } from './db/migrate.js';
+import { createPool, type Pool } from './db/pool.js';
+import { createApp } from './http/app.js';
+import type { Logger } from './logger.js';
+import { CLIENT_DIST_DIR, MIGRATIONS_DIR } from './paths.js';
+import { MEDICAL_SYSTEM_PROMPT } from './prompts/medical-system-prompt.js';
+import { createProvider } from './providers/index.js';
+import type { LlmProvider } from './providers/types.js';
+import { discardDeltas } from './queue/delta-sink.js';
+import { Dispatcher } from './queue/dispatcher.js';
+import { repeat } from './queue/timers.js';
+
+export interface ServiceOptions {
+  config: Config;
+  databaseUrl: string;
+  logger: Logger;
+  /** Replaces the configured provider (tests). */
+  provider?: LlmProvider;
+  clientDir?: string;
+}
+
+export interface Service {
+  readonly instanceId: string;
+  readonly url: string;
+  readonly port: number;
+  readonly pool: Pool;
+  readonly dispatcher: Dispatcher;
+  readonly httpServer: http.Server;
+  /** Graceful stop: refuse new work, finish or release in-flight work, close everything. */
+  close(): Promise<void>;
+}
+
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { config, logger } = options;
+  const instanceId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const log = logger.child({ instanceId });
+  const pool = createPool({
+    connectionString: options.databaseUrl,
+    // Workers, lease/sweep tasks and HTTP requests share it; enough that requests never starve.
+    max: Math.min(100, config.queue.maxWorkers + 10),
+    idleTimeoutMs: config.queue.idleTimeoutMs,
+    applicationName: `medchat ${instanceId}`,
+    onError: (error) => log.warn({ err: error }, 'idle database connection failed'),
+  });
+
+  const applied = await migrate(pool, MIGRATIONS_DIR);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  await registerInstance(pool, { id: instanceId, maxWorkers: config.queue.maxWorkers });
+
+  const provider = options.provider ?? createProvider(config.llm);
+  const dispatcher = new Dispatcher({
+    pool,
+    provider,
+    deltas: discardDeltas,
+    logger: log,
+    settings: {
+      instanceId,
+      maxWorkers: config.queue.maxWorkers,
+      maxQueueSize: config.queue.maxSize,
+      retryDelayMs: config.queue.retryDelayMs,
+      maxRetries: config.queue.maxRetries,
+      leaseMs: config.queue.leaseMs,
+      providerTimeoutMs: config.llm.timeoutMs,
+      systemPrompt: MEDICAL_SYSTEM_PROMPT,
+    },
+  });
+
+  // An instance counts as dead for statistics once it missed a few heartbeats.
+  const instanceStaleAfterMs = config.queue.leaseMs;
+  const logError = (what: string) => (error: unknown) => log.warn({ err: error }, `${what} failed`);
+  const leaseKeeper = repeat(
+    config.queue.leaseMs / 3,
+    async () => {
+      await dispatcher.renewLeases();
+      await heartbeatInstance(pool, { id: instanceId });
+    },
+    logError('lease renewal'),
+  );
+  const sweeper = repeat(
+    config.queue.sweepIntervalMs,
+    async () => {
+      const taken = await dispatcher.sweep();
+      if (taken > 0) log.info({ taken }, 'took over abandoned messages');
+      await forgetDeadInstances(pool, { staleAfterMs: 10 * instanceStaleAfterMs });
+    },
+    logError('sweep'),
+  );
+
+  let draining = false;
+  const app = createApp({
+    pool,
+    dispatcher,
+    logger: log,
+    instanceId,
+    leaseMs: config.queue.leaseMs,
+    maxQuestionChars: config.maxQuestionChars,
+    instanceStaleAfterMs,
+    isDraining: () => draining,
+    clientDir: options.clientDir ?? CLIENT_DIST_DIR,
+  });
+  const httpServer = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ url, provider: provider.name, model: provider.model, maxWorkers: config.queue.maxWorkers }, 'listening');
+
+  // Start-up sweep: take back what a previous run of any instance left behind.
+  await sweeper.runNow();
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      draining = true;
+      const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      await sweeper.stop();
+      const released = await dispatcher.stop(config.queue.shutdownGraceMs).catch((error: unknown) => {
+        log.warn({ err: error }, 'could not release messages; their leases will expire');
+        return 0;
+      });
+      await leaseKeeper.stop();
+      await removeInstance(pool, { id: instanceId }).catch(() => undefined);
+      httpServer.closeAllConnections();
+      await serverClosed;
+      await pool.end();
+      log.info({ released }, 'stopped');
+    })();
+    return closing;
+  };
+
+  return { instanceId, url, port, pool, dispatcher, httpServer, close };
+}

@@ -1,0 +1,4 @@
+export * from './limits.js';
+export * from './rest.js';
+export * from './socket-events.js';
+export * from './status.js';

@@ -1,0 +1,31 @@
+/** Starts MedChat in this process against a test database, with test-friendly settings. */
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import type { LlmProvider } from '../../server/providers/types.js';
+import { type Service, startService } from '../../server/service.js';
+
+export const TEST_ENV: Record<string, string> = {
+  SERVER_PORT: '0',
+  HOST: '127.0.0.1',
+  LLM_PROVIDER: 'mock',
+  MOCK_LATENCY_MS: '20',
+  RETRY_DELAY: '0.01',
+  WORKER_LEASE_SECONDS: '2',
+  SWEEP_INTERVAL_SECONDS: '0.5',
+  SHUTDOWN_GRACE_SECONDS: '2',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+};
+
+export async function startTestService(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  provider?: LlmProvider;
+}): Promise<Service> {
+  const config = loadConfig({ ...TEST_ENV, ...options.env });
+  return startService({
+    config,
+    databaseUrl: options.databaseUrl,
+    logger: createLogger(config.logLevel),
+    provider: options.provider,
+  });
+}
