@@ -16,9 +16,14 @@ import { CLIENT_DIST_DIR, MIGRATIONS_DIR } from './paths.js';
 import { MEDICAL_SYSTEM_PROMPT } from './prompts/medical-system-prompt.js';
 import { createProvider } from './providers/index.js';
 import type { LlmProvider } from './providers/types.js';
-import { discardDeltas } from './queue/delta-sink.js';
 import { Dispatcher } from './queue/dispatcher.js';
 import { repeat } from './queue/timers.js';
+import { createDeltaPublisher } from './realtime/delta-publisher.js';
+import { startNotifyListener } from './realtime/notify-listener.js';
+import { Relay } from './realtime/relay.js';
+import { attachSocketServer, type SocketServer } from './realtime/socket-server.js';
+import { SseHub, sseRoutes } from './realtime/sse.js';
+import { StatsBroadcaster } from './realtime/stats-broadcaster.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -36,6 +41,7 @@ export interface Service {
   readonly pool: Pool;
   readonly dispatcher: Dispatcher;
   readonly httpServer: http.Server;
+  readonly sockets: SocketServer;
   /** Graceful stop: refuse new work, finish or release in-flight work, close everything. */
   close(): Promise<void>;
 }
@@ -61,7 +67,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const dispatcher = new Dispatcher({
     pool,
     provider,
-    deltas: discardDeltas,
+    deltas: createDeltaPublisher({ pool, logger: log }),
     logger: log,
     settings: {
       instanceId,
@@ -96,7 +102,21 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logError('sweep'),
   );
 
+  // Realtime: the listener hears every instance's changes; the relay hands them to our clients.
+  const relay = new Relay(pool, log);
+  const stats = new StatsBroadcaster({ pool, logger: log, instanceStaleAfterMs });
+  relay.onChange(() => stats.markChanged());
+  const sseHub = new SseHub();
+  relay.addTarget(sseHub);
+  stats.addAudience(sseHub.statsAudience);
+  const listener = await startNotifyListener({
+    databaseUrl: options.databaseUrl,
+    logger: log,
+    handlers: relay.handlers,
+  });
+
   let draining = false;
+  const submit = { pool, dispatcher, instanceId, leaseMs: config.queue.leaseMs };
   const app = createApp({
     pool,
     dispatcher,
@@ -107,8 +127,19 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     instanceStaleAfterMs,
     isDraining: () => draining,
     clientDir: options.clientDir ?? CLIENT_DIST_DIR,
+    extraRoutes: [sseRoutes({ pool, hub: sseHub, stats })],
   });
   const httpServer = http.createServer(app);
+  const sockets = attachSocketServer({
+    httpServer,
+    pool,
+    submit,
+    stats,
+    maxQuestionChars: config.maxQuestionChars,
+    logger: log,
+  });
+  relay.addTarget(sockets);
+  stats.addAudience(sockets.monitorAudience);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -136,6 +167,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       });
       await leaseKeeper.stop();
       await removeInstance(pool, { id: instanceId }).catch(() => undefined);
+      stats.stop();
+      sseHub.close();
+      await sockets.close();
+      await listener.close();
       httpServer.closeAllConnections();
       await serverClosed;
       await pool.end();
@@ -144,5 +179,5 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     return closing;
   };
 
-  return { instanceId, url, port, pool, dispatcher, httpServer, close };
+  return { instanceId, url, port, pool, dispatcher, httpServer, sockets, close };
 }

@@ -27,11 +27,20 @@ export const messageDeltaEventSchema = z.object({
 export type MessageDeltaEvent = z.infer<typeof messageDeltaEventSchema>;
 
 export function askPayloadSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
-  return z.object({ question: questionSchema(maxChars), conversationId: z.uuid().optional() });
+  return z.object(
+    {
+      question: questionSchema(maxChars),
+      conversationId: z.uuid({ error: 'conversationId must be a UUID' }).optional(),
+    },
+    { error: 'The payload must be an object like {"question": "..."}' },
+  );
 }
 export type AskPayload = z.infer<ReturnType<typeof askPayloadSchema>>;
 
-export const subscribePayloadSchema = z.object({ messageId: messageIdSchema });
+export const subscribePayloadSchema = z.object(
+  { messageId: messageIdSchema },
+  { error: 'The payload must be an object like {"messageId": "<uuid>"}' },
+);
 export type SubscribePayload = z.infer<typeof subscribePayloadSchema>;
 
 export type AskAck = { messageId: string; conversationId?: string } | { error: string };

@@ -27,22 +27,37 @@ const MESSAGE_COLUMNS = `id, question, status, response, error, provider, model,
   prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", created_at AS "createdAt",
   started_at AS "startedAt", completed_at AS "completedAt", processing_time_ms AS "processingTimeMs"`;
 
-/** A new pending message, held (queued) by the instance that accepted it. */
+/**
+ * A new pending message, held (queued) by the instance that accepted it. The id is chosen by the
+ * caller, so a socket can join the message's room before the row (and its first event) exists.
+ */
 export async function insertMessage(
   pool: Pool,
-  params: { question: string; instanceId: string; leaseMs: number },
-): Promise<string> {
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO messages (question, claimed_by, lease_expires_at)
-     VALUES ($1, $2, now() + $3 * interval '1 millisecond') RETURNING id`,
-    [params.question, params.instanceId, params.leaseMs],
+  params: { id: string; question: string; instanceId: string; leaseMs: number },
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO messages (id, question, claimed_by, lease_expires_at)
+     VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond')`,
+    [params.id, params.question, params.instanceId, params.leaseMs],
   );
-  return (rows[0] as { id: string }).id;
 }
 
 export async function getMessage(pool: Pool, id: string): Promise<MessageRow | null> {
   const { rows } = await pool.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [id]);
   return rows[0] ?? null;
+}
+
+/** The current status (and answer or error) of several messages at once. */
+export async function getMessageStates(
+  pool: Pool,
+  ids: string[],
+): Promise<Pick<MessageRow, 'id' | 'status' | 'response' | 'error'>[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await pool.query<Pick<MessageRow, 'id' | 'status' | 'response' | 'error'>>(
+    'SELECT id, status, response, error FROM messages WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return rows;
 }
 
 export interface ClaimedMessage {

@@ -1,7 +1,7 @@
 /** The express application: JSON API, then the built web app, then JSON 404s. */
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
 import type { Pool } from '../db/pool.js';
@@ -22,6 +22,8 @@ export interface AppDeps {
   isDraining: () => boolean;
   /** The built client (vite build); served at / when it exists. */
   clientDir: string;
+  /** More routes (the SSE streams), mounted before the JSON 404s. */
+  extraRoutes?: Router[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(statisticsRoutes({ pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs }));
+  for (const routes of deps.extraRoutes ?? []) app.use(routes);
   app.use('/api', notFound);
   serveClient(app, deps.clientDir);
   app.use(notFound);

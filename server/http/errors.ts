@@ -48,7 +48,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
       httpError = new HttpError(500, 'Internal server error.');
     }
-    if (res.headersSent) return;
+    if (res.headersSent) {
+      res.end(); // a stream (SSE) that failed after it started: close it
+      return;
+    }
     res.status(httpError.status).set(httpError.headers).json({ error: httpError.message });
   };
 }

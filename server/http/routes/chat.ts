@@ -1,17 +1,12 @@
 import { Router } from 'express';
 import { askRequestSchema, messageIdSchema } from '../../../shared/rest.js';
-import { getMessage, insertMessage } from '../../db/messages.js';
-import type { Pool } from '../../db/pool.js';
-import type { Dispatcher } from '../../queue/dispatcher.js';
+import { getMessage } from '../../db/messages.js';
+import { QueueFullError, type SubmitDeps, submitQuestion } from '../../queue/submit-question.js';
 import { HttpError } from '../errors.js';
 import { toMessageState } from '../message-state.js';
 import { parseOr400 } from '../validate.js';
 
-export interface ChatRouteDeps {
-  pool: Pool;
-  dispatcher: Dispatcher;
-  instanceId: string;
-  leaseMs: number;
+export interface ChatRouteDeps extends SubmitDeps {
   maxQuestionChars: number;
 }
 
@@ -23,12 +18,13 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     if (!req.is('application/json'))
       throw new HttpError(415, 'Send the question as JSON (Content-Type: application/json).');
     const { question } = parseOr400(askSchema, req.body);
-    if (deps.dispatcher.room === 0) {
-      throw new HttpError(503, 'The queue is full; try again shortly.', { 'Retry-After': '5' });
+    try {
+      const messageId = await submitQuestion(deps, { question });
+      res.status(202).json({ messageId });
+    } catch (error) {
+      if (error instanceof QueueFullError) throw new HttpError(503, error.message, { 'Retry-After': '5' });
+      throw error;
     }
-    const messageId = await insertMessage(deps.pool, { question, instanceId: deps.instanceId, leaseMs: deps.leaseMs });
-    deps.dispatcher.enqueue(messageId);
-    res.status(202).json({ messageId });
   });
 
   router.get('/api/chat/:messageId', async (req, res) => {

@@ -1,0 +1,99 @@
+/**
+ * The instance's one LISTEN connection (pg-listen). It reconnects by itself, forever, and says
+ * so, so that the relay can re-send the state of every watched message (no terminal state lost).
+ */
+import pgListen, { type Subscriber } from 'pg-listen';
+import type { Logger } from 'pino';
+import type { MessageDeltaEvent } from '../../shared/socket-events.js';
+import { MESSAGE_STATUSES, type MessageStatus } from '../../shared/status.js';
+
+export const STATUS_CHANNEL = 'message_status';
+export const DELTA_CHANNEL = 'message_delta';
+export const INSTANCES_CHANNEL = 'instances_changed';
+
+/** What the trigger in db/002_notify.sql sends. */
+export interface StatusNotification {
+  id: string;
+  status: MessageStatus;
+  response?: string | null;
+  error?: string | null;
+  /** The text did not fit in a NOTIFY payload: fetch the row. */
+  truncated?: boolean;
+}
+
+export interface ListenerHandlers {
+  status(notification: StatusNotification): void;
+  delta(event: MessageDeltaEvent): void;
+  instancesChanged(): void;
+  /** The connection was lost and is back: notifications in between may be missing. */
+  reconnected(): void;
+}
+
+export interface NotifyListener {
+  readonly connected: boolean;
+  close(): Promise<void>;
+}
+
+const STATUSES = new Set<string>(MESSAGE_STATUSES);
+
+function isStatusNotification(value: unknown): value is StatusNotification {
+  const v = value as StatusNotification | null;
+  return typeof v?.id === 'string' && STATUSES.has(v.status);
+}
+
+function isDeltaEvent(value: unknown): value is MessageDeltaEvent {
+  const v = value as MessageDeltaEvent | null;
+  return typeof v?.messageId === 'string' && Number.isInteger(v.seq) && typeof v.text === 'string';
+}
+
+export async function startNotifyListener(options: {
+  databaseUrl: string;
+  logger: Logger;
+  handlers: ListenerHandlers;
+}): Promise<NotifyListener> {
+  const { logger, handlers } = options;
+  // pg-listen is CommonJS with an `exports.default`: under ESM the function is `.default`.
+  const subscriber: Subscriber = pgListen.default(
+    { connectionString: options.databaseUrl, application_name: 'medchat listener' },
+    {
+      // Never give up: a database restart may take a while. Back off up to 2 s between attempts.
+      retryLimit: Number.POSITIVE_INFINITY,
+      retryTimeout: 0,
+      retryInterval: (attempt) => Math.min(2000, 100 * 2 ** attempt),
+      // Detects a connection that died silently (no FIN), e.g. a network partition.
+      paranoidChecking: 10_000,
+    },
+  );
+  let connected = false;
+  let everConnected = false;
+  subscriber.events.on('connected', () => {
+    connected = true;
+    if (everConnected) {
+      logger.info('notification listener reconnected');
+      handlers.reconnected();
+    }
+    everConnected = true;
+  });
+  subscriber.events.on('reconnect', (attempt) => {
+    connected = false;
+    if (attempt === 1) logger.warn('notification listener lost its connection; reconnecting');
+  });
+  subscriber.events.on('error', (error) => logger.error({ err: error }, 'notification listener error'));
+  subscriber.notifications.on(STATUS_CHANNEL, (payload: unknown) => {
+    if (isStatusNotification(payload)) handlers.status(payload);
+  });
+  subscriber.notifications.on(DELTA_CHANNEL, (payload: unknown) => {
+    if (isDeltaEvent(payload)) handlers.delta(payload);
+  });
+  subscriber.notifications.on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
+
+  await subscriber.connect();
+  // One at a time: pg clients do not take concurrent queries.
+  for (const channel of [STATUS_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL]) await subscriber.listenTo(channel);
+  return {
+    get connected() {
+      return connected;
+    },
+    close: () => subscriber.close(),
+  };
+}

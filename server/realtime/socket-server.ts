@@ -1,0 +1,182 @@
+/**
+ * Socket.IO: the default namespace lets a client ask and follow messages (one room per message);
+ * /monitor receives the statistics and every status change. Events reach only this instance's
+ * sockets (`local`): every instance relays what its own listener hears.
+ */
+import type http from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { Statistics } from '../../shared/rest.js';
+import {
+  type AskAck,
+  askPayloadSchema,
+  type ClientToServerEvents,
+  type MessageDeltaEvent,
+  type MessageStatusEvent,
+  MONITOR_NAMESPACE,
+  type MonitorClientToServerEvents,
+  type MonitorServerToClientEvents,
+  messageRoom,
+  type ServerToClientEvents,
+  type SubscribeAck,
+  subscribePayloadSchema,
+  type UnsubscribeAck,
+} from '../../shared/socket-events.js';
+import { getMessage } from '../db/messages.js';
+import type { Pool } from '../db/pool.js';
+import { toStatusEvent } from '../http/message-state.js';
+import { QueueFullError, type SubmitDeps, submitQuestion } from '../queue/submit-question.js';
+import type { RelayTarget } from './relay.js';
+import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
+
+/** A socket may follow this many messages at once; bounds the memory one client can take. */
+const MAX_SUBSCRIPTIONS_PER_SOCKET = 1000;
+/** Largest socket packet accepted (questions are at most a few KiB). */
+const MAX_PACKET_BYTES = 100_000;
+const ROOM_PREFIX = messageRoom('');
+
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+type Ack<T> = (answer: T) => void;
+
+export interface SocketServerDeps {
+  httpServer: http.Server;
+  pool: Pool;
+  submit: SubmitDeps;
+  stats: StatsBroadcaster;
+  maxQuestionChars: number;
+  logger: Logger;
+}
+
+export interface SocketServer extends RelayTarget {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  readonly monitorAudience: StatsAudience;
+  close(): Promise<void>;
+}
+
+/**
+ * Socket.IO hands handlers whatever the client sent: the payload may be missing or of any type,
+ * and the ack may be absent. This splits the arguments safely.
+ */
+function payloadAndAck<T>(args: unknown[]): { payload: unknown; ack: Ack<T> | undefined } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as Ack<T>) : undefined;
+  return { payload: ack ? args.slice(0, -1)[0] : args[0], ack };
+}
+
+function firstIssue(error: { issues: Array<{ message: string; path: PropertyKey[] }> }): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid payload';
+  const field = issue.path.join('.');
+  return field && !issue.message.includes(field) ? `${field}: ${issue.message}` : issue.message;
+}
+
+export function attachSocketServer(deps: SocketServerDeps): SocketServer {
+  const { logger } = deps;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(deps.httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_PACKET_BYTES,
+  });
+  const monitor = io.of(MONITOR_NAMESPACE) as unknown as import('socket.io').Namespace<
+    MonitorClientToServerEvents,
+    MonitorServerToClientEvents
+  >;
+  const askSchema = askPayloadSchema(deps.maxQuestionChars);
+
+  const subscriptionCount = (socket: ChatSocket) => {
+    let count = 0;
+    for (const room of socket.rooms) if (room.startsWith(ROOM_PREFIX)) count++;
+    return count;
+  };
+
+  /** Runs a handler; any failure becomes an error ack, never a crash or a disconnect. */
+  const guarded =
+    <T extends object>(name: string, handler: (payload: unknown, socket: ChatSocket) => Promise<T>) =>
+    (socket: ChatSocket) =>
+    (...args: unknown[]) => {
+      const { payload, ack } = payloadAndAck<T | { error: string }>(args);
+      handler(payload, socket).then(
+        (answer) => ack?.(answer),
+        (error: unknown) => {
+          logger.warn({ err: error, event: name, socketId: socket.id }, 'socket handler failed');
+          ack?.({ error: 'Internal server error.' });
+        },
+      );
+    };
+
+  const ask = guarded<AskAck>('ask', async (payload, socket) => {
+    const parsed = askSchema.safeParse(payload);
+    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    if (subscriptionCount(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) return { error: 'Too many subscriptions.' };
+    try {
+      const messageId = await submitQuestion(deps.submit, {
+        question: parsed.data.question,
+        beforeInsert: (id) => socket.join(messageRoom(id)),
+      });
+      return { messageId };
+    } catch (error) {
+      if (error instanceof QueueFullError) return { error: error.message };
+      throw error;
+    }
+  });
+
+  const subscribe = guarded<SubscribeAck>('subscribe', async (payload, socket) => {
+    const parsed = subscribePayloadSchema.safeParse(payload);
+    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    const room = messageRoom(parsed.data.messageId);
+    if (!socket.rooms.has(room) && subscriptionCount(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      return { error: 'Too many subscriptions.' };
+    }
+    // Join first, then read: an event between the two arrives as well, so none is missed.
+    await socket.join(room);
+    const row = await getMessage(deps.pool, parsed.data.messageId);
+    if (!row) {
+      await socket.leave(room);
+      return { error: 'No message with that id.' };
+    }
+    return { message: toStatusEvent(row) };
+  });
+
+  const unsubscribe = guarded<UnsubscribeAck>('unsubscribe', async (payload, socket) => {
+    const parsed = subscribePayloadSchema.safeParse(payload);
+    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    await socket.leave(messageRoom(parsed.data.messageId));
+    return { ok: true };
+  });
+
+  io.on('connection', (socket) => {
+    socket.on('ask', ask(socket));
+    socket.on('subscribe', subscribe(socket));
+    socket.on('unsubscribe', unsubscribe(socket));
+  });
+
+  monitor.on('connection', (socket) => {
+    deps.stats.read().then(
+      (stats) => socket.emit('stats', stats),
+      (error: unknown) => logger.warn({ err: error }, 'could not read statistics for a monitor'),
+    );
+  });
+
+  return {
+    io,
+    monitorAudience: {
+      size: () => monitor.sockets.size,
+      send: (stats: Statistics) => monitor.local.emit('stats', stats),
+    },
+    status(event: MessageStatusEvent) {
+      io.local.to(messageRoom(event.messageId)).emit('message:status', event);
+      monitor.local.emit('message:status', event);
+    },
+    delta(event: MessageDeltaEvent) {
+      io.local.to(messageRoom(event.messageId)).emit('message:delta', event);
+    },
+    *watchedMessageIds() {
+      for (const room of io.of('/').adapter.rooms.keys()) {
+        if (room.startsWith(ROOM_PREFIX)) yield room.slice(ROOM_PREFIX.length);
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      }),
+  };
+}
