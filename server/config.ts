@@ -81,6 +81,9 @@ const envSchema = z.object({
   MOCK_LATENCY_MS: integer(0, 600_000).default(300),
   MOCK_FAILURE_RATE: decimal(0, 1).default(0),
   MAX_QUESTION_CHARS: integer(1, 60_000).default(DEFAULT_MAX_QUESTION_CHARS),
+  MAX_CONTEXT_MESSAGES: integer(0, 1000).default(10),
+  MAX_CONTEXT_CHARS: integer(0, 1_000_000).default(16_000),
+  RETENTION_DAYS: decimal(0, 36_500).default(0),
   LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
 });
 
@@ -116,6 +119,12 @@ export interface Config {
     idleTimeoutMs: number;
   };
   maxQuestionChars: number;
+  /** Earlier turns a follow-up question carries: at most this many answered questions… */
+  maxContextMessages: number;
+  /** …and at most this many characters of them (oldest dropped first). */
+  maxContextChars: number;
+  /** Conversations idle for longer are deleted; 0 keeps everything. */
+  retentionDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -167,6 +176,9 @@ export function loadConfig(rawEnv: Env = process.env): Config {
       idleTimeoutMs: e.WORKER_IDLE_TIMEOUT * 1000,
     },
     maxQuestionChars: e.MAX_QUESTION_CHARS,
+    maxContextMessages: e.MAX_CONTEXT_MESSAGES,
+    maxContextChars: e.MAX_CONTEXT_CHARS,
+    retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -7,6 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { Config } from './config.js';
+import { deleteIdleConversations } from './db/conversations.js';
+import { deleteExpiredIdempotencyKeys } from './db/idempotency-keys.js';
 import { forgetDeadInstances, heartbeatInstance, registerInstance, removeInstance } from './db/instances.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
@@ -24,6 +26,8 @@ import { Relay } from './realtime/relay.js';
 import { attachSocketServer, type SocketServer } from './realtime/socket-server.js';
 import { SseHub, sseRoutes } from './realtime/sse.js';
 import { StatsBroadcaster } from './realtime/stats-broadcaster.js';
+
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface ServiceOptions {
   config: Config;
@@ -78,6 +82,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       leaseMs: config.queue.leaseMs,
       providerTimeoutMs: config.llm.timeoutMs,
       systemPrompt: MEDICAL_SYSTEM_PROMPT,
+      maxContextMessages: config.maxContextMessages,
+      maxContextChars: config.maxContextChars,
     },
   });
 
@@ -108,12 +114,35 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   relay.onChange(() => stats.markChanged());
   const sseHub = new SseHub();
   relay.addTarget(sseHub);
+  // A message cancelled through any instance stops the worker answering it, wherever it runs.
+  relay.addTarget({
+    status: (event) => {
+      if (event.cancelled) dispatcher.abort(event.messageId);
+    },
+    delta: () => undefined,
+    watchedMessageIds: () => [],
+  });
   stats.addAudience(sseHub.statsAudience);
   const listener = await startNotifyListener({
     databaseUrl: options.databaseUrl,
     logger: log,
     handlers: relay.handlers,
   });
+
+  // Housekeeping, hourly and at start-up: expired idempotency keys, and (RETENTION_DAYS > 0)
+  // conversations idle for longer than the retention period.
+  const housekeeping = repeat(
+    HOUSEKEEPING_INTERVAL_MS,
+    async () => {
+      await deleteExpiredIdempotencyKeys(pool);
+      if (config.retentionDays > 0) {
+        const deleted = await deleteIdleConversations(pool, { olderThanDays: config.retentionDays });
+        if (deleted.conversations + deleted.looseMessages > 0)
+          log.info(deleted, 'retention: deleted old conversations');
+      }
+    },
+    logError('housekeeping'),
+  );
 
   let draining = false;
   const submit = { pool, dispatcher, instanceId, leaseMs: config.queue.leaseMs };
@@ -153,6 +182,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   // Start-up sweep: take back what a previous run of any instance left behind.
   await sweeper.runNow();
+  await housekeeping.runNow();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -161,6 +191,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       await sweeper.stop();
+      await housekeeping.stop();
       const released = await dispatcher.stop(config.queue.shutdownGraceMs).catch((error: unknown) => {
         log.warn({ err: error }, 'could not release messages; their leases will expire');
         return 0;

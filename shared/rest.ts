@@ -14,17 +14,32 @@ export function questionSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
     .refine((q) => [...q].length <= maxChars, { message: `question must be at most ${maxChars} characters` });
 }
 
-/** POST /api/chat body. Unknown fields are ignored, as the original service did. */
+export const conversationIdSchema = z.uuid({ error: 'conversationId must be a UUID' });
+
+/**
+ * POST /api/chat body. Unknown fields are ignored, as the original service did. Without a
+ * conversationId a new conversation starts.
+ */
 export function askRequestSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
   return z.object(
-    { question: questionSchema(maxChars) },
+    { question: questionSchema(maxChars), conversationId: conversationIdSchema.optional() },
     { error: 'The request body must be a JSON object like {"question": "..."}' },
   );
 }
 export type AskRequest = z.infer<ReturnType<typeof askRequestSchema>>;
 
+/**
+ * What the red-flag check adds to a message that needs emergency care now: present (and true)
+ * only on such messages, from the first event on.
+ */
+export const urgencySchema = z.object({ urgent: z.literal(true).optional(), urgentAdvice: z.string().optional() });
+
 /** 202 answer of POST /api/chat. */
-export const askResponseSchema = z.object({ messageId: messageIdSchema });
+export const askResponseSchema = z.object({
+  messageId: messageIdSchema,
+  conversationId: conversationIdSchema,
+  ...urgencySchema.shape,
+});
 export type AskResponse = z.infer<typeof askResponseSchema>;
 
 /** GET /api/chat/:messageId: the original four shapes; extra optional fields may be added. */
@@ -32,14 +47,46 @@ export const messageStateSchema = z.object({
   status: z.enum(MESSAGE_STATUSES),
   response: z.string().optional(),
   error: z.string().optional(),
+  /** Present (true) when the message was cancelled; it is then `failed` with error "cancelled". */
+  cancelled: z.literal(true).optional(),
+  ...urgencySchema.shape,
 });
 export type MessageState = z.infer<typeof messageStateSchema>;
+
+/** One message of GET /api/conversations/:id. */
+export const conversationMessageSchema = z.object({
+  messageId: messageIdSchema,
+  question: z.string(),
+  createdAt: z.string(),
+  ...messageStateSchema.shape,
+});
+export type ConversationMessage = z.infer<typeof conversationMessageSchema>;
+
+/** GET /api/conversations/:id: the messages in the order they were asked. */
+export const conversationSchema = z.object({
+  conversationId: conversationIdSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  messages: z.array(conversationMessageSchema),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+/** POST /api/chat/:messageId/cancel → 200. */
+export const cancelResponseSchema = z.object({
+  messageId: messageIdSchema,
+  status: z.literal('failed'),
+  error: z.literal('cancelled'),
+  cancelled: z.literal(true),
+});
+export type CancelResponse = z.infer<typeof cancelResponseSchema>;
 
 /** GET /api/statistics. All numbers; global across instances. */
 export const statisticsSchema = z.object({
   messagesProcessed: z.number(),
   messagesSucceeded: z.number(),
   messagesFailed: z.number(),
+  /** Of messagesFailed, those cancelled by the user. */
+  messagesCancelled: z.number(),
   totalRetries: z.number(),
   averageProcessingTimeMs: z.number(),
   averageTokensPerMessage: z.number(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_QUESTION_CHARS } from './limits.js';
-import { messageIdSchema, questionSchema, type Statistics } from './rest.js';
+import { conversationIdSchema, messageIdSchema, questionSchema, type Statistics, urgencySchema } from './rest.js';
 import { MESSAGE_STATUSES } from './status.js';
 
 /** A status change, pushed to subscribers of a message and to /monitor. */
@@ -9,6 +9,9 @@ export const messageStatusEventSchema = z.object({
   status: z.enum(MESSAGE_STATUSES),
   response: z.string().optional(),
   error: z.string().optional(),
+  conversationId: conversationIdSchema.optional(),
+  cancelled: z.literal(true).optional(),
+  ...urgencySchema.shape,
 });
 export type MessageStatusEvent = z.infer<typeof messageStatusEventSchema>;
 
@@ -43,7 +46,9 @@ export const subscribePayloadSchema = z.object(
 );
 export type SubscribePayload = z.infer<typeof subscribePayloadSchema>;
 
-export type AskAck = { messageId: string; conversationId?: string } | { error: string };
+export type AskAck =
+  | { messageId: string; conversationId: string; urgent?: true; urgentAdvice?: string }
+  | { error: string };
 export type SubscribeAck = { message: MessageStatusEvent } | { error: string };
 export type UnsubscribeAck = { ok: true } | { error: string };
 

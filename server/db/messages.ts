@@ -4,6 +4,7 @@
  */
 import type { MessageStatus } from '../../shared/status.js';
 import type { Pool } from './pool.js';
+import type { Queryable } from './queryable.js';
 
 export interface MessageRow {
   id: string;
@@ -21,40 +22,76 @@ export interface MessageRow {
   startedAt: Date | null;
   completedAt: Date | null;
   processingTimeMs: number | null;
+  conversationId: string | null;
+  cancelled: boolean;
+  urgent: boolean;
+  urgentAdvice: string | null;
 }
 
 const MESSAGE_COLUMNS = `id, question, status, response, error, provider, model, attempts, retries,
   prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", created_at AS "createdAt",
-  started_at AS "startedAt", completed_at AS "completedAt", processing_time_ms AS "processingTimeMs"`;
+  started_at AS "startedAt", completed_at AS "completedAt", processing_time_ms AS "processingTimeMs",
+  conversation_id AS "conversationId", cancelled, urgent, urgent_advice AS "urgentAdvice"`;
 
 /**
- * A new pending message, held (queued) by the instance that accepted it. The id is chosen by the
- * caller, so a socket can join the message's room before the row (and its first event) exists.
+ * A new pending message, held (queued) by the instance that accepted it, in one statement: in a
+ * new conversation (conversationId null) or appended to an existing one, whose activity time it
+ * updates. The id is chosen by the caller, so a socket can join the message's room before the
+ * row (and its first event) exists. Returns the conversation id, or null when the given
+ * conversation does not exist (nothing is written then).
  */
 export async function insertMessage(
-  pool: Pool,
-  params: { id: string; question: string; instanceId: string; leaseMs: number },
-): Promise<void> {
-  await pool.query(
-    `INSERT INTO messages (id, question, claimed_by, lease_expires_at)
-     VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond')`,
-    [params.id, params.question, params.instanceId, params.leaseMs],
+  db: Queryable,
+  params: {
+    id: string;
+    question: string;
+    conversationId: string | null;
+    urgentAdvice: string | null;
+    instanceId: string;
+    leaseMs: number;
+  },
+): Promise<string | null> {
+  const { rows } = await db.query<{ conversationId: string }>(
+    `WITH new_conversation AS (
+       INSERT INTO conversations (created_at) SELECT now() WHERE $3::uuid IS NULL RETURNING id),
+     existing_conversation AS (
+       UPDATE conversations SET updated_at = now() WHERE id = $3::uuid RETURNING id),
+     conversation AS (SELECT id FROM new_conversation UNION ALL SELECT id FROM existing_conversation)
+     INSERT INTO messages (id, question, conversation_id, urgent, urgent_advice, claimed_by, lease_expires_at)
+     SELECT $1, $2, conversation.id, $4::text IS NOT NULL, $4, $5, now() + $6 * interval '1 millisecond'
+       FROM conversation
+     RETURNING conversation_id AS "conversationId"`,
+    [params.id, params.question, params.conversationId, params.urgentAdvice, params.instanceId, params.leaseMs],
   );
+  return rows[0]?.conversationId ?? null;
 }
 
-export async function getMessage(pool: Pool, id: string): Promise<MessageRow | null> {
-  const { rows } = await pool.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [id]);
+export async function getMessage(db: Queryable, id: string): Promise<MessageRow | null> {
+  const { rows } = await db.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [id]);
   return rows[0] ?? null;
 }
 
+/** The messages of a conversation in the order they were asked. */
+export async function getConversationMessages(db: Queryable, conversationId: string): Promise<MessageRow[]> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY created_at, id`,
+    [conversationId],
+  );
+  return rows;
+}
+
 /** The current status (and answer or error) of several messages at once. */
-export async function getMessageStates(
-  pool: Pool,
-  ids: string[],
-): Promise<Pick<MessageRow, 'id' | 'status' | 'response' | 'error'>[]> {
+export type MessageStateRow = Pick<
+  MessageRow,
+  'id' | 'status' | 'response' | 'error' | 'conversationId' | 'cancelled' | 'urgent' | 'urgentAdvice'
+>;
+
+export async function getMessageStates(pool: Pool, ids: string[]): Promise<MessageStateRow[]> {
   if (ids.length === 0) return [];
-  const { rows } = await pool.query<Pick<MessageRow, 'id' | 'status' | 'response' | 'error'>>(
-    'SELECT id, status, response, error FROM messages WHERE id = ANY($1::uuid[])',
+  const { rows } = await pool.query<MessageStateRow>(
+    `SELECT id, status, response, error, conversation_id AS "conversationId", cancelled, urgent,
+            urgent_advice AS "urgentAdvice"
+       FROM messages WHERE id = ANY($1::uuid[])`,
     [ids],
   );
   return rows;
@@ -65,6 +102,10 @@ export interface ClaimedMessage {
   question: string;
   attempts: number;
   retries: number;
+  conversationId: string | null;
+  createdAt: Date;
+  /** Whether the conversation has earlier messages (so the context must be read). */
+  hasEarlierTurns: boolean;
 }
 
 /**
@@ -80,7 +121,10 @@ export async function claimMessage(
         SET status = 'processing', claimed_by = $2, lease_expires_at = now() + $3 * interval '1 millisecond',
             started_at = now(), attempts = attempts + 1
       WHERE id = $1 AND status = 'pending'
-      RETURNING id, question, attempts, retries`,
+      RETURNING id, question, attempts, retries, conversation_id AS "conversationId", created_at AS "createdAt",
+                EXISTS (SELECT 1 FROM messages earlier
+                         WHERE earlier.conversation_id = messages.conversation_id
+                           AND earlier.created_at < messages.created_at) AS "hasEarlierTurns"`,
     [params.id, params.instanceId, params.leaseMs],
   );
   return rows[0] ?? null;
@@ -133,6 +177,22 @@ export async function failMessage(
             claimed_by = NULL, lease_expires_at = NULL
       WHERE id = $1 AND status = 'processing' AND claimed_by = $2`,
     [params.id, params.instanceId, params.error, params.provider, params.model],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * pending|processing → failed with error "cancelled", whoever holds it. The status event tells
+ * the instance working on it to abort the provider call. False when it was already finished.
+ */
+export async function cancelMessage(pool: Pool, params: { id: string }): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE messages
+        SET status = 'failed', error = 'cancelled', cancelled = true, completed_at = now(),
+            processing_time_ms = extract(epoch FROM now() - started_at) * 1000,
+            claimed_by = NULL, lease_expires_at = NULL
+      WHERE id = $1 AND status IN ('pending', 'processing')`,
+    [params.id],
   );
   return rowCount === 1;
 }
@@ -194,6 +254,7 @@ export async function takeAbandonedMessages(
 export interface MessageTotals {
   succeeded: number;
   failed: number;
+  cancelled: number;
   pending: number;
   processing: number;
   totalRetries: number;
@@ -207,6 +268,7 @@ export async function messageTotals(pool: Pool): Promise<MessageTotals> {
   const { rows } = await pool.query<MessageTotals>(
     `SELECT count(*) FILTER (WHERE status = 'completed')::float8 AS succeeded,
             count(*) FILTER (WHERE status = 'failed')::float8 AS failed,
+            count(*) FILTER (WHERE cancelled)::float8 AS cancelled,
             count(*) FILTER (WHERE status = 'pending')::float8 AS pending,
             count(*) FILTER (WHERE status = 'processing')::float8 AS processing,
             coalesce(sum(retries), 0)::float8 AS "totalRetries",

@@ -8,6 +8,7 @@ import type { Pool } from '../db/pool.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
 import { errorHandler, notFound } from './errors.js';
 import { chatRoutes } from './routes/chat.js';
+import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { statisticsRoutes } from './routes/statistics.js';
 
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
       maxQuestionChars: deps.maxQuestionChars,
     }),
   );
+  app.use(conversationRoutes({ pool: deps.pool }));
   app.use(statisticsRoutes({ pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs }));
   for (const routes of deps.extraRoutes ?? []) app.use(routes);
   app.use('/api', notFound);

@@ -1,20 +1,31 @@
 import type { MessageState } from '../../shared/rest.js';
 import type { MessageStatusEvent } from '../../shared/socket-events.js';
-import type { MessageRow } from '../db/messages.js';
+import type { MessageStateRow } from '../db/messages.js';
 
-/** The REST view of a message: exactly the original four shapes. */
-export function toMessageState(row: Pick<MessageRow, 'status' | 'response' | 'error'>): MessageState {
-  switch (row.status) {
-    case 'completed':
-      return { status: 'completed', response: row.response ?? '' };
-    case 'failed':
-      return { status: 'failed', error: row.error ?? 'unknown error' };
-    default:
-      return { status: row.status };
+type StateFields = Pick<MessageStateRow, 'status' | 'response' | 'error'> &
+  Partial<Pick<MessageStateRow, 'cancelled' | 'urgent' | 'urgentAdvice'>>;
+
+/**
+ * The REST view of a message: exactly the original four shapes, plus `cancelled` and
+ * `urgent`/`urgentAdvice` only on messages where they are true.
+ */
+export function toMessageState(row: StateFields): MessageState {
+  const state: MessageState = { status: row.status };
+  if (row.status === 'completed') state.response = row.response ?? '';
+  if (row.status === 'failed') state.error = row.error ?? 'unknown error';
+  if (row.cancelled) state.cancelled = true;
+  if (row.urgent) {
+    state.urgent = true;
+    if (row.urgentAdvice) state.urgentAdvice = row.urgentAdvice;
   }
+  return state;
 }
 
 /** The same, as a realtime event. */
-export function toStatusEvent(row: Pick<MessageRow, 'id' | 'status' | 'response' | 'error'>): MessageStatusEvent {
-  return { messageId: row.id, ...toMessageState(row) };
+export function toStatusEvent(
+  row: StateFields & Pick<MessageStateRow, 'id'> & Partial<Pick<MessageStateRow, 'conversationId'>>,
+): MessageStatusEvent {
+  const event: MessageStatusEvent = { messageId: row.id, ...toMessageState(row) };
+  if (row.conversationId) event.conversationId = row.conversationId;
+  return event;
 }

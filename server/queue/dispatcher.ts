@@ -7,7 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
+import { answeredTurnsBefore } from '../db/conversations.js';
 import {
+  type ClaimedMessage,
   claimMessage,
   completeMessage,
   failMessage,
@@ -17,9 +19,10 @@ import {
   takeAbandonedMessages,
 } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
-import type { LlmProvider } from '../providers/types.js';
+import type { ChatTurn, LlmProvider } from '../providers/types.js';
 import { retryDelayMs } from './backoff.js';
 import { asProviderError } from './classify-error.js';
+import { boundContext } from './conversation-context.js';
 import { withDatabaseRetry } from './database-retry.js';
 import type { DeltaSink } from './delta-sink.js';
 import { withStallTimeout } from './stall-timeout.js';
@@ -33,6 +36,8 @@ export interface DispatcherSettings {
   leaseMs: number;
   providerTimeoutMs: number;
   systemPrompt: string;
+  maxContextMessages: number;
+  maxContextChars: number;
 }
 
 export interface DispatcherDeps {
@@ -81,6 +86,14 @@ export class Dispatcher {
       .add(() => this.process(messageId))
       .catch((error: unknown) => this.deps.logger.error({ err: error, messageId }, 'worker crashed'))
       .finally(() => this.held.delete(messageId));
+  }
+
+  /**
+   * Stops work on a message at once (it was cancelled): a running provider call is aborted and
+   * nothing more is written by this worker. Harmless for a message this instance does not hold.
+   */
+  abort(messageId: string): void {
+    this.inFlight.get(messageId)?.abort();
   }
 
   /** Takes abandoned messages (expired or no lease) from the database, as many as fit. */
@@ -133,14 +146,28 @@ export class Dispatcher {
     const controller = new AbortController();
     this.inFlight.set(messageId, controller);
     try {
-      await this.answer(claimed.id, claimed.question, claimed.attempts, claimed.retries, controller.signal);
+      const turns = await this.conversationTurns(claimed);
+      await this.answer(claimed.id, turns, claimed.attempts, claimed.retries, controller.signal);
     } finally {
       this.inFlight.delete(messageId);
     }
   }
 
+  /** The earlier questions and answers of the conversation (bounded), then this question. */
+  private async conversationTurns(claimed: ClaimedMessage): Promise<ChatTurn[]> {
+    const { pool, settings } = this.deps;
+    const question: ChatTurn = { role: 'user', content: claimed.question };
+    if (!claimed.conversationId || !claimed.hasEarlierTurns || settings.maxContextMessages === 0) return [question];
+    const earlier = await answeredTurnsBefore(pool, {
+      conversationId: claimed.conversationId,
+      before: claimed.createdAt,
+      limit: settings.maxContextMessages,
+    });
+    return [...boundContext(earlier, settings.maxContextChars), question];
+  }
+
   /** Calls the provider until it answers, the error is final, or the retries are used up. */
-  private async answer(id: string, question: string, attempt: number, retries: number, signal: AbortSignal) {
+  private async answer(id: string, turns: ChatTurn[], attempt: number, retries: number, signal: AbortSignal) {
     const { pool, provider, settings, logger } = this.deps;
     const instanceId = settings.instanceId;
     for (;;) {
@@ -152,7 +179,7 @@ export class Dispatcher {
           (callSignal, progress) =>
             provider.complete({
               system: settings.systemPrompt,
-              messages: [{ role: 'user', content: question }],
+              messages: turns,
               signal: callSignal,
               onText: (text) => {
                 progress();

@@ -1,7 +1,14 @@
-/** Accepting a question, the same for REST and Socket.IO: write it pending, queue it here. */
+/**
+ * Accepting a question, the same for REST and Socket.IO: check it for red flags, write it pending
+ * in its conversation (one transaction, with its Idempotency-Key if any), and queue it here.
+ */
 import { randomUUID } from 'node:crypto';
-import { insertMessage } from '../db/messages.js';
+import { detectRedFlags } from '../../shared/red-flags.js';
+import { claimIdempotencyKey, findIdempotencyKey } from '../db/idempotency-keys.js';
+import { getMessage, insertMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
+import type { Queryable } from '../db/queryable.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Dispatcher } from './dispatcher.js';
 
 export class QueueFullError extends Error {
@@ -11,6 +18,16 @@ export class QueueFullError extends Error {
   }
 }
 
+export class ConversationNotFoundError extends Error {
+  override name = 'ConversationNotFoundError';
+  constructor() {
+    super('No conversation with that id.');
+  }
+}
+
+/** Inside the transaction: a concurrent request with the same key committed first. */
+class IdempotencyKeyTakenError extends Error {}
+
 export interface SubmitDeps {
   pool: Pool;
   dispatcher: Dispatcher;
@@ -18,23 +35,97 @@ export interface SubmitDeps {
   leaseMs: number;
 }
 
-/**
- * Returns the new message's id. `beforeInsert` runs with the id before the row exists (a socket
- * subscribes there, so it cannot miss the first event). Throws QueueFullError, writing nothing.
- */
-export async function submitQuestion(
-  deps: SubmitDeps,
-  params: { question: string; beforeInsert?: (messageId: string) => void },
-): Promise<string> {
+export interface SubmitRequest {
+  question: string;
+  /** Continue this conversation; without it a new one starts. */
+  conversationId?: string | undefined;
+  /** Same key within 24 h → the same message, nothing new written. */
+  idempotencyKey?: string | undefined;
+  /** Runs with the id before the row exists (a socket subscribes there, so it misses nothing). */
+  beforeInsert?: (messageId: string) => void | Promise<void>;
+}
+
+export interface SubmittedMessage {
+  messageId: string;
+  conversationId: string;
+  urgent?: true;
+  urgentAdvice?: string;
+  /** True when an earlier request with the same Idempotency-Key created it. */
+  replayed: boolean;
+}
+
+/** Throws QueueFullError or ConversationNotFoundError, writing nothing. */
+export async function submitQuestion(deps: SubmitDeps, request: SubmitRequest): Promise<SubmittedMessage> {
+  const { pool } = deps;
+  if (request.idempotencyKey) {
+    const existing = await replayOf(pool, request.idempotencyKey);
+    if (existing) return existing;
+  }
   if (deps.dispatcher.room === 0) throw new QueueFullError();
+
   const messageId = randomUUID();
-  params.beforeInsert?.(messageId);
-  await insertMessage(deps.pool, {
-    id: messageId,
-    question: params.question,
-    instanceId: deps.instanceId,
-    leaseMs: deps.leaseMs,
-  });
+  const redFlags = detectRedFlags(request.question);
+  const urgentAdvice = redFlags.urgent ? (redFlags.advice ?? null) : null;
+  await request.beforeInsert?.(messageId);
+  let conversationId: string;
+  try {
+    conversationId = await insertInConversation(pool, deps, request, messageId, urgentAdvice);
+  } catch (error) {
+    if (!(error instanceof IdempotencyKeyTakenError) || !request.idempotencyKey) throw error;
+    const existing = await replayOf(pool, request.idempotencyKey);
+    if (!existing) throw new Error('An idempotency key vanished while it was being used.', { cause: error });
+    return existing;
+  }
   deps.dispatcher.enqueue(messageId);
-  return messageId;
+  return {
+    messageId,
+    conversationId,
+    ...(urgentAdvice !== null ? { urgent: true as const, urgentAdvice } : {}),
+    replayed: false,
+  };
+}
+
+/**
+ * Writes the message (and its conversation) in one statement; with an Idempotency-Key, in one
+ * transaction with the key, so that of two racing requests with one key only one message stays.
+ */
+async function insertInConversation(
+  pool: Pool,
+  deps: SubmitDeps,
+  request: SubmitRequest,
+  messageId: string,
+  urgentAdvice: string | null,
+): Promise<string> {
+  const insert = async (db: Queryable) => {
+    const conversationId = await insertMessage(db, {
+      id: messageId,
+      question: request.question,
+      conversationId: request.conversationId ?? null,
+      urgentAdvice,
+      instanceId: deps.instanceId,
+      leaseMs: deps.leaseMs,
+    });
+    if (!conversationId) throw new ConversationNotFoundError();
+    return conversationId;
+  };
+  const key = request.idempotencyKey;
+  if (!key) return insert(pool);
+  return inTransaction(pool, async (client) => {
+    const conversationId = await insert(client);
+    if (!(await claimIdempotencyKey(client, { key, messageId }))) throw new IdempotencyKeyTakenError();
+    return conversationId;
+  });
+}
+
+async function replayOf(pool: Pool, key: string): Promise<SubmittedMessage | null> {
+  const messageId = await findIdempotencyKey(pool, { key });
+  if (!messageId) return null;
+  const row = await getMessage(pool, messageId);
+  if (!row?.conversationId) return null;
+  return {
+    messageId,
+    conversationId: row.conversationId,
+    ...(row.urgent ? { urgent: true as const, urgentAdvice: row.urgentAdvice ?? '' } : {}),
+    replayed: true,
+  };
 }

@@ -25,7 +25,12 @@ import {
 import { getMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
 import { toStatusEvent } from '../http/message-state.js';
-import { QueueFullError, type SubmitDeps, submitQuestion } from '../queue/submit-question.js';
+import {
+  ConversationNotFoundError,
+  QueueFullError,
+  type SubmitDeps,
+  submitQuestion,
+} from '../queue/submit-question.js';
 import type { RelayTarget } from './relay.js';
 import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 
@@ -107,14 +112,21 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
     const parsed = askSchema.safeParse(payload);
     if (!parsed.success) return { error: firstIssue(parsed.error) };
     if (subscriptionCount(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) return { error: 'Too many subscriptions.' };
+    let joined: string | undefined;
     try {
-      const messageId = await submitQuestion(deps.submit, {
+      const { replayed: _, ...submitted } = await submitQuestion(deps.submit, {
         question: parsed.data.question,
-        beforeInsert: (id) => socket.join(messageRoom(id)),
+        conversationId: parsed.data.conversationId,
+        beforeInsert: async (id) => {
+          joined = messageRoom(id);
+          await socket.join(joined);
+        },
       });
-      return { messageId };
+      return submitted;
     } catch (error) {
-      if (error instanceof QueueFullError) return { error: error.message };
+      if (joined) await socket.leave(joined);
+      if (error instanceof QueueFullError || error instanceof ConversationNotFoundError)
+        return { error: error.message };
       throw error;
     }
   });

@@ -17,6 +17,7 @@ export async function readStatistics(pool: Pool, params: { instanceStaleAfterMs:
     messagesProcessed: processed,
     messagesSucceeded: totals.succeeded,
     messagesFailed: totals.failed,
+    messagesCancelled: totals.cancelled,
     totalRetries: totals.totalRetries,
     averageProcessingTimeMs: round(totals.averageProcessingTimeMs, 1),
     averageTokensPerMessage: round(totals.averageTokensPerMessage, 1),

@@ -1,13 +1,31 @@
 import { Router } from 'express';
 import { askRequestSchema, messageIdSchema } from '../../../shared/rest.js';
-import { getMessage } from '../../db/messages.js';
-import { QueueFullError, type SubmitDeps, submitQuestion } from '../../queue/submit-question.js';
+import { cancelMessage, getMessage } from '../../db/messages.js';
+import type { Dispatcher } from '../../queue/dispatcher.js';
+import {
+  ConversationNotFoundError,
+  QueueFullError,
+  type SubmitDeps,
+  submitQuestion,
+} from '../../queue/submit-question.js';
 import { HttpError } from '../errors.js';
 import { toMessageState } from '../message-state.js';
 import { parseOr400 } from '../validate.js';
 
 export interface ChatRouteDeps extends SubmitDeps {
   maxQuestionChars: number;
+  dispatcher: Dispatcher;
+}
+
+/** Idempotency-Key: 1..255 visible ASCII characters (as Stripe and the IETF draft allow). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw new HttpError(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
+  }
+  return header;
 }
 
 export function chatRoutes(deps: ChatRouteDeps): Router {
@@ -15,14 +33,18 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
   const askSchema = askRequestSchema(deps.maxQuestionChars);
 
   router.post('/api/chat', async (req, res) => {
-    if (!req.is('application/json'))
+    if (!req.is('application/json')) {
       throw new HttpError(415, 'Send the question as JSON (Content-Type: application/json).');
-    const { question } = parseOr400(askSchema, req.body);
+    }
+    const { question, conversationId } = parseOr400(askSchema, req.body);
+    const idempotencyKey = idempotencyKeyOf(req.get('Idempotency-Key'));
     try {
-      const messageId = await submitQuestion(deps, { question });
-      res.status(202).json({ messageId });
+      const { replayed, ...submitted } = await submitQuestion(deps, { question, conversationId, idempotencyKey });
+      if (replayed) res.set('Idempotent-Replayed', 'true');
+      res.status(202).json(submitted);
     } catch (error) {
       if (error instanceof QueueFullError) throw new HttpError(503, error.message, { 'Retry-After': '5' });
+      if (error instanceof ConversationNotFoundError) throw new HttpError(404, error.message);
       throw error;
     }
   });
@@ -32,6 +54,21 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     const row = await getMessage(deps.pool, messageId);
     if (!row) throw new HttpError(404, 'No message with that id.');
     res.json(toMessageState(row));
+  });
+
+  router.post('/api/chat/:messageId/cancel', async (req, res) => {
+    const messageId = parseOr400(messageIdSchema, req.params.messageId);
+    if (!(await cancelMessage(deps.pool, { id: messageId }))) {
+      const row = await getMessage(deps.pool, messageId);
+      if (!row) throw new HttpError(404, 'No message with that id.');
+      throw new HttpError(
+        409,
+        `The message is already ${row.status}; only pending or processing messages can be cancelled.`,
+      );
+    }
+    // If this instance is answering it, stop now (other instances hear the status event).
+    deps.dispatcher.abort(messageId);
+    res.json({ messageId, status: 'failed', error: 'cancelled', cancelled: true });
   });
 
   return router;
