@@ -39,10 +39,13 @@ BEGIN
     'error', CASE WHEN NEW.status = 'failed' THEN NEW.error END,
     'cancelled', CASE WHEN NEW.cancelled THEN true END,
     'urgent', CASE WHEN NEW.urgent THEN true END,
-    'urgentAdvice', CASE WHEN NEW.urgent THEN NEW.urgent_advice END
+    'urgentAdvice', CASE WHEN NEW.urgent THEN NEW.urgent_advice END,
+    -- When the event was sent (ms since the epoch), for the relay-lag metric.
+    'sentAt', round(extract(epoch FROM clock_timestamp()) * 1000)
   ))::text;
   IF octet_length(payload) > 7900 THEN
-    payload := json_build_object('id', NEW.id, 'status', NEW.status, 'truncated', true)::text;
+    payload := json_build_object('id', NEW.id, 'status', NEW.status, 'truncated', true,
+      'sentAt', round(extract(epoch FROM clock_timestamp()) * 1000))::text;
   END IF;
   PERFORM pg_notify('message_status', payload);
   RETURN NULL;

@@ -85,9 +85,56 @@ const envSchema = z.object({
   MAX_CONTEXT_CHARS: integer(0, 1_000_000).default(16_000),
   RETENTION_DAYS: decimal(0, 36_500).default(0),
   LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+
+  API_TOKEN: z.string().min(16, { error: 'must be at least 16 characters (use a random secret)' }).optional(),
+  MONITOR_TOKEN: z.string().min(16, { error: 'must be at least 16 characters (use a random secret)' }).optional(),
+  RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(30),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses/subnets',
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins such as https://app.example.com' })))
+    // Browsers send the bare origin (scheme://host[:port]), so compare against that.
+    .transform((origins) => origins.map((origin) => new URL(origin).origin)),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
+
+/** Every variable the service reads (the documentation tests check .env.example and README). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/** TRUST_PROXY as express's "trust proxy" setting takes it; undefined when malformed. */
+function parseTrustProxy(value: string): boolean | number | string[] | undefined {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const address = /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i;
+  return list.length > 0 && list.every((entry) => address.test(entry)) ? list : undefined;
+}
 
 export interface Config {
   port: number;
@@ -126,6 +173,16 @@ export interface Config {
   /** Conversations idle for longer are deleted; 0 keeps everything. */
   retentionDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  security: {
+    /** Required on REST (but /health and static files) and the default socket namespace. */
+    apiToken: string | undefined;
+    /** Required on /monitor, /api/statistics/stream and /metrics (API_TOKEN there when unset). */
+    monitorToken: string | undefined;
+    /** Questions per minute per client IP; 0 turns the limit off. */
+    rateLimitPerMinute: number;
+    trustProxy: boolean | number | string[];
+    corsOrigins: string[];
+  };
 }
 
 /** Which provider to use when LLM_PROVIDER is not set: the first whose key is present, else mock. */
@@ -145,7 +202,9 @@ export function loadConfig(rawEnv: Env = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid ${name}=${JSON.stringify(env[name] ?? '')}: ${issue?.message ?? 'invalid value'}`);
+    // Secrets (and URLs that may carry a password) are named, never echoed.
+    const shown = /KEY|TOKEN|SECRET|PASSWORD|DATABASE_URL/.test(name) ? '' : `=${JSON.stringify(env[name] ?? '')}`;
+    throw new ConfigError(`Invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
   const e = parsed.data;
   return {
@@ -180,5 +239,12 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     maxContextChars: e.MAX_CONTEXT_CHARS,
     retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    security: {
+      apiToken: e.API_TOKEN,
+      monitorToken: e.MONITOR_TOKEN,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      trustProxy: e.TRUST_PROXY,
+      corsOrigins: e.CORS_ORIGINS,
+    },
   };
 }

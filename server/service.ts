@@ -13,6 +13,8 @@ import { forgetDeadInstances, heartbeatInstance, registerInstance, removeInstanc
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createApp } from './http/app.js';
+import { clientAddressResolver } from './http/client-address.js';
+import { createQuestionRateLimiter } from './http/rate-limit.js';
 import type { Logger } from './logger.js';
 import { CLIENT_DIST_DIR, MIGRATIONS_DIR } from './paths.js';
 import { MEDICAL_SYSTEM_PROMPT } from './prompts/medical-system-prompt.js';
@@ -26,6 +28,7 @@ import { Relay } from './realtime/relay.js';
 import { attachSocketServer, type SocketServer } from './realtime/socket-server.js';
 import { SseHub, sseRoutes } from './realtime/sse.js';
 import { StatsBroadcaster } from './realtime/stats-broadcaster.js';
+import { Metrics } from './stats/metrics.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -68,10 +71,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   await registerInstance(pool, { id: instanceId, maxWorkers: config.queue.maxWorkers });
 
   const provider = options.provider ?? createProvider(config.llm);
-  const dispatcher = new Dispatcher({
+  // Sources are read at scrape time; `sockets` is assigned below, before the server listens.
+  const metrics: Metrics = new Metrics({
+    queueLength: () => dispatcher.queueLength,
+    activeWorkers: () => dispatcher.activeWorkers,
+    socketConnections: (namespace) => sockets.io.of(namespace).sockets.size,
+  });
+  const dispatcher: Dispatcher = new Dispatcher({
     pool,
     provider,
     deltas: createDeltaPublisher({ pool, logger: log }),
+    observer: metrics,
     logger: log,
     settings: {
       instanceId,
@@ -109,7 +119,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   );
 
   // Realtime: the listener hears every instance's changes; the relay hands them to our clients.
-  const relay = new Relay(pool, log);
+  const relay = new Relay(pool, log, (sentAt) => metrics.relayed('message_status', sentAt));
   const stats = new StatsBroadcaster({ pool, logger: log, instanceStaleAfterMs });
   relay.onChange(() => stats.markChanged());
   const sseHub = new SseHub();
@@ -146,6 +156,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   let draining = false;
   const submit = { pool, dispatcher, instanceId, leaseMs: config.queue.leaseMs };
+  const rateLimiter = createQuestionRateLimiter(config.security.rateLimitPerMinute);
+  const tokens = { apiToken: config.security.apiToken, monitorToken: config.security.monitorToken };
   const app = createApp({
     pool,
     dispatcher,
@@ -155,6 +167,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     maxQuestionChars: config.maxQuestionChars,
     instanceStaleAfterMs,
     isDraining: () => draining,
+    metrics,
+    tokens,
+    rateLimiter,
+    trustProxy: config.security.trustProxy,
+    corsOrigins: config.security.corsOrigins,
     clientDir: options.clientDir ?? CLIENT_DIST_DIR,
     extraRoutes: [sseRoutes({ pool, hub: sseHub, stats })],
   });
@@ -166,6 +183,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     stats,
     maxQuestionChars: config.maxQuestionChars,
     logger: log,
+    tokens,
+    rateLimiter,
+    clientAddress: clientAddressResolver(config.security.trustProxy),
+    corsOrigins: config.security.corsOrigins,
   });
   relay.addTarget(sockets);
   stats.addAudience(sockets.monitorAudience);

@@ -1,38 +1,89 @@
-/** The express application: JSON API, then the built web app, then JSON 404s. */
+/**
+ * The express application: request logging and metrics, security headers, CORS, tokens, then
+ * the JSON API, the built web app, and JSON 404s.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
+import cors from 'cors';
 import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
 import type { Pool } from '../db/pool.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
+import type { Metrics } from '../stats/metrics.js';
+import { requireTokens, type Tokens } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
+import type { QuestionRateLimiter } from './rate-limit.js';
+import { requestLogging } from './request-logging.js';
 import { chatRoutes } from './routes/chat.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { statisticsRoutes } from './routes/statistics.js';
 
 export interface AppDeps {
   pool: Pool;
   dispatcher: Dispatcher;
   logger: Logger;
+  metrics: Metrics;
   instanceId: string;
   leaseMs: number;
   maxQuestionChars: number;
   instanceStaleAfterMs: number;
   isDraining: () => boolean;
+  tokens: Tokens;
+  rateLimiter: QuestionRateLimiter;
+  trustProxy: boolean | number | string[];
+  corsOrigins: string[];
   /** The built client (vite build); served at / when it exists. */
   clientDir: string;
   /** More routes (the SSE streams), mounted before the JSON 404s. */
   extraRoutes?: Router[];
 }
 
+/**
+ * The Content-Security-Policy the web app runs under: its own scripts and styles only, no inline
+ * script, connections (fetch, Socket.IO, SSE) to its own origin.
+ */
+const CONTENT_SECURITY_POLICY = {
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    // helmet adds upgrade-insecure-requests by default; it breaks plain-HTTP use on a LAN address.
+    upgradeInsecureRequests: null,
+  },
+};
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy);
+  app.use(requestLogging(deps.logger));
+  app.use(deps.metrics.httpMiddleware());
+  app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
+  app.use(
+    cors({
+      // No CORS headers for other origins: the browser then refuses them.
+      origin: (origin, callback) => callback(null, origin !== undefined && deps.corsOrigins.includes(origin)),
+      allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+      maxAge: 600,
+    }),
+  );
+  app.use(requireTokens(deps.tokens));
   app.use('/api', express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }));
   app.use(healthRoutes({ pool: deps.pool, isDraining: deps.isDraining }));
+  app.use(metricsRoutes({ metrics: deps.metrics }));
   app.use(
     chatRoutes({
       pool: deps.pool,
@@ -40,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
       instanceId: deps.instanceId,
       leaseMs: deps.leaseMs,
       maxQuestionChars: deps.maxQuestionChars,
+      rateLimiter: deps.rateLimiter,
     }),
   );
   app.use(conversationRoutes({ pool: deps.pool }));

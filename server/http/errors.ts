@@ -45,7 +45,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       httpError = new HttpError(503, 'The database is unavailable; try again shortly.', { 'Retry-After': '2' });
     }
     if (!httpError) {
-      logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+      (req.log ?? logger).error({ err: error, method: req.method, path: req.path }, 'unhandled error');
       httpError = new HttpError(500, 'Internal server error.');
     }
     if (res.headersSent) {

@@ -40,12 +40,19 @@ export interface DispatcherSettings {
   maxContextChars: number;
 }
 
+/** Hooks for metrics: every provider call (attempt) and every retry. */
+export interface DispatcherObserver {
+  providerCall(provider: string, outcome: 'success' | 'retryable_error' | 'error' | 'aborted', seconds: number): void;
+  retry(provider: string): void;
+}
+
 export interface DispatcherDeps {
   pool: Pool;
   provider: LlmProvider;
   deltas: DeltaSink;
   logger: Logger;
   settings: DispatcherSettings;
+  observer?: DispatcherObserver;
 }
 
 export class Dispatcher {
@@ -188,6 +195,7 @@ export class Dispatcher {
             }),
         );
         await deltas.end();
+        this.deps.observer?.providerCall(result.provider, 'success', (performance.now() - started) / 1000);
         const completed = await withDatabaseRetry(signal, () =>
           completeMessage(pool, {
             id,
@@ -206,8 +214,14 @@ export class Dispatcher {
         return;
       } catch (error) {
         await deltas.end();
-        if (signal.aborted) return; // shutting down: the message is released as pending
+        const seconds = (performance.now() - started) / 1000;
+        if (signal.aborted) {
+          // Shutting down (the message is released as pending) or cancelled (already failed).
+          this.deps.observer?.providerCall(provider.name, 'aborted', seconds);
+          return;
+        }
         const failure = asProviderError(error);
+        this.deps.observer?.providerCall(provider.name, failure.retryable ? 'retryable_error' : 'error', seconds);
         logger.warn(
           {
             messageId: id,
@@ -244,6 +258,7 @@ export class Dispatcher {
         if (nextAttempt === null) return; // lost the message (lease expired and taken elsewhere)
         attempt = nextAttempt;
         retries += 1;
+        this.deps.observer?.retry(provider.name);
       }
     }
   }

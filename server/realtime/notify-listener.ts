@@ -19,6 +19,12 @@ export interface StatusNotification {
   error?: string | null;
   /** The text did not fit in a NOTIFY payload: fetch the row. */
   truncated?: boolean;
+  conversationId?: string;
+  cancelled?: boolean;
+  urgent?: boolean;
+  urgentAdvice?: string;
+  /** When the database sent it (ms since the epoch). */
+  sentAt?: number;
 }
 
 export interface ListenerHandlers {

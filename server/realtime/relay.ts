@@ -25,6 +25,8 @@ export class Relay {
   constructor(
     private readonly pool: Pool,
     private readonly logger: Logger,
+    /** Called with each status event's send time, once relayed (the relay-lag metric). */
+    private readonly onRelayed: (sentAtMs: number) => void = () => undefined,
   ) {}
 
   addTarget(target: RelayTarget): void {
@@ -63,9 +65,14 @@ export class Relay {
         status: notification.status,
         response: notification.response ?? null,
         error: notification.error ?? null,
+        conversationId: notification.conversationId ?? null,
+        cancelled: notification.cancelled ?? false,
+        urgent: notification.urgent ?? false,
+        urgentAdvice: notification.urgentAdvice ?? null,
       });
     }
     this.emitStatus(event);
+    if (notification.sentAt !== undefined) this.onRelayed(notification.sentAt);
   }
 
   private emitStatus(event: MessageStatusEvent): void {

@@ -24,7 +24,10 @@ import {
 } from '../../shared/socket-events.js';
 import { getMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
+import { type Tokens, tokenMatches, tokenOf } from '../http/auth.js';
 import { toStatusEvent } from '../http/message-state.js';
+import { originAllowed } from '../http/origins.js';
+import type { QuestionRateLimiter } from '../http/rate-limit.js';
 import {
   ConversationNotFoundError,
   QueueFullError,
@@ -50,6 +53,10 @@ export interface SocketServerDeps {
   stats: StatsBroadcaster;
   maxQuestionChars: number;
   logger: Logger;
+  tokens: Tokens;
+  rateLimiter: QuestionRateLimiter;
+  clientAddress: (req: http.IncomingMessage) => string;
+  corsOrigins: string[];
 }
 
 export interface SocketServer extends RelayTarget {
@@ -80,12 +87,25 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_PACKET_BYTES,
+    cors: { origin: deps.corsOrigins, allowedHeaders: ['Authorization'] },
+    // WebSockets are not covered by CORS: refuse handshakes from other sites' pages ourselves.
+    allowRequest: (req, callback) => callback(null, originAllowed(req, deps.corsOrigins)),
   });
   const monitor = io.of(MONITOR_NAMESPACE) as unknown as import('socket.io').Namespace<
     MonitorClientToServerEvents,
     MonitorServerToClientEvents
   >;
   const askSchema = askPayloadSchema(deps.maxQuestionChars);
+
+  // Tokens: `auth: { token }` in the client's options, or an Authorization header.
+  const requireToken = (token: string | undefined) => (socket: Socket, next: (error?: Error) => void) => {
+    const given =
+      typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : tokenOf(socket.request);
+    if (token === undefined || tokenMatches(token, given)) return next();
+    next(new Error('unauthorized: a valid token is required'));
+  };
+  io.use(requireToken(deps.tokens.apiToken));
+  monitor.use(requireToken(deps.tokens.monitorToken ?? deps.tokens.apiToken));
 
   const subscriptionCount = (socket: ChatSocket) => {
     let count = 0;
@@ -112,6 +132,8 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
     const parsed = askSchema.safeParse(payload);
     if (!parsed.success) return { error: firstIssue(parsed.error) };
     if (subscriptionCount(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) return { error: 'Too many subscriptions.' };
+    const wait = await deps.rateLimiter.take(deps.clientAddress(socket.request));
+    if (wait > 0) return { error: `Too many questions; try again in ${wait} s.` };
     let joined: string | undefined;
     try {
       const { replayed: _, ...submitted } = await submitQuestion(deps.submit, {

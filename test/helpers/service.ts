@@ -8,6 +8,8 @@ export const TEST_ENV: Record<string, string> = {
   SERVER_PORT: '0',
   HOST: '127.0.0.1',
   LLM_PROVIDER: 'mock',
+  // Tests ask far more than 30 questions a minute from one address; the limit has its own tests.
+  RATE_LIMIT_PER_MINUTE: '0',
   MOCK_LATENCY_MS: '20',
   RETRY_DELAY: '0.01',
   WORKER_LEASE_SECONDS: '2',

@@ -10,11 +10,13 @@ import {
 } from '../../queue/submit-question.js';
 import { HttpError } from '../errors.js';
 import { toMessageState } from '../message-state.js';
+import { limitQuestions, type QuestionRateLimiter } from '../rate-limit.js';
 import { parseOr400 } from '../validate.js';
 
 export interface ChatRouteDeps extends SubmitDeps {
   maxQuestionChars: number;
   dispatcher: Dispatcher;
+  rateLimiter: QuestionRateLimiter;
 }
 
 /** Idempotency-Key: 1..255 visible ASCII characters (as Stripe and the IETF draft allow). */
@@ -32,7 +34,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();
   const askSchema = askRequestSchema(deps.maxQuestionChars);
 
-  router.post('/api/chat', async (req, res) => {
+  router.post('/api/chat', limitQuestions(deps.rateLimiter), async (req, res) => {
     if (!req.is('application/json')) {
       throw new HttpError(415, 'Send the question as JSON (Content-Type: application/json).');
     }

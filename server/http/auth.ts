@@ -1,0 +1,58 @@
+/**
+ * Bearer tokens (API_TOKEN, MONITOR_TOKEN), compared in constant time. Which token a request
+ * needs depends on what it asks for: monitoring endpoints take the monitor token (or the API
+ * token when no monitor token is set), the rest of /api the API token; /health and the web app's
+ * static files need none.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import { HttpError } from './errors.js';
+
+export interface Tokens {
+  apiToken: string | undefined;
+  monitorToken: string | undefined;
+}
+
+/** Equal-length digests make the comparison take the same time whatever the inputs. */
+export function tokenMatches(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The token a request carries: `Authorization: Bearer …`, or `?access_token=` (EventSource cannot set headers). */
+export function tokenOf(req: IncomingMessage, query?: unknown): string | undefined {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (match) return match[1];
+  const fromQuery = (query as { access_token?: unknown } | undefined)?.access_token;
+  return typeof fromQuery === 'string' ? fromQuery : undefined;
+}
+
+export const MONITOR_PATHS = ['/api/statistics/stream', '/metrics'];
+
+/** The token a path needs, or undefined when it is open. */
+export function requiredToken(path: string, tokens: Tokens): { token: string; kind: 'API' | 'monitor' } | undefined {
+  if (MONITOR_PATHS.includes(path)) {
+    if (tokens.monitorToken) return { token: tokens.monitorToken, kind: 'monitor' };
+    return tokens.apiToken ? { token: tokens.apiToken, kind: 'API' } : undefined;
+  }
+  if (path === '/api' || path.startsWith('/api/')) {
+    return tokens.apiToken ? { token: tokens.apiToken, kind: 'API' } : undefined;
+  }
+  return undefined;
+}
+
+export function requireTokens(tokens: Tokens): RequestHandler {
+  return (req, _res, next) => {
+    const required = requiredToken(req.path, tokens);
+    if (!required || tokenMatches(required.token, tokenOf(req, req.query))) return next();
+    next(
+      new HttpError(401, `A valid ${required.kind} token is required (Authorization: Bearer <token>).`, {
+        'WWW-Authenticate': 'Bearer',
+      }),
+    );
+  };
+}

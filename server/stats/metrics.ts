@@ -1,0 +1,123 @@
+/**
+ * Prometheus metrics (GET /metrics), one registry per service instance. Gauges are read when
+ * scraped (collect), so nothing is counted twice or kept up to date on hot paths.
+ */
+import type { RequestHandler } from 'express';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export type ProviderOutcome = 'success' | 'retryable_error' | 'error' | 'aborted';
+
+export interface MetricSources {
+  queueLength(): number;
+  activeWorkers(): number;
+  socketConnections(namespace: '/' | '/monitor'): number;
+}
+
+/**
+ * The route pattern (never the URL: ids would make a series per message). Requests refused before
+ * routing (401, 413, 415, 429) are 'refused'; static files 'static'; everything else 'unmatched'.
+ */
+function routeLabel(pattern: unknown, path: string, status: number): string {
+  if (typeof pattern === 'string') return pattern;
+  if (status === 404) return 'unmatched';
+  return path.startsWith('/api/') || path === '/metrics' ? 'refused' : 'static';
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly providerCalls: Histogram<'provider' | 'outcome'>;
+  private readonly retries: Counter<'provider'>;
+  private readonly relayLag: Histogram<'channel'>;
+
+  constructor(sources: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'medchat_' });
+    this.httpRequests = new Counter({
+      name: 'medchat_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'medchat_http_request_duration_seconds',
+      help: 'HTTP request durations by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.providerCalls = new Histogram({
+      name: 'medchat_provider_call_duration_seconds',
+      help: 'LLM provider calls (one per attempt) by provider and outcome',
+      labelNames: ['provider', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'medchat_retries_total',
+      help: 'Provider calls retried after a retryable failure',
+      labelNames: ['provider'],
+      registers,
+    });
+    this.relayLag = new Histogram({
+      name: 'medchat_notify_relay_lag_seconds',
+      help: 'Time from the database NOTIFY to its relay to clients on this instance',
+      labelNames: ['channel'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    new Gauge({
+      name: 'medchat_queue_length',
+      help: 'Messages waiting for a worker on this instance',
+      registers,
+      collect() {
+        this.set(sources.queueLength());
+      },
+    });
+    new Gauge({
+      name: 'medchat_active_workers',
+      help: 'Workers answering a message on this instance',
+      registers,
+      collect() {
+        this.set(sources.activeWorkers());
+      },
+    });
+    new Gauge({
+      name: 'medchat_socket_connections',
+      help: 'Connected Socket.IO clients on this instance',
+      labelNames: ['namespace'],
+      registers,
+      collect() {
+        this.set({ namespace: '/' }, sources.socketConnections('/'));
+        this.set({ namespace: '/monitor' }, sources.socketConnections('/monitor'));
+      },
+    });
+  }
+
+  /** Express middleware: counts and times every request by its route pattern (not its URL). */
+  httpMiddleware(): RequestHandler {
+    return (req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const route = routeLabel(req.route?.path, req.path, res.statusCode);
+        const labels = { method: req.method, route, status: String(res.statusCode) };
+        this.httpRequests.inc(labels);
+        this.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+      next();
+    };
+  }
+
+  providerCall(provider: string, outcome: ProviderOutcome, seconds: number): void {
+    this.providerCalls.observe({ provider, outcome }, seconds);
+  }
+
+  retry(provider: string): void {
+    this.retries.inc({ provider });
+  }
+
+  relayed(channel: string, sentAtMs: number): void {
+    this.relayLag.observe({ channel }, Math.max(0, Date.now() - sentAtMs) / 1000);
+  }
+}
