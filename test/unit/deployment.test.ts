@@ -53,31 +53,40 @@ describe('Dockerfile', () => {
 });
 
 describe('docker-compose.yml', () => {
+  interface Service {
+    image?: string;
+    build?: string;
+    volumes?: string[];
+    healthcheck?: { test: string[] };
+    depends_on?: Record<string, { condition: string }>;
+    environment?: Record<string, string>;
+    profiles?: string[];
+  }
   const compose = parseYaml(read('docker-compose.yml')) as {
-    services: Record<string, Record<string, unknown>>;
+    services: Record<string, Service | undefined>;
     volumes: Record<string, unknown>;
   };
-  const { postgres, app, nginx } = compose.services as Record<string, Record<string, never>>;
+  const { postgres, app, nginx } = compose.services;
 
   it('runs PostgreSQL with a volume and a health check', () => {
     expect(postgres?.image).toMatch(/^postgres:\d+/);
-    const volumes = postgres?.volumes as string[];
+    const volumes = postgres?.volumes ?? [];
     expect(volumes.some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
     expect(Object.keys(compose.volumes)).toContain(volumes[0]?.split(':')[0]);
-    expect((postgres?.healthcheck as { test: string[] }).test.join(' ')).toMatch(/pg_isready/);
+    expect(postgres?.healthcheck?.test.join(' ')).toMatch(/pg_isready/);
   });
 
   it('starts the app once the database is healthy, pointed at it', () => {
     expect(app?.build).toBe('.');
-    expect((app?.depends_on as Record<string, { condition: string }>).postgres?.condition).toBe('service_healthy');
-    const env = app?.environment as Record<string, string>;
+    expect(app?.depends_on?.postgres?.condition).toBe('service_healthy');
+    const env = app?.environment ?? {};
     expect(env.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     for (const name of Object.keys(env)) expect(CONFIG_VARIABLES, name).toContain(name);
   });
 
   it('has a documented way to run several instances behind nginx', () => {
     expect(nginx?.profiles).toContain('scaled');
-    const mount = (nginx?.volumes as string[])[0] ?? '';
+    const mount = nginx?.volumes?.[0] ?? '';
     expect(fs.existsSync(path.join(PROJECT_ROOT, mount.split(':')[0] ?? ''))).toBe(true);
     const conf = read('deploy/nginx.conf');
     expect(conf).toMatch(/proxy_http_version 1\.1;/);
