@@ -7,9 +7,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { Config } from './config.js';
+import { createBatcher } from './db/batcher.js';
 import { deleteIdleConversations } from './db/conversations.js';
 import { deleteExpiredIdempotencyKeys } from './db/idempotency-keys.js';
 import { forgetDeadInstances, heartbeatInstance, registerInstance, removeInstance } from './db/instances.js';
+import { insertMessages, type NewMessage } from './db/messages.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createApp } from './http/app.js';
@@ -21,6 +23,7 @@ import { MEDICAL_SYSTEM_PROMPT } from './prompts/medical-system-prompt.js';
 import { createProvider } from './providers/index.js';
 import type { LlmProvider } from './providers/types.js';
 import { Dispatcher } from './queue/dispatcher.js';
+import type { SubmitDeps } from './queue/submit-question.js';
 import { repeat } from './queue/timers.js';
 import { createDeltaPublisher } from './realtime/delta-publisher.js';
 import { startNotifyListener } from './realtime/notify-listener.js';
@@ -155,15 +158,24 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   );
 
   let draining = false;
-  const submit = { pool, dispatcher, instanceId, leaseMs: config.queue.leaseMs };
+  const leaseMs = config.queue.leaseMs;
+  const submit: SubmitDeps = {
+    pool,
+    dispatcher,
+    instanceId,
+    leaseMs,
+    // Questions arriving together (REST and socket) are written in one statement.
+    insert: createBatcher((messages: NewMessage[]) => insertMessages(pool, { messages, instanceId, leaseMs }), {
+      maxBatch: 500,
+    }),
+  };
   const rateLimiter = createQuestionRateLimiter(config.security.rateLimitPerMinute);
   const tokens = { apiToken: config.security.apiToken, monitorToken: config.security.monitorToken };
   const app = createApp({
     pool,
     dispatcher,
     logger: log,
-    instanceId,
-    leaseMs: config.queue.leaseMs,
+    submit,
     maxQuestionChars: config.maxQuestionChars,
     instanceStaleAfterMs,
     isDraining: () => draining,

@@ -2,6 +2,7 @@
  * Queries on the messages table: one exported function per SQL operation, explicit parameters.
  * Every write that changes `status` fires the NOTIFY trigger (db/002_notify.sql).
  */
+import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../../shared/status.js';
 import type { Pool } from './pool.js';
 import type { Queryable } from './queryable.js';
@@ -33,37 +34,66 @@ const MESSAGE_COLUMNS = `id, question, status, response, error, provider, model,
   started_at AS "startedAt", completed_at AS "completedAt", processing_time_ms AS "processingTimeMs",
   conversation_id AS "conversationId", cancelled, urgent, urgent_advice AS "urgentAdvice"`;
 
+export interface NewMessage {
+  id: string;
+  question: string;
+  /** An existing conversation to append to, or null to start a new one. */
+  conversationId: string | null;
+  urgentAdvice: string | null;
+}
+
 /**
- * A new pending message, held (queued) by the instance that accepted it, in one statement: in a
- * new conversation (conversationId null) or appended to an existing one, whose activity time it
- * updates. The id is chosen by the caller, so a socket can join the message's room before the
- * row (and its first event) exists. Returns the conversation id, or null when the given
- * conversation does not exist (nothing is written then).
+ * New pending messages, held (queued) by the instance that accepted them, in one statement:
+ * each in a new conversation (conversationId null) or appended to an existing one, whose
+ * activity time it updates. Ids are chosen by the caller, so a socket can join a message's room
+ * before the row (and its first event) exists. Returns, per message in order, its conversation
+ * id, or null when the given conversation does not exist (that message is not written).
+ * created_at is offset by each message's position (1 µs apart) so messages of one batch keep
+ * their order.
  */
+export async function insertMessages(
+  db: Queryable,
+  params: { messages: NewMessage[]; instanceId: string; leaseMs: number },
+): Promise<Array<string | null>> {
+  const newConversationIds = params.messages.map((m) => (m.conversationId === null ? randomUUID() : null));
+  const { rows } = await db.query<{ id: string; conversationId: string }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
+                  WITH ORDINALITY AS t(id, question, existing_conversation, new_conversation, urgent_advice, position)),
+     created AS (
+       INSERT INTO conversations (id) SELECT new_conversation FROM input WHERE new_conversation IS NOT NULL
+       RETURNING id),
+     touched AS (
+       UPDATE conversations c SET updated_at = now() FROM input
+        WHERE c.id = input.existing_conversation RETURNING c.id),
+     usable AS (SELECT id FROM created UNION SELECT id FROM touched)
+     INSERT INTO messages (id, question, conversation_id, urgent, urgent_advice, claimed_by, lease_expires_at, created_at)
+     SELECT input.id, input.question, usable.id, input.urgent_advice IS NOT NULL, input.urgent_advice,
+            $6, now() + $7 * interval '1 millisecond', now() + input.position * interval '1 microsecond'
+       FROM input JOIN usable ON usable.id = coalesce(input.existing_conversation, input.new_conversation)
+     RETURNING id, conversation_id AS "conversationId"`,
+    [
+      params.messages.map((m) => m.id),
+      params.messages.map((m) => m.question),
+      params.messages.map((m) => m.conversationId),
+      newConversationIds,
+      params.messages.map((m) => m.urgentAdvice),
+      params.instanceId,
+      params.leaseMs,
+    ],
+  );
+  const conversationOf = new Map(rows.map((r) => [r.id, r.conversationId]));
+  return params.messages.map((m) => conversationOf.get(m.id) ?? null);
+}
+
+/** One message: see insertMessages. */
 export async function insertMessage(
   db: Queryable,
-  params: {
-    id: string;
-    question: string;
-    conversationId: string | null;
-    urgentAdvice: string | null;
-    instanceId: string;
-    leaseMs: number;
-  },
+  params: NewMessage & { instanceId: string; leaseMs: number },
 ): Promise<string | null> {
-  const { rows } = await db.query<{ conversationId: string }>(
-    `WITH new_conversation AS (
-       INSERT INTO conversations (created_at) SELECT now() WHERE $3::uuid IS NULL RETURNING id),
-     existing_conversation AS (
-       UPDATE conversations SET updated_at = now() WHERE id = $3::uuid RETURNING id),
-     conversation AS (SELECT id FROM new_conversation UNION ALL SELECT id FROM existing_conversation)
-     INSERT INTO messages (id, question, conversation_id, urgent, urgent_advice, claimed_by, lease_expires_at)
-     SELECT $1, $2, conversation.id, $4::text IS NOT NULL, $4, $5, now() + $6 * interval '1 millisecond'
-       FROM conversation
-     RETURNING conversation_id AS "conversationId"`,
-    [params.id, params.question, params.conversationId, params.urgentAdvice, params.instanceId, params.leaseMs],
-  );
-  return rows[0]?.conversationId ?? null;
+  const { instanceId, leaseMs, ...message } = params;
+  const [conversationId] = await insertMessages(db, { messages: [message], instanceId, leaseMs });
+  return conversationId ?? null;
 }
 
 export async function getMessage(db: Queryable, id: string): Promise<MessageRow | null> {
@@ -109,25 +139,39 @@ export interface ClaimedMessage {
 }
 
 /**
- * pending → processing, atomically: only one worker of all instances gets the row. Counts the
- * attempt. Null when the message is no longer pending (another worker has it, or it is done).
+ * pending → processing, atomically: only one worker of all instances gets a row. Counts the
+ * attempt. Returns the messages claimed; one that is no longer pending (another worker has it,
+ * or it is done) is left out.
  */
-export async function claimMessage(
-  pool: Pool,
-  params: { id: string; instanceId: string; leaseMs: number },
-): Promise<ClaimedMessage | null> {
+export async function claimMessages(
+  pool: Queryable,
+  params: { ids: string[]; instanceId: string; leaseMs: number },
+): Promise<ClaimedMessage[]> {
   const { rows } = await pool.query<ClaimedMessage>(
     `UPDATE messages
         SET status = 'processing', claimed_by = $2, lease_expires_at = now() + $3 * interval '1 millisecond',
             started_at = now(), attempts = attempts + 1
-      WHERE id = $1 AND status = 'pending'
+      WHERE id = ANY($1::uuid[]) AND status = 'pending'
       RETURNING id, question, attempts, retries, conversation_id AS "conversationId", created_at AS "createdAt",
                 EXISTS (SELECT 1 FROM messages earlier
                          WHERE earlier.conversation_id = messages.conversation_id
                            AND earlier.created_at < messages.created_at) AS "hasEarlierTurns"`,
-    [params.id, params.instanceId, params.leaseMs],
+    [params.ids, params.instanceId, params.leaseMs],
   );
-  return rows[0] ?? null;
+  return rows;
+}
+
+/** One message: see claimMessages. Null when it was not claimed. */
+export async function claimMessage(
+  pool: Queryable,
+  params: { id: string; instanceId: string; leaseMs: number },
+): Promise<ClaimedMessage | null> {
+  const [claimed] = await claimMessages(pool, {
+    ids: [params.id],
+    instanceId: params.instanceId,
+    leaseMs: params.leaseMs,
+  });
+  return claimed ?? null;
 }
 
 /** Before a retry: counts it and the new attempt. False when this worker no longer holds the message. */
@@ -151,18 +195,37 @@ export interface Completion {
   completionTokens: number;
 }
 
-/** processing → completed, only by the worker that holds it. False if it lost the message. */
-export async function completeMessage(pool: Pool, c: Completion): Promise<boolean> {
-  const { rowCount } = await pool.query(
-    `UPDATE messages
-        SET status = 'completed', response = $3, error = NULL, provider = $4, model = $5,
-            prompt_tokens = $6, completion_tokens = $7, completed_at = now(),
-            processing_time_ms = extract(epoch FROM now() - started_at) * 1000,
+/**
+ * processing → completed, each only by the worker that holds it. Returns the ids completed; a
+ * message this instance no longer holds (lost lease, cancelled) is left untouched.
+ */
+export async function completeMessages(pool: Queryable, completions: Completion[]): Promise<Set<string>> {
+  const { rows } = await pool.query<{ id: string }>(
+    `UPDATE messages m
+        SET status = 'completed', response = c.response, error = NULL, provider = c.provider, model = c.model,
+            prompt_tokens = c.prompt_tokens, completion_tokens = c.completion_tokens, completed_at = now(),
+            processing_time_ms = extract(epoch FROM now() - m.started_at) * 1000,
             claimed_by = NULL, lease_expires_at = NULL
-      WHERE id = $1 AND status = 'processing' AND claimed_by = $2`,
-    [c.id, c.instanceId, c.response, c.provider, c.model, c.promptTokens, c.completionTokens],
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+              AS c(id, instance_id, response, provider, model, prompt_tokens, completion_tokens)
+      WHERE m.id = c.id AND m.status = 'processing' AND m.claimed_by = c.instance_id
+      RETURNING m.id`,
+    [
+      completions.map((c) => c.id),
+      completions.map((c) => c.instanceId),
+      completions.map((c) => c.response),
+      completions.map((c) => c.provider),
+      completions.map((c) => c.model),
+      completions.map((c) => c.promptTokens),
+      completions.map((c) => c.completionTokens),
+    ],
   );
-  return rowCount === 1;
+  return new Set(rows.map((r) => r.id));
+}
+
+/** One message: see completeMessages. False if this worker no longer holds it. */
+export async function completeMessage(pool: Queryable, completion: Completion): Promise<boolean> {
+  return (await completeMessages(pool, [completion])).has(completion.id);
 }
 
 /** processing → failed, only by the worker that holds it. */

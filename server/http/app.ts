@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
 import type { Pool } from '../db/pool.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
+import type { SubmitDeps } from '../queue/submit-question.js';
 import type { Metrics } from '../stats/metrics.js';
 import { requireTokens, type Tokens } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
@@ -27,8 +28,7 @@ export interface AppDeps {
   dispatcher: Dispatcher;
   logger: Logger;
   metrics: Metrics;
-  instanceId: string;
-  leaseMs: number;
+  submit: SubmitDeps;
   maxQuestionChars: number;
   instanceStaleAfterMs: number;
   isDraining: () => boolean;
@@ -84,16 +84,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }));
   app.use(healthRoutes({ pool: deps.pool, isDraining: deps.isDraining }));
   app.use(metricsRoutes({ metrics: deps.metrics }));
-  app.use(
-    chatRoutes({
-      pool: deps.pool,
-      dispatcher: deps.dispatcher,
-      instanceId: deps.instanceId,
-      leaseMs: deps.leaseMs,
-      maxQuestionChars: deps.maxQuestionChars,
-      rateLimiter: deps.rateLimiter,
-    }),
-  );
+  app.use(chatRoutes({ ...deps.submit, maxQuestionChars: deps.maxQuestionChars, rateLimiter: deps.rateLimiter }));
   app.use(conversationRoutes({ pool: deps.pool }));
   app.use(statisticsRoutes({ pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs }));
   for (const routes of deps.extraRoutes ?? []) app.use(routes);

@@ -7,11 +7,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
+import { createBatcher } from '../db/batcher.js';
 import { answeredTurnsBefore } from '../db/conversations.js';
 import {
   type ClaimedMessage,
-  claimMessage,
-  completeMessage,
+  type Completion,
+  claimMessages,
+  completeMessages,
   failMessage,
   recordRetry,
   releaseMessages,
@@ -61,9 +63,28 @@ export class Dispatcher {
   private readonly held = new Set<string>();
   private readonly inFlight = new Map<string, AbortController>();
   private stopping = false;
+  /** Claims and completions of workers that get there together share one statement. */
+  private readonly claim: (id: string) => Promise<ClaimedMessage | null>;
+  private readonly complete: (completion: Completion) => Promise<boolean>;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.queue = new PQueue({ concurrency: deps.settings.maxWorkers });
+    const { pool, settings } = deps;
+    this.claim = createBatcher(
+      async (ids: string[]) => {
+        const claimed = await claimMessages(pool, { ids, instanceId: settings.instanceId, leaseMs: settings.leaseMs });
+        const byId = new Map(claimed.map((c) => [c.id, c]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { maxBatch: 500 },
+    );
+    this.complete = createBatcher(
+      async (completions: Completion[]) => {
+        const done = await completeMessages(pool, completions);
+        return completions.map((c) => done.has(c.id));
+      },
+      { maxBatch: 500 },
+    );
   }
 
   /** Messages waiting for a worker here. */
@@ -143,12 +164,7 @@ export class Dispatcher {
   }
 
   private async process(messageId: string): Promise<void> {
-    const { pool, settings } = this.deps;
-    const claimed = await claimMessage(pool, {
-      id: messageId,
-      instanceId: settings.instanceId,
-      leaseMs: settings.leaseMs,
-    });
+    const claimed = await this.claim(messageId);
     if (!claimed) return; // another worker has it, or it is finished
     const controller = new AbortController();
     this.inFlight.set(messageId, controller);
@@ -197,7 +213,7 @@ export class Dispatcher {
         await deltas.end();
         this.deps.observer?.providerCall(result.provider, 'success', (performance.now() - started) / 1000);
         const completed = await withDatabaseRetry(signal, () =>
-          completeMessage(pool, {
+          this.complete({
             id,
             instanceId,
             response: result.text,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { detectRedFlags } from '../../shared/red-flags.js';
 import { claimIdempotencyKey, findIdempotencyKey } from '../db/idempotency-keys.js';
-import { getMessage, insertMessage } from '../db/messages.js';
+import { getMessage, insertMessage, type NewMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
 import type { Queryable } from '../db/queryable.js';
 import { inTransaction } from '../db/transaction.js';
@@ -33,6 +33,8 @@ export interface SubmitDeps {
   dispatcher: Dispatcher;
   instanceId: string;
   leaseMs: number;
+  /** Writes one message (batched with others arriving together); its conversation id or null. */
+  insert: (message: NewMessage) => Promise<string | null>;
 }
 
 export interface SubmitRequest {
@@ -96,22 +98,22 @@ async function insertInConversation(
   messageId: string,
   urgentAdvice: string | null,
 ): Promise<string> {
-  const insert = async (db: Queryable) => {
-    const conversationId = await insertMessage(db, {
-      id: messageId,
-      question: request.question,
-      conversationId: request.conversationId ?? null,
-      urgentAdvice,
-      instanceId: deps.instanceId,
-      leaseMs: deps.leaseMs,
-    });
+  const message: NewMessage = {
+    id: messageId,
+    question: request.question,
+    conversationId: request.conversationId ?? null,
+    urgentAdvice,
+  };
+  const found = (conversationId: string | null) => {
     if (!conversationId) throw new ConversationNotFoundError();
     return conversationId;
   };
   const key = request.idempotencyKey;
-  if (!key) return insert(pool);
+  if (!key) return found(await deps.insert(message));
   return inTransaction(pool, async (client) => {
-    const conversationId = await insert(client);
+    const conversationId = found(
+      await insertMessage(client, { ...message, instanceId: deps.instanceId, leaseMs: deps.leaseMs }),
+    );
     if (!(await claimIdempotencyKey(client, { key, messageId }))) throw new IdempotencyKeyTakenError();
     return conversationId;
   });

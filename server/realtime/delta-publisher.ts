@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { NOTIFY_PAYLOAD_LIMIT_BYTES } from '../../shared/limits.js';
 import type { MessageDeltaEvent } from '../../shared/socket-events.js';
+import { createBatcher } from '../db/batcher.js';
 import type { Pool } from '../db/pool.js';
 import type { DeltaSink, DeltaStream } from '../queue/delta-sink.js';
 import { DELTA_CHANNEL } from './notify-listener.js';
@@ -26,6 +27,14 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
   const flushIntervalMs = options.flushIntervalMs ?? 25;
   const maxBatchBytes = Math.min(options.maxBatchBytes ?? 2000, NOTIFY_PAYLOAD_LIMIT_BYTES - ENVELOPE_BYTES);
   const { pool, logger } = options;
+  // The deltas of all messages streaming at the same moment go out in one statement.
+  const notify = createBatcher(
+    async (payloads: string[]) => {
+      await pool.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [DELTA_CHANNEL, payloads]);
+      return payloads.map(() => undefined);
+    },
+    { maxBatch: 200 },
+  );
 
   return {
     open({ messageId, attempt }): DeltaStream {
@@ -40,7 +49,7 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
         if (seq === 0 && attempt > 1) event.restart = true;
         seq += 1;
         sending = sending.then(() =>
-          pool.query('SELECT pg_notify($1, $2)', [DELTA_CHANNEL, JSON.stringify(event)]).then(
+          notify(JSON.stringify(event)).then(
             () => undefined,
             (error: unknown) => logger.warn({ err: error, messageId }, 'could not publish a delta'),
           ),
