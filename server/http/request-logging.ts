@@ -26,9 +26,15 @@ export function requestLogging(logger: Logger) {
       return 'info';
     },
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+      req: (req: { id: unknown; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+      }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
     wrapSerializers: false,
+    // Lines logged through req.log carry just the id (reqId), not the whole request.
+    quietReqLogger: true,
   });
 }

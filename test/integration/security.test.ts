@@ -1,0 +1,234 @@
+/** Issue 7, security: tokens, rate limits, CSP and other headers, CORS and socket origins, logs. */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { type Service, startService } from '../../server/service.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { eventually } from '../helpers/http.js';
+import { startTestService, TEST_ENV } from '../helpers/service.js';
+
+const API_TOKEN = 'api-token-0123456789abcdef';
+const MONITOR_TOKEN = 'monitor-token-0123456789abcdef';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function socketOutcome(url: string, options: Parameters<typeof io>[1]): Promise<'connected' | string> {
+  const socket = io(url, { transports: ['websocket'], reconnection: false, ...options });
+  try {
+    return await new Promise((resolve) => {
+      socket.once('connect', () => resolve('connected'));
+      socket.once('connect_error', (error) => resolve(error.message));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+describe('tokens', () => {
+  let service: Service;
+  beforeAll(async () => {
+    service = await startTestService({ databaseUrl: db.url, env: { API_TOKEN, MONITOR_TOKEN } });
+  });
+  afterAll(async () => service?.close());
+
+  it('guards REST with API_TOKEN, but not /health or the web app', async () => {
+    for (const [path, init] of [
+      ['/api/statistics', {}],
+      ['/api/chat/00000000-0000-4000-8000-000000000000', {}],
+      ['/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"hi"}' }],
+    ] as const) {
+      const missing = await fetch(`${service.url}${path}`, init);
+      expect(missing.status, path).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await missing.json()).toEqual({ error: expect.stringMatching(/token/) });
+      const wrong = await fetch(`${service.url}${path}`, {
+        ...init,
+        headers: { ...('headers' in init ? init.headers : {}), ...bearer(`${API_TOKEN}x`) },
+      });
+      expect(wrong.status, path).toBe(401);
+    }
+    expect((await fetch(`${service.url}/api/statistics`, { headers: bearer(API_TOKEN) })).status).toBe(200);
+    expect((await fetch(`${service.url}/health`)).status).toBe(200);
+    expect((await fetch(`${service.url}/`)).status).not.toBe(401);
+  });
+
+  it('writes nothing for an unauthorized question', async () => {
+    const before = await db.query('SELECT count(*)::int AS n FROM messages');
+    await fetch(`${service.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"question":"hi"}',
+    });
+    expect((await db.query('SELECT count(*)::int AS n FROM messages')).rows).toEqual(before.rows);
+  });
+
+  it('guards /metrics and the statistics stream with MONITOR_TOKEN (the API token is not enough)', async () => {
+    for (const path of ['/metrics', '/api/statistics/stream']) {
+      expect((await fetch(`${service.url}${path}`)).status, path).toBe(401);
+      expect((await fetch(`${service.url}${path}`, { headers: bearer(API_TOKEN) })).status, path).toBe(401);
+    }
+    expect((await fetch(`${service.url}/metrics`, { headers: bearer(MONITOR_TOKEN) })).status).toBe(200);
+    const stream = await fetch(`${service.url}/api/statistics/stream?access_token=${MONITOR_TOKEN}`);
+    expect(stream.status).toBe(200);
+    await stream.body?.cancel();
+  });
+
+  it('guards the sockets: auth.token on /, the monitor token on /monitor', async () => {
+    expect(await socketOutcome(service.url, {})).toMatch(/unauthorized/);
+    expect(await socketOutcome(service.url, { auth: { token: 'wrong' } })).toMatch(/unauthorized/);
+    expect(await socketOutcome(service.url, { auth: { token: API_TOKEN } })).toBe('connected');
+    expect(await socketOutcome(`${service.url}/monitor`, { auth: { token: API_TOKEN } })).toMatch(/unauthorized/);
+    expect(await socketOutcome(`${service.url}/monitor`, { auth: { token: MONITOR_TOKEN } })).toBe('connected');
+  });
+
+  it('falls back to API_TOKEN for monitoring when no MONITOR_TOKEN is set', async () => {
+    const only = await startTestService({ databaseUrl: db.url, env: { API_TOKEN } });
+    try {
+      expect((await fetch(`${only.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${only.url}/metrics`, { headers: bearer(API_TOKEN) })).status).toBe(200);
+      expect(await socketOutcome(`${only.url}/monitor`, {})).toMatch(/unauthorized/);
+      expect(await socketOutcome(`${only.url}/monitor`, { auth: { token: API_TOKEN } })).toBe('connected');
+    } finally {
+      await only.close();
+    }
+  });
+
+  it('refuses weak tokens at start-up without echoing them', () => {
+    expect(() => loadConfig({ API_TOKEN: 'short-secret' })).toThrow(/^Invalid API_TOKEN: must be at least 16/);
+    expect(() => loadConfig({ API_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE, per client address, REST and socket alike', async () => {
+    const service = await startTestService({
+      databaseUrl: db.url,
+      env: { RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: 'loopback' },
+    });
+    try {
+      const ask = (forwardedFor: string) =>
+        fetch(`${service.url}/api/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+          body: '{"question":"How do I treat a burn?"}',
+        });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await ask('203.0.113.7')).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      const limited = await ask('203.0.113.7');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await limited.json()).toEqual({ error: expect.stringMatching(/Too many questions/) });
+      // Behind the trusted proxy, another client address has its own allowance.
+      expect((await ask('198.51.100.9')).status).toBe(202);
+
+      const socket = io(service.url, { transports: ['websocket'], extraHeaders: { 'x-forwarded-for': '203.0.113.7' } });
+      try {
+        expect(await socket.emitWithAck('ask', { question: 'and over the socket?' })).toEqual({
+          error: expect.stringMatching(/Too many questions/),
+        });
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('browser protections', () => {
+  let service: Service;
+  const allowed = 'https://app.example.com';
+  beforeAll(async () => {
+    service = await startTestService({ databaseUrl: db.url, env: { CORS_ORIGINS: `${allowed}/` } });
+  });
+  afterAll(async () => service?.close());
+
+  it('sends a Content-Security-Policy without inline script, and the usual hardening headers', async () => {
+    const response = await fetch(`${service.url}/`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('allows CORS only for CORS_ORIGINS', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${service.url}/api/chat`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    expect((await preflight(allowed)).headers.get('access-control-allow-origin')).toBe(allowed);
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses socket handshakes from other sites, accepts its own origin and allowed ones', async () => {
+    const host = new URL(service.url).host;
+    expect(await socketOutcome(service.url, { extraHeaders: { origin: 'https://evil.example' } })).not.toBe(
+      'connected',
+    );
+    expect(await socketOutcome(service.url, { extraHeaders: { origin: `http://${host}` } })).toBe('connected');
+    expect(await socketOutcome(service.url, { extraHeaders: { origin: allowed } })).toBe('connected');
+  });
+
+  it('drops an oversized socket packet by closing only that socket', async () => {
+    const big = io(service.url, { transports: ['websocket'], reconnection: false });
+    const bystander = io(service.url, { transports: ['websocket'] });
+    await Promise.all([big, bystander].map((s) => new Promise((r) => s.once('connect', () => r(undefined)))));
+    const closed = new Promise<string>((resolve) => big.once('disconnect', (reason) => resolve(reason)));
+    big.emit('ask', { question: 'x'.repeat(200_000) });
+    expect(await closed).toMatch(/transport/);
+    expect(await bystander.emitWithAck('subscribe', { messageId: 'nope' })).toEqual({ error: expect.any(String) });
+    bystander.close();
+  });
+});
+
+describe('logs', () => {
+  it('never hold question or answer text, tokens or keys, and carry a request id', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: 'trace', API_TOKEN, OPENAI_API_KEY: 'sk-secret-key-abcdef' });
+    const service = await startService({ config, databaseUrl: db.url, logger: pino({ level: 'trace' }, sink) });
+    try {
+      const question = 'My secret symptom is zebra-striped toenails';
+      const response = await fetch(`${service.url}/api/chat?access_token=${API_TOKEN}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-abc-123', ...bearer(API_TOKEN) },
+        body: JSON.stringify({ question }),
+      });
+      expect(response.headers.get('x-request-id')).toBe('req-abc-123');
+      const { messageId } = (await response.json()) as { messageId: string };
+      await eventually(async () => {
+        const r = await fetch(`${service.url}/api/chat/${messageId}`, { headers: bearer(API_TOKEN) });
+        return ((await r.json()) as { status: string }).status === 'completed';
+      });
+    } finally {
+      await service.close();
+    }
+    const all = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(all).not.toContain('zebra');
+    expect(all).not.toContain(API_TOKEN);
+    expect(all).not.toContain('sk-secret-key');
+    expect(all).not.toContain('Paracetamol'); // the mock's answer text
+    expect(lines.filter((l) => l.includes('req-abc-123')).join('\n')).toMatch(/"id":"req-abc-123"/);
+  });
+});
