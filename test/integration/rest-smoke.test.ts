@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Service } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { ask, getJson, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
-import type { Service } from '../../server/service.js';
 
 let db: TestDatabase;
 let service: Service;
