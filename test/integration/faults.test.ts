@@ -1,0 +1,149 @@
+/**
+ * Issue 7, faults: PostgreSQL restarted while messages are in flight; a provider that is down
+ * for a while. The database here is a dedicated embedded server, so restarting it disturbs no
+ * other test.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../server/db/embedded.js';
+import { createLogger } from '../../server/logger.js';
+import type { CompletionRequest, CompletionResult, LlmProvider } from '../../server/providers/types.js';
+import { ProviderError } from '../../server/providers/types.js';
+import type { MessageStatusEvent } from '../../shared/socket-events.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { ask, eventually, getJson, waitForFinal } from '../helpers/http.js';
+import { startTestService } from '../helpers/service.js';
+
+describe('PostgreSQL restarted while messages are in flight', () => {
+  let dir: string;
+  let database: EmbeddedDatabase;
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'medchat-restart-'));
+    await fs.chmod(dir, 0o755);
+    database = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'data'),
+      port: 0,
+      logger: createLogger('silent'),
+    });
+  });
+  afterAll(async () => {
+    await database?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('goes 503 then 200 by itself, reconnects its listener, and finishes every message exactly once', async () => {
+    const service = await startTestService({
+      databaseUrl: database.url,
+      env: { MOCK_LATENCY_MS: '400', MAX_WORKERS: '4', WORKER_LEASE_SECONDS: '1', SWEEP_INTERVAL_SECONDS: '0.3' },
+    });
+    const socket = io(`${service.url}/monitor`, { transports: ['websocket'] });
+    const completedEvents = new Map<string, number>();
+    socket.on('message:status', (event: MessageStatusEvent) => {
+      if (event.status === 'completed')
+        completedEvents.set(event.messageId, (completedEvents.get(event.messageId) ?? 0) + 1);
+    });
+    try {
+      const ids = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => ask(service.url, `question ${i} about sleep`)),
+      );
+      await sleep(150); // some are being answered now
+
+      await database.stop();
+      await eventually(async () => (await fetch(`${service.url}/health`)).status === 503, 10_000, 'health 503');
+      const down = await fetch(`${service.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"question":"asked while the database is down"}',
+      });
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({ error: expect.stringMatching(/database/i) });
+      await sleep(1000);
+
+      database = await startEmbeddedPostgres({
+        dataDir: path.join(dir, 'data'),
+        port: database.port,
+        logger: createLogger('silent'),
+      });
+      await eventually(async () => (await fetch(`${service.url}/health`)).status === 200, 20_000, 'health 200');
+
+      const finals = await Promise.all(ids.map((id) => waitForFinal(service.url, id, 60_000)));
+      expect(finals.every((f) => f.status === 'completed')).toBe(true);
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const rows = await client.query<{ status: string; n: number }>(
+        'SELECT status, count(*)::int AS n FROM messages GROUP BY status ORDER BY status',
+      );
+      await client.end();
+      expect(rows.rows).toEqual([{ status: 'completed', n: 12 }]); // nothing lost, nothing stuck, nothing extra
+
+      // The listener came back: a new message's events reach the monitor socket.
+      const after = await ask(service.url, 'asked after the restart');
+      await eventually(() => completedEvents.get(after) === 1, 10_000, 'events after the restart');
+    } finally {
+      socket.close();
+      await service.close();
+    }
+  }, 120_000);
+});
+
+describe('a provider that is down for a while', () => {
+  class FlakyProvider implements LlmProvider {
+    readonly name = 'flaky';
+    readonly model = 'flaky-1';
+    down = true;
+    async complete(request: CompletionRequest): Promise<CompletionResult> {
+      if (this.down) {
+        throw new ProviderError('The model provider is unavailable (503); try again later.', {
+          retryable: true,
+          status: 503,
+        });
+      }
+      request.onText('fine');
+      return { text: 'fine', usage: { promptTokens: 1, completionTokens: 1 }, provider: this.name, model: this.model };
+    }
+  }
+
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it('fails messages with a clear error after their retries, stays responsive, and recovers', async () => {
+    const provider = new FlakyProvider();
+    const service = await startTestService({
+      databaseUrl: db.url,
+      provider,
+      env: { MAX_RETRIES: '2', RETRY_DELAY: '0.05' },
+    });
+    try {
+      const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => ask(service.url, `question ${i}`)));
+      const started = performance.now();
+      const health = await fetch(`${service.url}/health`);
+      expect(health.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(1000);
+      const finals = await Promise.all(ids.map((id) => waitForFinal(service.url, id)));
+      for (const final of finals) {
+        expect(final).toEqual({ status: 'failed', error: 'The model provider is unavailable (503); try again later.' });
+      }
+      const rows = await db.query<{ retries: number; attempts: number }>('SELECT retries, attempts FROM messages');
+      expect(rows.rows.every((r) => r.retries === 2 && r.attempts === 3)).toBe(true);
+      expect((await getJson(service.url, '/api/statistics')).body).toMatchObject({
+        messagesFailed: 6,
+        totalRetries: 12,
+      });
+
+      provider.down = false;
+      const later = await ask(service.url, 'the provider is back');
+      expect(await waitForFinal(service.url, later)).toEqual({ status: 'completed', response: 'fine' });
+    } finally {
+      await service.close();
+    }
+  });
+});
