@@ -1,0 +1,59 @@
+/** Issue 7, observability: /metrics has every series the operators need, with real values. */
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Service } from '../../server/service.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { ask, eventually, getJson, waitForFinal } from '../helpers/http.js';
+import { startTestService } from '../helpers/service.js';
+
+let db: TestDatabase;
+let service: Service;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  service = await startTestService({ databaseUrl: db.url, env: { MOCK_FAILURE_RATE: '0.5', MAX_RETRIES: '20' } });
+});
+afterAll(async () => {
+  await service?.close();
+  await db?.drop();
+});
+
+const sample = (text: string, series: string): number => {
+  const line = text.split('\n').find((l) => l.startsWith(series));
+  if (!line) throw new Error(`no ${series} in /metrics`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+};
+
+describe('GET /metrics', () => {
+  it('reports requests, queue, workers, provider calls, retries, sockets and the relay lag', async () => {
+    const socket = io(`${service.url}/monitor`, { transports: ['websocket'] });
+    await new Promise((resolve) => socket.once('connect', () => resolve(undefined)));
+    const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => ask(service.url, `question ${i}`)));
+    for (const id of ids) await waitForFinal(service.url, id);
+    await getJson(service.url, '/api/chat/not-a-uuid');
+
+    const response = await fetch(`${service.url}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(sample(text, 'medchat_http_requests_total{method="POST",route="/api/chat",status="202"}')).toBe(10);
+    expect(sample(text, 'medchat_http_requests_total{method="GET",route="/api/chat/:messageId",status="400"}')).toBe(1);
+    expect(text).toMatch(
+      /medchat_http_request_duration_seconds_bucket\{le="0\.005",method="POST",route="\/api\/chat",status="202"\}/,
+    );
+    expect(sample(text, 'medchat_queue_length')).toBe(0);
+    expect(sample(text, 'medchat_active_workers')).toBe(0);
+    expect(sample(text, 'medchat_provider_call_duration_seconds_count{provider="mock",outcome="success"}')).toBe(10);
+    const retries = Number((await db.query('SELECT sum(retries)::int AS n FROM messages')).rows[0]?.n);
+    expect(retries).toBeGreaterThan(0);
+    expect(sample(text, 'medchat_retries_total{provider="mock"}')).toBe(retries);
+    expect(
+      sample(text, 'medchat_provider_call_duration_seconds_count{provider="mock",outcome="retryable_error"}'),
+    ).toBe(retries);
+    expect(sample(text, 'medchat_socket_connections{namespace="/monitor"}')).toBe(1);
+    await eventually(async () => {
+      const again = await (await fetch(`${service.url}/metrics`)).text();
+      return sample(again, 'medchat_notify_relay_lag_seconds_count{channel="message_status"}') >= 30;
+    });
+    expect(text).toMatch(/^medchat_process_resident_memory_bytes \d+/m);
+    socket.close();
+  });
+});
