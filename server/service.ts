@@ -16,6 +16,8 @@ import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createApp } from './http/app.js';
 import { clientAddressResolver } from './http/client-address.js';
+import { FinishedMessageCache } from './http/finished-messages.js';
+import { createPollingFastPath } from './http/polling-fast-path.js';
 import { createQuestionRateLimiter } from './http/rate-limit.js';
 import type { Logger } from './logger.js';
 import { CLIENT_DIST_DIR, MIGRATIONS_DIR } from './paths.js';
@@ -127,6 +129,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   relay.onChange(() => stats.markChanged());
   const sseHub = new SseHub();
   relay.addTarget(sseHub);
+  const finished = new FinishedMessageCache();
+  relay.addTarget(finished.relayTarget);
   // A message cancelled through any instance stops the worker answering it, wherever it runs.
   relay.addTarget({
     status: (event) => {
@@ -182,12 +186,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     metrics,
     tokens,
     rateLimiter,
+    finished,
     trustProxy: config.security.trustProxy,
     corsOrigins: config.security.corsOrigins,
     clientDir: options.clientDir ?? CLIENT_DIST_DIR,
     extraRoutes: [sseRoutes({ pool, hub: sseHub, stats })],
   });
-  const httpServer = http.createServer(app);
+  const pollingFastPath = createPollingFastPath({ finished, tokens, metrics, logger: log });
+  const httpServer = http.createServer((req, res) => {
+    if (!pollingFastPath(req, res)) app(req, res);
+  });
   const sockets = attachSocketServer({
     httpServer,
     pool,

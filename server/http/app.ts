@@ -15,6 +15,7 @@ import type { SubmitDeps } from '../queue/submit-question.js';
 import type { Metrics } from '../stats/metrics.js';
 import { requireTokens, type Tokens } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
+import type { FinishedMessageCache } from './finished-messages.js';
 import type { QuestionRateLimiter } from './rate-limit.js';
 import { requestLogging } from './request-logging.js';
 import { chatRoutes } from './routes/chat.js';
@@ -34,6 +35,7 @@ export interface AppDeps {
   isDraining: () => boolean;
   tokens: Tokens;
   rateLimiter: QuestionRateLimiter;
+  finished: FinishedMessageCache;
   trustProxy: boolean | number | string[];
   corsOrigins: string[];
   /** The built client (vite build); served at / when it exists. */
@@ -63,6 +65,11 @@ const CONTENT_SECURITY_POLICY = {
   },
 };
 
+/** helmet with our policy: the headers every response carries. */
+export function securityHeaders() {
+  return helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -70,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.trustProxy);
   app.use(requestLogging(deps.logger));
   app.use(deps.metrics.httpMiddleware());
-  app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
+  app.use(securityHeaders());
   app.use(
     cors({
       // No CORS headers for other origins: the browser then refuses them.
@@ -84,7 +91,14 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }));
   app.use(healthRoutes({ pool: deps.pool, isDraining: deps.isDraining }));
   app.use(metricsRoutes({ metrics: deps.metrics }));
-  app.use(chatRoutes({ ...deps.submit, maxQuestionChars: deps.maxQuestionChars, rateLimiter: deps.rateLimiter }));
+  app.use(
+    chatRoutes({
+      ...deps.submit,
+      maxQuestionChars: deps.maxQuestionChars,
+      rateLimiter: deps.rateLimiter,
+      finished: deps.finished,
+    }),
+  );
   app.use(conversationRoutes({ pool: deps.pool }));
   app.use(statisticsRoutes({ pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs }));
   for (const routes of deps.extraRoutes ?? []) app.use(routes);

@@ -101,12 +101,17 @@ export class Metrics {
       const started = process.hrtime.bigint();
       res.on('finish', () => {
         const route = routeLabel(req.route?.path, req.path, res.statusCode);
-        const labels = { method: req.method, route, status: String(res.statusCode) };
-        this.httpRequests.inc(labels);
-        this.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        this.httpRequest(req.method, route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
       });
       next();
     };
+  }
+
+  /** One HTTP request answered (by express or by the polling fast path). */
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
   }
 
   providerCall(provider: string, outcome: ProviderOutcome, seconds: number): void {

@@ -9,6 +9,7 @@ import {
   submitQuestion,
 } from '../../queue/submit-question.js';
 import { HttpError } from '../errors.js';
+import type { FinishedMessageCache } from '../finished-messages.js';
 import { toMessageState } from '../message-state.js';
 import { limitQuestions, type QuestionRateLimiter } from '../rate-limit.js';
 import { parseOr400 } from '../validate.js';
@@ -17,6 +18,7 @@ export interface ChatRouteDeps extends SubmitDeps {
   maxQuestionChars: number;
   dispatcher: Dispatcher;
   rateLimiter: QuestionRateLimiter;
+  finished: FinishedMessageCache;
 }
 
 /** Idempotency-Key: 1..255 visible ASCII characters (as Stripe and the IETF draft allow). */
@@ -53,9 +55,16 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
 
   router.get('/api/chat/:messageId', async (req, res) => {
     const messageId = parseOr400(messageIdSchema, req.params.messageId);
+    const cached = deps.finished.get(messageId);
+    if (cached !== undefined) {
+      res.type('json').send(cached);
+      return;
+    }
     const row = await getMessage(deps.pool, messageId);
     if (!row) throw new HttpError(404, 'No message with that id.');
-    res.json(toMessageState(row));
+    const state = toMessageState(row);
+    deps.finished.remember(messageId, state);
+    res.json(state);
   });
 
   router.post('/api/chat/:messageId/cancel', async (req, res) => {
