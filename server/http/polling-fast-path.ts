@@ -7,16 +7,15 @@
  * Anything else (unknown or unfinished message, a missing token, a cross-origin request,
  * another method) goes to express untouched.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Metrics } from '../stats/metrics.js';
 import { securityHeaders } from './app.js';
 import { type Tokens, tokenMatches, tokenOf } from './auth.js';
 import type { FinishedMessageCache } from './finished-messages.js';
+import { requestIdOf } from './request-logging.js';
 
 const POLL_PATH = /^\/api\/chat\/([0-9a-fA-F-]{36})$/;
-const INCOMING_ID = /^[\w.:-]{1,100}$/;
 
 /** The headers helmet sets, read once by running it against a stand-in response. */
 function helmetHeaders(): Record<string, string> {
@@ -47,8 +46,7 @@ export function createPollingFastPath(deps: {
     if (body === undefined) return false;
     if (deps.tokens.apiToken && !tokenMatches(deps.tokens.apiToken, tokenOf(req))) return false;
     const started = process.hrtime.bigint();
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(req);
     res.writeHead(200, { ...baseHeaders, 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
     res.end(body);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
