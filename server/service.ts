@@ -131,6 +131,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   relay.addTarget(sseHub);
   const finished = new FinishedMessageCache();
   relay.addTarget(finished.relayTarget);
+  relay.onMessagesDeleted(() => finished.clear());
   // A message cancelled through any instance stops the worker answering it, wherever it runs.
   relay.addTarget({
     status: (event) => {

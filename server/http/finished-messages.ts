@@ -2,7 +2,7 @@
  * The REST answers of finished messages, kept in memory. A completed or failed message never
  * changes again, and polling clients ask for it over and over: this spares the database those
  * reads. Filled from database reads and from the status events every instance hears; bounded in
- * size, and entries expire so a message deleted by retention stops being served soon after.
+ * size and time, and cleared when retention deletes messages (a NOTIFY tells every instance).
  */
 import type { MessageState } from '../../shared/rest.js';
 import type { MessageStatusEvent } from '../../shared/socket-events.js';
@@ -41,6 +41,11 @@ export class FinishedMessageCache {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     this.entries.set(messageId, { body: JSON.stringify(state), expiresAt: Date.now() + this.ttlMs });
+  }
+
+  /** Forgets everything (messages were deleted somewhere; which ones does not matter, it is rare). */
+  clear(): void {
+    this.entries.clear();
   }
 
   /** Learns finished states from the status events (any instance's work). */

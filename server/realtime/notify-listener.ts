@@ -10,6 +10,7 @@ import { MESSAGE_STATUSES, type MessageStatus } from '../../shared/status.js';
 export const STATUS_CHANNEL = 'message_status';
 export const DELTA_CHANNEL = 'message_delta';
 export const INSTANCES_CHANNEL = 'instances_changed';
+export const DELETED_CHANNEL = 'messages_deleted';
 
 /** What the trigger in db/002_notify.sql sends. */
 export interface StatusNotification {
@@ -31,6 +32,8 @@ export interface ListenerHandlers {
   status(notification: StatusNotification): void;
   delta(event: MessageDeltaEvent): void;
   instancesChanged(): void;
+  /** Messages were deleted (retention). */
+  messagesDeleted(): void;
   /** The connection was lost and is back: notifications in between may be missing. */
   reconnected(): void;
 }
@@ -92,10 +95,12 @@ export async function startNotifyListener(options: {
     if (isDeltaEvent(payload)) handlers.delta(payload);
   });
   subscriber.notifications.on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
+  subscriber.notifications.on(DELETED_CHANNEL, () => handlers.messagesDeleted());
 
   await subscriber.connect();
   // One at a time: pg clients do not take concurrent queries.
-  for (const channel of [STATUS_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL]) await subscriber.listenTo(channel);
+  for (const channel of [STATUS_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, DELETED_CHANNEL])
+    await subscriber.listenTo(channel);
   return {
     get connected() {
       return connected;

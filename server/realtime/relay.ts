@@ -21,6 +21,7 @@ export interface RelayTarget {
 export class Relay {
   private readonly targets: RelayTarget[] = [];
   private readonly changeListeners: Array<() => void> = [];
+  private readonly deletionListeners: Array<() => void> = [];
 
   constructor(
     private readonly pool: Pool,
@@ -38,6 +39,11 @@ export class Relay {
     this.changeListeners.push(listener);
   }
 
+  /** Called when messages were deleted anywhere (retention). */
+  onMessagesDeleted(listener: () => void): void {
+    this.deletionListeners.push(listener);
+  }
+
   /** The listener's callbacks. */
   readonly handlers: ListenerHandlers = {
     status: (notification) => void this.relayStatus(notification),
@@ -45,6 +51,10 @@ export class Relay {
       for (const target of this.targets) target.delta(event);
     },
     instancesChanged: () => this.changed(),
+    messagesDeleted: () => {
+      this.changed();
+      for (const listener of this.deletionListeners) listener();
+    },
     reconnected: () => void this.resendWatched(),
   };
 
