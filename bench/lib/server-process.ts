@@ -48,7 +48,10 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (exited) throw new Error(`server exited:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // never leave a half-started server behind
+      throw new Error(`server did not start:\n${output}`);
+    }
     const ok = await fetch(`${url}/health`).then(
       (r) => r.ok,
       () => false,

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../../shared/status.js';
+import { DELTA_CHANNEL } from './channels.js';
 import type { Pool } from './pool.js';
 import type { Queryable } from './queryable.js';
 
@@ -193,6 +194,8 @@ export interface Completion {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  /** The answer's last delta events (NOTIFY payloads), published just before the status. */
+  finalDeltas?: string[];
 }
 
 /**
@@ -201,7 +204,8 @@ export interface Completion {
  */
 export async function completeMessages(pool: Queryable, completions: Completion[]): Promise<Set<string>> {
   const { rows } = await pool.query<{ id: string }>(
-    `UPDATE messages m
+    `WITH final_deltas AS (SELECT pg_notify($9, payload) FROM unnest($8::text[]) AS payload)
+     UPDATE messages m
         SET status = 'completed', response = c.response, error = NULL, provider = c.provider, model = c.model,
             prompt_tokens = c.prompt_tokens, completion_tokens = c.completion_tokens, completed_at = now(),
             processing_time_ms = extract(epoch FROM now() - m.started_at) * 1000,
@@ -209,6 +213,8 @@ export async function completeMessages(pool: Queryable, completions: Completion[
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
               AS c(id, instance_id, response, provider, model, prompt_tokens, completion_tokens)
       WHERE m.id = c.id AND m.status = 'processing' AND m.claimed_by = c.instance_id
+        -- Evaluated once, before any row changes: the deltas are queued before the status events.
+        AND (SELECT count(*) FROM final_deltas) >= 0
       RETURNING m.id`,
     [
       completions.map((c) => c.id),
@@ -218,6 +224,8 @@ export async function completeMessages(pool: Queryable, completions: Completion[
       completions.map((c) => c.model),
       completions.map((c) => c.promptTokens),
       completions.map((c) => c.completionTokens),
+      completions.flatMap((c) => c.finalDeltas ?? []),
+      DELTA_CHANNEL,
     ],
   );
   return new Set(rows.map((r) => r.id));

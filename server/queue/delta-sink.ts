@@ -6,6 +6,11 @@ export interface DeltaStream {
   push(text: string): void;
   /** Sends what is still buffered. Never throws. */
   end(): Promise<void>;
+  /**
+   * Waits for what was sent, and hands back the NOTIFY payloads of what is still buffered, for
+   * the completing statement to publish (one round trip less, and still before the status).
+   */
+  takeRest(): Promise<string[]>;
 }
 
 export interface DeltaSink {
@@ -13,5 +18,5 @@ export interface DeltaSink {
 }
 
 export const discardDeltas: DeltaSink = {
-  open: () => ({ push: () => undefined, end: async () => undefined }),
+  open: () => ({ push: () => undefined, end: async () => undefined, takeRest: async () => [] }),
 };

@@ -210,7 +210,7 @@ export class Dispatcher {
               },
             }),
         );
-        await deltas.end();
+        const finalDeltas = await deltas.takeRest();
         this.deps.observer?.providerCall(result.provider, 'success', (performance.now() - started) / 1000);
         const completed = await withDatabaseRetry(signal, () =>
           this.complete({
@@ -221,6 +221,7 @@ export class Dispatcher {
             model: result.model,
             promptTokens: result.usage.promptTokens,
             completionTokens: result.usage.completionTokens,
+            finalDeltas,
           }),
         );
         logger.info(

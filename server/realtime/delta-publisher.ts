@@ -7,9 +7,9 @@ import type { Logger } from 'pino';
 import { NOTIFY_PAYLOAD_LIMIT_BYTES } from '../../shared/limits.js';
 import type { MessageDeltaEvent } from '../../shared/socket-events.js';
 import { createBatcher } from '../db/batcher.js';
+import { DELTA_CHANNEL } from '../db/channels.js';
 import type { Pool } from '../db/pool.js';
 import type { DeltaSink, DeltaStream } from '../queue/delta-sink.js';
-import { DELTA_CHANNEL } from './notify-listener.js';
 
 export interface DeltaPublisherOptions {
   pool: Pool;
@@ -44,12 +44,16 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
       // Sends are chained so that the deltas of one message leave (and arrive) in order.
       let sending: Promise<void> = Promise.resolve();
 
-      const send = (text: string) => {
+      const payloadOf = (text: string) => {
         const event: MessageDeltaEvent = { messageId, seq, text, attempt };
         if (seq === 0 && attempt > 1) event.restart = true;
         seq += 1;
+        return JSON.stringify(event);
+      };
+      const send = (text: string) => {
+        const payload = payloadOf(text);
         sending = sending.then(() =>
-          notify(JSON.stringify(event)).then(
+          notify(payload).then(
             () => undefined,
             (error: unknown) => logger.warn({ err: error, messageId }, 'could not publish a delta'),
           ),
@@ -72,6 +76,14 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
         async end() {
           flush();
           await sending;
+        },
+        async takeRest() {
+          clearTimeout(timer);
+          timer = undefined;
+          await sending;
+          const rest = splitByBytes(buffer, maxBatchBytes).map(payloadOf);
+          buffer = '';
+          return rest;
         },
       };
     },

@@ -7,10 +7,7 @@ import type { Logger } from 'pino';
 import type { MessageDeltaEvent } from '../../shared/socket-events.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../shared/status.js';
 
-export const STATUS_CHANNEL = 'message_status';
-export const DELTA_CHANNEL = 'message_delta';
-export const INSTANCES_CHANNEL = 'instances_changed';
-export const DELETED_CHANNEL = 'messages_deleted';
+import { DELETED_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, STATUS_CHANNEL } from '../db/channels.js';
 
 /** What the trigger in db/002_notify.sql sends. */
 export interface StatusNotification {

@@ -1,0 +1,5 @@
+/** The NOTIFY channels: the database is the message bus (see db/002_notify.sql and after). */
+export const STATUS_CHANNEL = 'message_status';
+export const DELTA_CHANNEL = 'message_delta';
+export const INSTANCES_CHANNEL = 'instances_changed';
+export const DELETED_CHANNEL = 'messages_deleted';
