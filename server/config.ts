@@ -193,6 +193,44 @@ function defaultProvider(env: ParsedEnv): ProviderName {
   return 'mock';
 }
 
+/**
+ * A base URL on this machine or a private network (Ollama, vLLM, llama.cpp, LM Studio): such
+ * servers usually need no key.
+ */
+export function isLocalUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return (
+    host === 'localhost' ||
+    host === '::1' ||
+    host === 'host.docker.internal' ||
+    host.endsWith('.local') ||
+    host.endsWith('.internal') ||
+    /^127\./.test(host) ||
+    /^10\./.test(host) ||
+    /^192\.168\./.test(host) ||
+    /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+    !host.includes('.') // a bare container or host name, e.g. http://ollama:11434
+  );
+}
+
+/** Every provider in use (the primary and its fallbacks) must have the key it needs. */
+function requireProviderKeys(llm: Config['llm']): void {
+  for (const [index, name] of [llm.provider, ...llm.fallback].entries()) {
+    const role = index === 0 ? `LLM_PROVIDER=${name}` : `LLM_FALLBACK includes ${name}, which`;
+    if (name === 'anthropic' && !llm.anthropic.apiKey) {
+      throw new ConfigError(`${role} needs ANTHROPIC_API_KEY.`);
+    }
+    if (name === 'deepseek' && !llm.deepseek.apiKey && !isLocalUrl(llm.deepseek.baseUrl)) {
+      throw new ConfigError(`${role} needs DEEPSEEK_API_KEY.`);
+    }
+    if (name === 'openai' && !llm.openai.apiKey && !(llm.openai.baseUrl && isLocalUrl(llm.openai.baseUrl))) {
+      throw new ConfigError(
+        `${role} needs OPENAI_API_KEY (or OPENAI_BASE_URL pointing at a local OpenAI-compatible server).`,
+      );
+    }
+  }
+}
+
 export function loadConfig(rawEnv: Env = process.env): Config {
   const env: Env = {};
   for (const [key, value] of Object.entries(rawEnv)) {
@@ -207,7 +245,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     throw new ConfigError(`Invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
   const e = parsed.data;
-  return {
+  const config: Config = {
     port: e.SERVER_PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
@@ -247,4 +285,6 @@ export function loadConfig(rawEnv: Env = process.env): Config {
       corsOrigins: e.CORS_ORIGINS,
     },
   };
+  requireProviderKeys(config.llm);
+  return config;
 }

@@ -1,0 +1,92 @@
+/**
+ * OpenAI Chat Completions through the openai SDK, streamed with usage: OpenAI itself, DeepSeek,
+ * and any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio) by its base URL.
+ */
+import OpenAI from 'openai';
+import { classifyProviderError, isAbort, type ProviderIdentity } from './errors.js';
+import type { CompletionRequest, CompletionResult, LlmProvider } from './types.js';
+
+export const DEFAULT_OPENAI_MODEL = 'gpt-4.1';
+export const DEFAULT_DEEPSEEK_MODEL = 'deepseek-chat';
+export const OPENAI_API_URL = 'https://api.openai.com/v1';
+
+export interface OpenAiCompatibleOptions {
+  /** Provider name as recorded on the message: "openai" or "deepseek". */
+  name: 'openai' | 'deepseek';
+  identity: Omit<ProviderIdentity, 'model'>;
+  apiKey: string | undefined;
+  baseUrl: string;
+  model: string;
+  temperature: number;
+  maxTokens: number;
+  timeoutMs: number;
+}
+
+/** Reasoning models (o-series, gpt-5) take no temperature and count output as max_completion_tokens. */
+const REASONING_MODEL = /^(o\d|gpt-5)/;
+
+export class OpenAiCompatibleProvider implements LlmProvider {
+  readonly name: 'openai' | 'deepseek';
+  readonly model: string;
+  private readonly client: OpenAI;
+  private readonly identity: ProviderIdentity;
+
+  constructor(private readonly options: OpenAiCompatibleOptions) {
+    this.name = options.name;
+    this.model = options.model;
+    this.identity = { ...options.identity, model: options.model };
+    this.client = new OpenAI({
+      // Local servers need no key, but the SDK insists on a string.
+      apiKey: options.apiKey ?? 'not-needed',
+      baseURL: options.baseUrl,
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+    });
+  }
+
+  async complete(request: CompletionRequest): Promise<CompletionResult> {
+    const reasoning = REASONING_MODEL.test(this.model);
+    const officialOpenAi = this.options.baseUrl.startsWith(OPENAI_API_URL);
+    try {
+      const stream = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages: [{ role: 'system', content: request.system }, ...request.messages],
+          stream: true,
+          stream_options: { include_usage: true },
+          ...(reasoning ? {} : { temperature: this.options.temperature }),
+          // OpenAI itself wants max_completion_tokens; compatible servers know max_tokens.
+          ...(officialOpenAi ? { max_completion_tokens: this.options.maxTokens } : { max_tokens: this.options.maxTokens }),
+        },
+        { signal: request.signal },
+      );
+      let text = '';
+      let model = this.model;
+      let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+      let finished = false;
+      for await (const chunk of stream) {
+        if (chunk.model) model = chunk.model;
+        if (chunk.usage) usage = chunk.usage;
+        for (const choice of chunk.choices) {
+          const piece = choice.delta?.content;
+          if (piece) {
+            text += piece;
+            request.onText(piece);
+          }
+          if (choice.finish_reason) finished = true;
+        }
+      }
+      if (!finished) throw new Error('The stream ended without a finish_reason.');
+      return {
+        text,
+        // Some compatible servers send no usage; count nothing rather than guess.
+        usage: { promptTokens: usage?.prompt_tokens ?? 0, completionTokens: usage?.completion_tokens ?? 0 },
+        provider: this.name,
+        model,
+      };
+    } catch (error) {
+      if (isAbort(error) || request.signal.aborted) throw error;
+      throw classifyProviderError(this.identity, error);
+    }
+  }
+}
