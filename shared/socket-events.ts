@@ -73,8 +73,4 @@ export interface MonitorServerToClientEvents {
 // biome-ignore lint/complexity/noBannedTypes: socket.io's typed maps want an empty object for "no events".
 export type MonitorClientToServerEvents = {};
 
-export const MONITOR_NAMESPACE = '/monitor';
-/** Socket.IO room a socket joins to receive one message's events. */
-export function messageRoom(messageId: string): string {
-  return `message:${messageId}`;
-}
+export { MONITOR_NAMESPACE, messageRoom } from './socket-names.js';

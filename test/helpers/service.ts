@@ -22,6 +22,8 @@ export async function startTestService(options: {
   databaseUrl: string;
   env?: Record<string, string>;
   provider?: LlmProvider;
+  /** The built web app to serve (browser tests). */
+  clientDir?: string;
 }): Promise<Service> {
   const config = loadConfig({ ...TEST_ENV, ...options.env });
   return startService({
@@ -29,5 +31,6 @@ export async function startTestService(options: {
     databaseUrl: options.databaseUrl,
     logger: createLogger(config.logLevel),
     provider: options.provider,
+    clientDir: options.clientDir,
   });
 }

@@ -1,0 +1,279 @@
+/**
+ * The chat: a thread of questions and answers that stream in, the composer, and the list of the
+ * person's recent conversations (kept in this browser).
+ */
+
+import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
+import { ApiError, type AskAnswer, api, tokens } from './api.js';
+import { ConversationsStore } from './conversations-store.js';
+import { announce, byId, el } from './dom.js';
+import type { LiveUpdates } from './live.js';
+import { renderMarkdown } from './markdown.js';
+import { applyDelta, applyStatus, isFinished, type MessageView, newMessageView, statusLabel } from './message-view.js';
+import { askForToken } from './token-dialog.js';
+
+const CURRENT_KEY = 'medchat.currentConversation';
+
+interface Exchange {
+  view: MessageView;
+  root: HTMLElement;
+  banner: HTMLElement;
+  body: HTMLElement;
+  status: HTMLElement;
+  actions: HTMLElement;
+  error: HTMLElement;
+  renderScheduled: boolean;
+}
+
+export class Chat {
+  private readonly store = new ConversationsStore(localStorage);
+  private readonly exchanges = new Map<string, Exchange>();
+  private conversationId: string | null = localStorage.getItem(CURRENT_KEY);
+  private readonly thread = byId('thread');
+  private readonly input = byId<HTMLTextAreaElement>('composer-input');
+  private live!: LiveUpdates;
+
+  attach(live: LiveUpdates): void {
+    this.live = live;
+    byId('composer').addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.send();
+    });
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void this.send();
+      }
+    });
+    this.input.addEventListener('input', () => this.autosize());
+    byId('new-conversation').addEventListener('click', () => this.startNew());
+    for (const button of document.querySelectorAll<HTMLButtonElement>('.example')) {
+      button.addEventListener('click', () => {
+        this.input.value = button.textContent ?? '';
+        void this.send();
+      });
+    }
+    this.renderConversationList();
+    if (this.conversationId) void this.open(this.conversationId);
+  }
+
+  // --- events from the server ---------------------------------------------------------------
+
+  onStatus(event: MessageStatusEvent): void {
+    const exchange = this.exchanges.get(event.messageId);
+    if (!exchange) return;
+    const before = exchange.view;
+    exchange.view = applyStatus(before, event);
+    if (isFinished(exchange.view) && !isFinished(before)) {
+      this.live.unwatch(event.messageId);
+      announce(
+        exchange.view.status === 'completed'
+          ? `MedChat answered: ${exchange.view.text.slice(0, 300)}`
+          : `MedChat could not answer: ${exchange.view.error ?? ''}`,
+      );
+    }
+    this.render(exchange);
+  }
+
+  onDelta(event: MessageDeltaEvent): void {
+    const exchange = this.exchanges.get(event.messageId);
+    if (!exchange) return;
+    exchange.view = applyDelta(exchange.view, event);
+    this.scheduleRender(exchange);
+  }
+
+  // --- asking -------------------------------------------------------------------------------
+
+  private async send(question = this.input.value.trim()): Promise<void> {
+    if (!question) return;
+    this.input.value = '';
+    this.autosize();
+    byId('empty-state').hidden = true;
+    const pending = this.addExchange(newMessageView(`local-${crypto.randomUUID()}`, question));
+    pending.status.textContent = 'Sending…';
+    let answer: AskAnswer;
+    try {
+      answer = await this.live.ask(question, this.conversationId ?? undefined);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401 && (await this.requestToken())) {
+        pending.root.remove();
+        return this.send(question);
+      }
+      if (error instanceof ApiError && error.status === 404 && this.conversationId) {
+        // The conversation is gone (retention): start a new one with this question.
+        this.store.remove(this.conversationId);
+        this.setConversation(null);
+        pending.root.remove();
+        return this.send(question);
+      }
+      pending.view = { ...pending.view, status: 'failed', error: (error as Error).message };
+      this.render(pending);
+      return;
+    }
+    this.exchanges.delete(pending.view.messageId);
+    pending.view = { ...pending.view, messageId: answer.messageId, urgentAdvice: answer.urgentAdvice };
+    pending.root.dataset.messageId = answer.messageId;
+    this.exchanges.set(answer.messageId, pending);
+    this.setConversation(answer.conversationId);
+    this.store.addMessage(answer.conversationId, answer.messageId, question);
+    this.renderConversationList();
+    if (answer.urgentAdvice) announce(`Important: ${answer.urgentAdvice}`);
+    this.render(pending);
+  }
+
+  private async requestToken(): Promise<boolean> {
+    const token = await askForToken('This MedChat server asks for an access token.');
+    if (!token) return false;
+    tokens.setApi(token);
+    return true;
+  }
+
+  // --- conversations ------------------------------------------------------------------------
+
+  private startNew(): void {
+    this.setConversation(null);
+    this.clearThread();
+    byId('empty-state').hidden = false;
+    this.renderConversationList();
+    this.input.focus();
+  }
+
+  private async open(conversationId: string): Promise<void> {
+    this.setConversation(conversationId);
+    this.clearThread();
+    this.renderConversationList();
+    try {
+      const conversation = await api.conversation(conversationId);
+      byId('empty-state').hidden = conversation.messages.length > 0;
+      for (const message of conversation.messages) {
+        const exchange = this.addExchange(newMessageView(message.messageId, message.question, message.urgentAdvice));
+        exchange.view = applyStatus(exchange.view, message);
+        this.render(exchange);
+        if (!isFinished(exchange.view)) this.live.watch(message.messageId);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401 && (await this.requestToken()))
+        return this.open(conversationId);
+      if (error instanceof ApiError && error.status === 404) {
+        this.store.remove(conversationId);
+        this.startNew();
+        return;
+      }
+      byId('empty-state').hidden = false;
+    }
+  }
+
+  private setConversation(conversationId: string | null): void {
+    this.conversationId = conversationId;
+    if (conversationId) localStorage.setItem(CURRENT_KEY, conversationId);
+    else localStorage.removeItem(CURRENT_KEY);
+  }
+
+  private clearThread(): void {
+    for (const exchange of this.exchanges.values()) {
+      exchange.root.remove();
+      if (!isFinished(exchange.view)) this.live.unwatch(exchange.view.messageId);
+    }
+    this.exchanges.clear();
+  }
+
+  private renderConversationList(): void {
+    const list = byId('conversation-list');
+    list.replaceChildren(
+      ...this.store.list().map((conversation) => {
+        const button = el('button', { text: conversation.title, attrs: { type: 'button', title: conversation.title } });
+        if (conversation.conversationId === this.conversationId) button.setAttribute('aria-current', 'true');
+        button.addEventListener('click', () => {
+          if (conversation.conversationId) void this.open(conversation.conversationId);
+        });
+        return el('li', {}, [button]);
+      }),
+    );
+  }
+
+  // --- rendering ----------------------------------------------------------------------------
+
+  private addExchange(view: MessageView): Exchange {
+    const body = el('div', { className: 'answer-body markdown' });
+    const status = el('span', { className: 'status' });
+    const actions = el('span', { className: 'actions' });
+    const error = el('p', { className: 'error-text', attrs: { hidden: '' } });
+    const banner = el('div', { className: 'urgent-banner', attrs: { role: 'alert', hidden: '' } });
+    const root = el('article', { className: 'exchange', attrs: { 'data-message-id': view.messageId } }, [
+      el('div', { className: 'question', text: view.question }),
+      banner,
+      el('div', { className: 'answer', attrs: { 'aria-label': 'Answer' } }, [
+        body,
+        error,
+        el('div', { className: 'answer-meta' }, [status, actions]),
+      ]),
+    ]);
+    this.thread.append(root);
+    const exchange: Exchange = { view, root, banner, body, status, actions, error, renderScheduled: false };
+    this.exchanges.set(view.messageId, exchange);
+    this.render(exchange);
+    return exchange;
+  }
+
+  private scheduleRender(exchange: Exchange): void {
+    if (exchange.renderScheduled) return;
+    exchange.renderScheduled = true;
+    requestAnimationFrame(() => {
+      exchange.renderScheduled = false;
+      this.render(exchange);
+    });
+  }
+
+  private render(exchange: Exchange): void {
+    const { view } = exchange;
+    const stick = this.thread.scrollHeight - this.thread.scrollTop - this.thread.clientHeight < 80;
+    if (view.urgentAdvice) {
+      exchange.banner.hidden = false;
+      exchange.banner.replaceChildren(
+        el('strong', { text: 'This may be an emergency.' }),
+        el('span', { text: view.urgentAdvice }),
+      );
+    }
+    exchange.body.innerHTML = view.text ? renderMarkdown(view.text) : '';
+    exchange.status.textContent = statusLabel(view);
+    exchange.status.dataset.status = view.status;
+    exchange.root.dataset.status = view.status;
+    exchange.error.hidden = view.status !== 'failed' || Boolean(view.cancelled);
+    exchange.error.textContent = view.error ?? '';
+    exchange.actions.replaceChildren(...this.actionsFor(exchange));
+    if (stick) this.thread.scrollTop = this.thread.scrollHeight;
+  }
+
+  private actionsFor(exchange: Exchange): HTMLElement[] {
+    const { view } = exchange;
+    if (view.messageId.startsWith('local-')) {
+      return view.status === 'failed' ? [this.retryButton(exchange)] : [];
+    }
+    if (!isFinished(view)) {
+      const stop = el('button', {
+        className: 'danger',
+        text: 'Stop',
+        attrs: { type: 'button', 'aria-label': 'Stop this answer' },
+      });
+      stop.addEventListener('click', () => {
+        stop.disabled = true;
+        api.cancel(view.messageId).catch(() => {
+          stop.disabled = false;
+        });
+      });
+      return [stop];
+    }
+    return view.status === 'failed' ? [this.retryButton(exchange)] : [];
+  }
+
+  private retryButton(exchange: Exchange): HTMLElement {
+    const retry = el('button', { className: 'secondary', text: 'Try again', attrs: { type: 'button' } });
+    retry.addEventListener('click', () => void this.send(exchange.view.question));
+    return retry;
+  }
+
+  private autosize(): void {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight, 192)}px`;
+  }
+}

@@ -1,0 +1,46 @@
+/** The MedChat web app: the chat and the live dashboard, switched by the URL's hash. */
+
+import { tokens } from './api.js';
+import { Chat } from './chat.js';
+import { Dashboard } from './dashboard.js';
+import { byId } from './dom.js';
+import { type LiveMode, LiveUpdates } from './live.js';
+import { askForToken } from './token-dialog.js';
+
+const chat = new Chat();
+const dashboard = new Dashboard();
+const connection = byId('connection');
+
+const MODE_TEXT: Record<LiveMode, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  polling: 'Offline updates (polling)',
+};
+
+const live = new LiveUpdates({
+  status: (event) => chat.onStatus(event),
+  delta: (event) => chat.onDelta(event),
+  mode: (mode) => {
+    connection.dataset.mode = mode;
+    connection.textContent = MODE_TEXT[mode];
+  },
+  unauthorized: async () => {
+    const token = await askForToken('This MedChat server asks for an access token.');
+    if (token) tokens.setApi(token);
+  },
+});
+chat.attach(live);
+
+function route(): void {
+  const view = location.hash.startsWith('#/dashboard') ? 'dashboard' : 'chat';
+  byId('chat-view').hidden = view !== 'chat';
+  byId('dashboard-view').hidden = view !== 'dashboard';
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('.views a')) {
+    if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (view === 'dashboard') dashboard.start();
+  else byId('composer-input').focus();
+}
+window.addEventListener('hashchange', route);
+route();

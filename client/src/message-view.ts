@@ -1,0 +1,82 @@
+/**
+ * What the app knows about one message, and how events change it. Pure functions: the DOM code
+ * renders whatever these return, and unit tests drive them directly.
+ */
+import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
+import type { MessageStatus } from '../../shared/status.js';
+
+export interface MessageView {
+  messageId: string;
+  question: string;
+  status: MessageStatus;
+  /** The answer as streamed so far (or the final answer). */
+  text: string;
+  error?: string;
+  cancelled?: boolean;
+  urgentAdvice?: string;
+  /** Streaming bookkeeping: the attempt and the next expected delta. */
+  attempt: number;
+  nextSeq: number;
+  /** A delta went missing: the text is incomplete until the final answer arrives. */
+  gap: boolean;
+}
+
+const ORDER: Record<MessageStatus, number> = { pending: 0, processing: 1, completed: 2, failed: 2 };
+
+export function newMessageView(messageId: string, question: string, urgentAdvice?: string): MessageView {
+  return { messageId, question, status: 'pending', text: '', attempt: 0, nextSeq: 0, gap: false, urgentAdvice };
+}
+
+/** A status event (or a fetched state). Never goes back (a late "pending" after "processing"). */
+export function applyStatus(view: MessageView, event: Omit<MessageStatusEvent, 'messageId'>): MessageView {
+  const next: MessageView = { ...view };
+  if (event.urgentAdvice) next.urgentAdvice = event.urgentAdvice;
+  // A released message goes back to pending on the server; the order guard keeps the view calm
+  // except for a real finish, which always wins.
+  if (ORDER[event.status] < ORDER[view.status]) return next;
+  next.status = event.status;
+  if (event.status === 'completed') {
+    next.text = event.response ?? next.text;
+    next.gap = false;
+  }
+  if (event.status === 'failed') {
+    next.error = event.error ?? 'The answer failed.';
+    if (event.cancelled) next.cancelled = true;
+  }
+  return next;
+}
+
+/**
+ * A piece of streamed text. A new attempt (restart) drops what the failed attempt wrote; a
+ * missing seq marks a gap (the final answer fills it); duplicates and stale attempts are ignored.
+ */
+export function applyDelta(view: MessageView, delta: Omit<MessageDeltaEvent, 'messageId'>): MessageView {
+  if (view.status === 'completed' || view.status === 'failed') return view;
+  const attempt = delta.attempt ?? 1;
+  if (attempt < view.attempt) return view;
+  let next: MessageView = { ...view, status: 'processing' };
+  if (attempt > view.attempt || delta.restart) {
+    if (attempt > view.attempt || delta.seq === 0) next = { ...next, attempt, text: '', nextSeq: 0, gap: false };
+  }
+  if (delta.seq < next.nextSeq) return view; // already have it
+  if (delta.seq > next.nextSeq) next.gap = true;
+  return { ...next, text: next.text + delta.text, nextSeq: delta.seq + 1 };
+}
+
+export function isFinished(view: MessageView): boolean {
+  return view.status === 'completed' || view.status === 'failed';
+}
+
+/** Plain words for the state line under a question. */
+export function statusLabel(view: MessageView): string {
+  switch (view.status) {
+    case 'pending':
+      return 'Waiting in queue…';
+    case 'processing':
+      return view.text ? 'Answering…' : 'Thinking…';
+    case 'completed':
+      return 'Answered';
+    case 'failed':
+      return view.cancelled ? 'Stopped' : 'Could not answer';
+  }
+}
