@@ -36,17 +36,19 @@ export class ConversationsStore {
 
   /** Records a question; creates the conversation entry on its first question. */
   addMessage(conversationId: string, messageId: string, question: string): StoredConversation {
-    const all = this.list();
-    let conversation = all.find((c) => c.conversationId === conversationId);
-    if (!conversation) {
-      conversation = { conversationId, title: question.slice(0, 80), updatedAt: Date.now(), messages: [] };
-      all.unshift(conversation);
-    }
-    if (!conversation.messages.some((m) => m.messageId === messageId))
+    const others = this.list().filter((c) => c.conversationId !== conversationId);
+    const conversation = this.get(conversationId) ?? {
+      conversationId,
+      title: question.slice(0, 80),
+      updatedAt: Date.now(),
+      messages: [],
+    };
+    if (!conversation.messages.some((m) => m.messageId === messageId)) {
       conversation.messages.push({ messageId, question });
+    }
     conversation.updatedAt = Date.now();
-    all.sort((a, b) => b.updatedAt - a.updatedAt);
-    this.save(all.slice(0, MAX_CONVERSATIONS));
+    // The most recently used conversation first.
+    this.save([conversation, ...others].slice(0, MAX_CONVERSATIONS));
     return conversation;
   }
 
