@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../server/paths.js';
+import type { Service } from '../../server/service.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { ask, eventually, waitForFinal } from '../helpers/http.js';
+import { startTestService } from '../helpers/service.js';
+
+let db: TestDatabase;
+let service: Service;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  service = await startTestService({ databaseUrl: db.url });
+});
+afterAll(async () => {
+  await service?.close();
+  await db?.drop();
+});
+
+function runMonitor(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/monitor.ts', ...args], { cwd: PROJECT_ROOT });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('npm run monitor', () => {
+  it('prints the live statistics and a line per status change until Ctrl-C', async () => {
+    const monitor = runMonitor(['--url', service.url]);
+    await eventually(() => monitor.output().includes('stats processed='), 15_000, 'stats line');
+    const id = await ask(service.url, 'Watch me in the terminal');
+    await waitForFinal(service.url, id);
+    await eventually(() => monitor.output().includes(`message ${id} completed`), 10_000, 'status line');
+    expect(monitor.output()).toContain(`message ${id} pending`);
+    monitor.child.kill('SIGINT');
+    expect(await monitor.exited).toBe(0);
+  }, 30_000);
+
+  it('refuses a bad URL with a clear message', async () => {
+    const monitor = runMonitor(['--url', 'localhost:8000']);
+    expect(await monitor.exited).toBe(2);
+    expect(monitor.output()).toMatch(/--url must be an http\(s\) URL/);
+  });
+});
