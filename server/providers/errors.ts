@@ -94,14 +94,20 @@ export function classifyProviderError(who: ProviderIdentity, error: unknown): Pr
       cause: error,
     });
   }
-  if (error instanceof SyntaxError || /could not parse|unexpected (token|end)|json/i.test(String((error as Error)?.message))) {
+  if (
+    error instanceof SyntaxError ||
+    /could not parse|unexpected (token|end)|json/i.test(String((error as Error)?.message))
+  ) {
     return new ProviderError(`The ${label} API sent a malformed answer; the question will be retried.`, {
       retryable: true,
       cause: error,
     });
   }
-  return new ProviderError(`The ${label} API could not be reached or the connection broke; the question will be retried.`, {
-    retryable: true,
-    cause: error,
-  });
+  return new ProviderError(
+    `The ${label} API could not be reached or the connection broke; the question will be retried.`,
+    {
+      retryable: true,
+      cause: error,
+    },
+  );
 }

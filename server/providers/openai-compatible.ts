@@ -56,7 +56,9 @@ export class OpenAiCompatibleProvider implements LlmProvider {
           stream_options: { include_usage: true },
           ...(reasoning ? {} : { temperature: this.options.temperature }),
           // OpenAI itself wants max_completion_tokens; compatible servers know max_tokens.
-          ...(officialOpenAi ? { max_completion_tokens: this.options.maxTokens } : { max_tokens: this.options.maxTokens }),
+          ...(officialOpenAi
+            ? { max_completion_tokens: this.options.maxTokens }
+            : { max_tokens: this.options.maxTokens }),
         },
         { signal: request.signal },
       );

@@ -8,7 +8,13 @@
  * A provider that fails after it has already streamed text is not replaced mid-answer: the
  * error goes to the retry policy, whose next attempt restarts the deltas (and may then fall back).
  */
-import { BrokenCircuitError, type CircuitBreakerPolicy, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+} from 'cockatiel';
 import { isAbort } from './errors.js';
 import { type CompletionRequest, type CompletionResult, type LlmProvider, ProviderError } from './types.js';
 

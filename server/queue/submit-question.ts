@@ -7,7 +7,6 @@ import { detectRedFlags } from '../../shared/red-flags.js';
 import { claimIdempotencyKey, findIdempotencyKey } from '../db/idempotency-keys.js';
 import { getMessage, insertMessage, type NewMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
-import type { Queryable } from '../db/queryable.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Dispatcher } from './dispatcher.js';
 

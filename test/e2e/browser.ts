@@ -35,4 +35,5 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export const SCREENSHOTS = path.join(PROJECT_ROOT, 'docs', 'screenshots');
+/** Where browser tests save screenshots (git-ignored; the README's copies live in docs/screenshots). */
+export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results', 'screenshots');

@@ -152,7 +152,7 @@ describe('SSE', () => {
     expect(ended).toBe(true);
     expect(events[0]?.event).toBe('status');
     expect(events.at(-1)).toMatchObject({ event: 'status', data: { messageId: id, status: 'completed' } });
-    const final = (events.at(-1)?.data as { response: string }).response;
+    const final = (events.at(-1)!.data as { response: string }).response;
     const deltas = events.filter((e) => e.event === 'delta').map((e) => e.data as { text: string; seq: number });
     if (deltas.length > 0 && (deltas[0]?.seq ?? 0) === 0) expect(deltas.map((d) => d.text).join('')).toBe(final);
   });
@@ -193,7 +193,7 @@ describe('answers bigger than a NOTIFY payload', () => {
       expect(deltas.map((d) => d.text).join('')).toBe(BIG_ANSWER);
       expect(deltas.map((d) => d.seq)).toEqual(deltas.map((_, i) => i));
       const streamed = await sse;
-      expect((streamed.events.at(-1)?.data as { response: string }).response).toBe(BIG_ANSWER);
+      expect((streamed.events.at(-1)!.data as { response: string }).response).toBe(BIG_ANSWER);
       expect(await waitForFinal(big.url, asked.messageId)).toEqual({ status: 'completed', response: BIG_ANSWER });
       client.socket.close();
     } finally {

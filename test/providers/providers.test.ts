@@ -108,7 +108,7 @@ describe.each(Object.keys(providers))('%s', (name) => {
       expect(request?.path).toBe('/v1/chat/completions');
       expect(request?.headers.authorization).toBe(`Bearer ${SECRET}`);
       expect(request?.body.stream_options).toEqual({ include_usage: true });
-      expect((request?.body.messages as unknown[])[0]).toEqual({ role: 'system', content: 'You are careful.' });
+      expect((request!.body.messages as unknown[])[0]).toEqual({ role: 'system', content: 'You are careful.' });
       expect(request?.body.temperature).toBe(0.3);
       expect(request?.body.max_tokens).toBe(500);
     }
