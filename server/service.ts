@@ -11,6 +11,7 @@ import { createBatcher } from './db/batcher.js';
 import { deleteIdleConversations } from './db/conversations.js';
 import { deleteExpiredIdempotencyKeys } from './db/idempotency-keys.js';
 import { forgetDeadInstances, heartbeatInstance, registerInstance, removeInstance } from './db/instances.js';
+import { compactMessageTotals } from './db/message-totals.js';
 import { insertMessages, type NewMessage } from './db/messages.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
@@ -119,6 +120,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       const taken = await dispatcher.sweep();
       if (taken > 0) log.info({ taken }, 'took over abandoned messages');
       await forgetDeadInstances(pool, { staleAfterMs: 10 * instanceStaleAfterMs });
+      await compactMessageTotals(pool);
     },
     logError('sweep'),
   );

@@ -322,34 +322,17 @@ export async function takeAbandonedMessages(
   return rows.map((r) => r.id);
 }
 
-export interface MessageTotals {
-  succeeded: number;
-  failed: number;
-  cancelled: number;
+export interface UnfinishedCounts {
   pending: number;
   processing: number;
-  totalRetries: number;
-  averageProcessingTimeMs: number;
-  averageTokensPerMessage: number;
-  totalTokensUsed: number;
 }
 
-/** Aggregates over all messages: the global statistics, correct across restarts and instances. */
-export async function messageTotals(pool: Pool): Promise<MessageTotals> {
-  const { rows } = await pool.query<MessageTotals>(
-    `SELECT count(*) FILTER (WHERE status = 'completed')::float8 AS succeeded,
-            count(*) FILTER (WHERE status = 'failed')::float8 AS failed,
-            count(*) FILTER (WHERE cancelled)::float8 AS cancelled,
-            count(*) FILTER (WHERE status = 'pending')::float8 AS pending,
-            count(*) FILTER (WHERE status = 'processing')::float8 AS processing,
-            coalesce(sum(retries), 0)::float8 AS "totalRetries",
-            coalesce(avg(processing_time_ms) FILTER (WHERE status = 'completed'), 0)::float8
-              AS "averageProcessingTimeMs",
-            coalesce(avg(prompt_tokens + completion_tokens) FILTER (WHERE status = 'completed'), 0)::float8
-              AS "averageTokensPerMessage",
-            coalesce(sum(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0)), 0)::float8
-              AS "totalTokensUsed"
-       FROM messages`,
+/** Messages waiting and being answered right now, all instances (reads the partial index only). */
+export async function countUnfinished(pool: Pool): Promise<UnfinishedCounts> {
+  const { rows } = await pool.query<UnfinishedCounts>(
+    `SELECT count(*) FILTER (WHERE status = 'pending')::float8 AS pending,
+            count(*) FILTER (WHERE status = 'processing')::float8 AS processing
+       FROM messages WHERE status IN ('pending', 'processing')`,
   );
-  return rows[0] as MessageTotals;
+  return rows[0] as UnfinishedCounts;
 }
