@@ -2,7 +2,7 @@
  * Accepting a question, the same for REST and Socket.IO: check it for red flags, write it pending
  * in its conversation (one transaction, with its Idempotency-Key if any), and queue it here.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { detectRedFlags } from '../../shared/red-flags.js';
 import { claimIdempotencyKey, findIdempotencyKey } from '../db/idempotency-keys.js';
 import { getMessage, insertMessage, type NewMessage } from '../db/messages.js';
@@ -21,6 +21,14 @@ export class ConversationNotFoundError extends Error {
   override name = 'ConversationNotFoundError';
   constructor() {
     super('No conversation with that id.');
+  }
+}
+
+/** The Idempotency-Key was first used with a different question or conversation. */
+export class IdempotencyKeyReusedError extends Error {
+  override name = 'IdempotencyKeyReusedError';
+  constructor() {
+    super('This Idempotency-Key was already used for a different request; use a new key for a new question.');
   }
 }
 
@@ -55,11 +63,11 @@ export interface SubmittedMessage {
   replayed: boolean;
 }
 
-/** Throws QueueFullError or ConversationNotFoundError, writing nothing. */
+/** Throws QueueFullError, ConversationNotFoundError or IdempotencyKeyReusedError, writing nothing. */
 export async function submitQuestion(deps: SubmitDeps, request: SubmitRequest): Promise<SubmittedMessage> {
   const { pool } = deps;
   if (request.idempotencyKey) {
-    const existing = await replayOf(pool, request.idempotencyKey);
+    const existing = await replayOf(pool, request);
     if (existing) return existing;
   }
   if (deps.dispatcher.room === 0) throw new QueueFullError();
@@ -73,7 +81,7 @@ export async function submitQuestion(deps: SubmitDeps, request: SubmitRequest): 
     conversationId = await insertInConversation(pool, deps, request, messageId, urgentAdvice);
   } catch (error) {
     if (!(error instanceof IdempotencyKeyTakenError) || !request.idempotencyKey) throw error;
-    const existing = await replayOf(pool, request.idempotencyKey);
+    const existing = await replayOf(pool, request);
     if (!existing) throw new Error('An idempotency key vanished while it was being used.', { cause: error });
     return existing;
   }
@@ -113,14 +121,27 @@ async function insertInConversation(
     const conversationId = found(
       await insertMessage(client, { ...message, instanceId: deps.instanceId, leaseMs: deps.leaseMs }),
     );
-    if (!(await claimIdempotencyKey(client, { key, messageId }))) throw new IdempotencyKeyTakenError();
+    const fingerprint = fingerprintOf(request);
+    if (!(await claimIdempotencyKey(client, { key, messageId, fingerprint }))) throw new IdempotencyKeyTakenError();
     return conversationId;
   });
 }
 
-async function replayOf(pool: Pool, key: string): Promise<SubmittedMessage | null> {
-  const messageId = await findIdempotencyKey(pool, { key });
-  if (!messageId) return null;
+/** What makes two requests "the same" for an Idempotency-Key: the question and the conversation. */
+function fingerprintOf(request: SubmitRequest): string {
+  return createHash('sha256')
+    .update(JSON.stringify([request.question, request.conversationId ?? null]))
+    .digest('base64url');
+}
+
+/** The message an earlier request with this key created; throws if that request was a different one. */
+async function replayOf(pool: Pool, request: SubmitRequest): Promise<SubmittedMessage | null> {
+  const record = await findIdempotencyKey(pool, { key: request.idempotencyKey as string });
+  if (!record) return null;
+  if (record.fingerprint !== null && record.fingerprint !== fingerprintOf(request)) {
+    throw new IdempotencyKeyReusedError();
+  }
+  const { messageId } = record;
   const row = await getMessage(pool, messageId);
   if (!row?.conversationId) return null;
   return {

@@ -239,6 +239,43 @@ describe('idempotency', () => {
     expect(other.body.messageId).not.toBe(later.body.messageId);
   });
 
+  it('refuses the key reused for a different question or conversation with 422, writing nothing', async () => {
+    const key = `reuse-${Date.now()}`;
+    const first = await postJson(
+      service.url,
+      '/api/chat',
+      { question: 'Is ibuprofen safe?' },
+      { 'Idempotency-Key': key },
+    );
+    expect(first.status).toBe(202);
+    const before = [await count('messages'), await count('conversations'), await count('idempotency_keys')];
+    const otherQuestion = await postJson(
+      service.url,
+      '/api/chat',
+      { question: 'Is aspirin safe?' },
+      { 'Idempotency-Key': key },
+    );
+    expect(otherQuestion.status).toBe(422);
+    expect(otherQuestion.body.error).toMatch(/Idempotency-Key was already used for a different request/);
+    const otherConversation = await postJson(
+      service.url,
+      '/api/chat',
+      { question: 'Is ibuprofen safe?', conversationId: first.body.conversationId },
+      { 'Idempotency-Key': key },
+    );
+    expect(otherConversation.status).toBe(422);
+    expect([await count('messages'), await count('conversations'), await count('idempotency_keys')]).toEqual(before);
+    // The same request (the question is trimmed before comparing) is still a replay.
+    const same = await postJson(
+      service.url,
+      '/api/chat',
+      { question: '  Is ibuprofen safe?  ' },
+      { 'Idempotency-Key': key },
+    );
+    expect(same.status).toBe(202);
+    expect(same.body.messageId).toBe(first.body.messageId);
+  });
+
   it('treats a key older than 24 hours as new', async () => {
     const key = `old-${Date.now()}`;
     const first = await postJson(service.url, '/api/chat', { question: 'q' }, { 'Idempotency-Key': key });

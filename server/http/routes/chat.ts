@@ -4,6 +4,7 @@ import { cancelMessage, getMessage } from '../../db/messages.js';
 import type { Dispatcher } from '../../queue/dispatcher.js';
 import {
   ConversationNotFoundError,
+  IdempotencyKeyReusedError,
   QueueFullError,
   type SubmitDeps,
   submitQuestion,
@@ -49,6 +50,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     } catch (error) {
       if (error instanceof QueueFullError) throw new HttpError(503, error.message, { 'Retry-After': '5' });
       if (error instanceof ConversationNotFoundError) throw new HttpError(404, error.message);
+      if (error instanceof IdempotencyKeyReusedError) throw new HttpError(422, error.message);
       throw error;
     }
   });
