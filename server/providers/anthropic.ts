@@ -8,6 +8,18 @@ import type { CompletionRequest, CompletionResult, LlmProvider } from './types.j
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 
+interface InputUsage {
+  input_tokens: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+}
+
+/** All input tokens: Anthropic counts tokens written to and read from its prompt cache apart. */
+function promptTokensOf(usage: InputUsage): number | undefined {
+  if (usage.input_tokens == null) return undefined;
+  return usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+}
+
 export interface AnthropicOptions {
   apiKey: string;
   baseUrl: string | undefined;
@@ -30,7 +42,10 @@ export class AnthropicProvider implements LlmProvider {
       baseURL: options.baseUrl ?? null,
       // Our retry policy decides and counts every retry (server/queue).
       maxRetries: 0,
+      // Until the response headers; a stalled stream is the dispatcher's stall timeout's job.
       timeout: options.timeoutMs,
+      // The SDK logs to the console, bypassing pino, with pieces of the answer; we log its errors.
+      logLevel: 'off',
     });
   }
 
@@ -55,7 +70,7 @@ export class AnthropicProvider implements LlmProvider {
         switch (event.type) {
           case 'message_start':
             model = event.message.model || model;
-            promptTokens = event.message.usage.input_tokens ?? 0;
+            promptTokens = promptTokensOf(event.message.usage) ?? 0;
             completionTokens = event.message.usage.output_tokens ?? 0;
             break;
           case 'content_block_delta':
@@ -65,8 +80,9 @@ export class AnthropicProvider implements LlmProvider {
             }
             break;
           case 'message_delta':
+            // Cumulative counts: the last report wins.
             completionTokens = event.usage.output_tokens ?? completionTokens;
-            if (event.usage.input_tokens != null) promptTokens = event.usage.input_tokens;
+            promptTokens = promptTokensOf(event.usage) ?? promptTokens;
             break;
           case 'message_stop':
             stopped = true;

@@ -39,8 +39,15 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       // Local servers need no key, but the SDK insists on a string.
       apiKey: options.apiKey ?? 'not-needed',
       baseURL: options.baseUrl,
+      // Our retry policy decides and counts every retry (server/queue).
       maxRetries: 0,
+      // Until the response headers; a stalled stream is the dispatcher's stall timeout's job.
       timeout: options.timeoutMs,
+      // The SDK logs to the console, bypassing pino, with pieces of the answer; we log its errors.
+      logLevel: 'off',
+      // config.ts is the only reader of the environment (and DeepSeek must not get an OpenAI org).
+      organization: null,
+      project: null,
     });
   }
 

@@ -7,6 +7,9 @@
  *
  * A provider that fails after it has already streamed text is not replaced mid-answer: the
  * error goes to the retry policy, whose next attempt restarts the deltas (and may then fall back).
+ *
+ * A stall (the caller's timeout aborts the signal with a retryable ProviderError as its reason)
+ * counts as a failure of the provider that stalled, so a hung provider opens its circuit too.
  */
 import {
   BrokenCircuitError,
@@ -24,6 +27,19 @@ export const OPEN_CIRCUIT_MS = 30_000;
 interface Guarded {
   provider: LlmProvider;
   breaker: CircuitBreakerPolicy;
+  /** When the circuit last opened (Date.now()), to say how long it stays open. */
+  openedAt: number;
+}
+
+/** Unclassified errors are retried (server/queue/classify-error.ts), so they count as retryable. */
+function isRetryable(error: unknown): boolean {
+  return !(error instanceof ProviderError) || error.retryable;
+}
+
+/** The retryable error a timeout aborted the call with, if a timeout is why it stopped. */
+function stallReason(signal: AbortSignal): ProviderError | undefined {
+  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  return reason instanceof ProviderError && reason.retryable ? reason : undefined;
 }
 
 export class ResilientProvider implements LlmProvider {
@@ -33,17 +49,21 @@ export class ResilientProvider implements LlmProvider {
   constructor(providers: LlmProvider[], options: { openCircuitMs?: number; consecutiveFailures?: number } = {}) {
     if (providers.length === 0) throw new Error('ResilientProvider needs at least one provider');
     this.openCircuitMs = options.openCircuitMs ?? OPEN_CIRCUIT_MS;
-    this.chain = providers.map((provider) => ({
-      provider,
-      breaker: circuitBreaker(
+    this.chain = providers.map((provider) => {
+      const breaker = circuitBreaker(
         // Only failures of the provider count, not our own bad requests or cancellations.
         handleWhen((error) => error instanceof ProviderError && error.retryable),
         {
           halfOpenAfter: this.openCircuitMs,
           breaker: new ConsecutiveBreaker(options.consecutiveFailures ?? CONSECUTIVE_FAILURES),
         },
-      ),
-    }));
+      );
+      const guarded: Guarded = { provider, breaker, openedAt: 0 };
+      breaker.onBreak(() => {
+        guarded.openedAt = Date.now();
+      });
+      return guarded;
+    });
   }
 
   get name(): string {
@@ -55,33 +75,45 @@ export class ResilientProvider implements LlmProvider {
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
-    let lastError: unknown;
-    for (const [index, { provider, breaker }] of this.chain.entries()) {
+    // Once every provider failed, the error to report: the last retryable one if any, so that a
+    // provider which may recover gets its retry even when a fallback refused the request (a bad key).
+    let report: unknown;
+    for (const guarded of this.chain) {
+      const { provider, breaker } = guarded;
       let streamed = false;
       try {
         return await breaker.execute(() =>
-          provider.complete({
-            ...request,
-            onText: (text) => {
-              streamed = true;
-              request.onText(text);
-            },
-          }),
+          provider
+            .complete({
+              ...request,
+              onText: (text) => {
+                streamed = true;
+                request.onText(text);
+              },
+            })
+            .catch((error: unknown) => {
+              throw stallReason(request.signal) ?? error;
+            }),
         );
       } catch (error) {
         if (isAbort(error) || request.signal.aborted) throw error;
-        lastError =
+        const failure =
           error instanceof BrokenCircuitError
             ? new ProviderError(
-                `The ${provider.name} provider is failing; calls to it are paused for a while and will be retried.`,
+                `The ${provider.name} provider kept failing, so calls to it are paused for a while; try again later.`,
                 // Retry once the circuit lets a call through again, not sooner.
-                { retryable: true, retryAfterMs: this.openCircuitMs, cause: error },
+                { retryable: true, retryAfterMs: this.stillOpenMs(guarded), cause: error },
               )
             : error;
-        const isLast = index === this.chain.length - 1;
-        if (streamed || isLast) throw lastError;
+        if (streamed) throw failure;
+        if (report === undefined || isRetryable(failure) || !isRetryable(report)) report = failure;
       }
     }
-    throw lastError;
+    throw report;
+  }
+
+  /** How long the circuit stays open from now. */
+  private stillOpenMs(guarded: Guarded): number {
+    return Math.max(0, guarded.openedAt + this.openCircuitMs - Date.now());
   }
 }
