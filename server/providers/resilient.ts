@@ -105,6 +105,8 @@ export class ResilientProvider implements LlmProvider {
                 { retryable: true, retryAfterMs: this.stillOpenMs(guarded), cause: error },
               )
             : error;
+        // The message row and the metrics name the provider that failed, not the chain's first.
+        if (failure instanceof ProviderError) failure.failedProvider ??= { name: provider.name, model: provider.model };
         if (streamed) throw failure;
         if (report === undefined || isRetryable(failure) || !isRetryable(report)) report = failure;
       }

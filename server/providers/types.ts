@@ -45,6 +45,8 @@ export class ProviderError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly status: number | undefined;
+  /** The provider whose call failed, when a chain (fallbacks) stood behind one name. */
+  failedProvider: { name: string; model: string } | undefined;
 
   constructor(
     message: string,

@@ -238,7 +238,8 @@ export class Dispatcher {
           return;
         }
         const failure = asProviderError(error);
-        this.deps.observer?.providerCall(provider.name, failure.retryable ? 'retryable_error' : 'error', seconds);
+        const failedProvider = failure.failedProvider ?? { name: provider.name, model: provider.model };
+        this.deps.observer?.providerCall(failedProvider.name, failure.retryable ? 'retryable_error' : 'error', seconds);
         logger.warn(
           {
             messageId: id,
@@ -255,8 +256,8 @@ export class Dispatcher {
               id,
               instanceId,
               error: failure.message,
-              provider: provider.name,
-              model: provider.model,
+              provider: failedProvider.name,
+              model: failedProvider.model,
             }),
           );
           return;
@@ -275,7 +276,7 @@ export class Dispatcher {
         if (nextAttempt === null) return; // lost the message (lease expired and taken elsewhere)
         attempt = nextAttempt;
         retries += 1;
-        this.deps.observer?.retry(provider.name);
+        this.deps.observer?.retry(failedProvider.name);
       }
     }
   }

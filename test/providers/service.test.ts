@@ -336,6 +336,20 @@ describe('faults end to end', () => {
     );
   });
 
+  it('when the fallback fails last, the failed row names the fallback, not the primary', async () => {
+    await withService(
+      { ...openai, ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY, LLM_FALLBACK: 'anthropic', MAX_RETRIES: '0' },
+      async (service) => {
+        // The primary refuses for good (400); the fallback is overloaded (503): the retryable
+        // failure is the one reported, and it is the fallback's.
+        fake.script({ kind: 'error', status: 400 }, { kind: 'error', status: 503 });
+        const id = await ask(service.url, 'Nobody answers');
+        expect(await waitForFinal(service.url, id)).toMatchObject({ status: 'failed' });
+        expect(await messageRow(id)).toMatchObject({ provider: 'anthropic', model: DEFAULT_ANTHROPIC_MODEL });
+      },
+    );
+  });
+
   it('after repeated failures the primary circuit opens: the fallback answers without the primary being tried', async () => {
     await withService(
       { ...openai, ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY, LLM_FALLBACK: 'anthropic', MAX_RETRIES: '0' },

@@ -65,6 +65,10 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs({ retry: 1, baseMs: 1000, retryAfterMs: 5000, random: () => 0.5 })).toBe(5000);
     expect(retryDelayMs({ retry: 1, baseMs: 1000, retryAfterMs: 100, random: () => 0.5 })).toBe(750);
   });
+
+  it('caps a very long Retry-After at five minutes, so one provider cannot park a worker for an hour', () => {
+    expect(retryDelayMs({ retry: 1, baseMs: 1000, retryAfterMs: 3_600_000, random: () => 0.5 })).toBe(300_000);
+  });
 });
 
 describe('migrations', () => {
