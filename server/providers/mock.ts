@@ -108,9 +108,19 @@ const GENERAL: Topic = {
   ],
 };
 
-/** The deterministic answer the mock gives for a question. */
-export function mockAnswer(question: string): string {
-  const topic = TOPICS.find((t) => t.keywords.test(question)) ?? GENERAL;
+/**
+ * The deterministic answer the mock gives for a question. A follow-up that names no topic of its
+ * own ("and for a child?") stays on the topic of the conversation's latest question that has one.
+ */
+export function mockAnswer(question: string, earlierQuestions: readonly string[] = []): string {
+  const topicOf = (text: string) => TOPICS.find((t) => t.keywords.test(text));
+  const topic =
+    topicOf(question) ??
+    earlierQuestions
+      .toReversed()
+      .map(topicOf)
+      .find((t) => t !== undefined) ??
+    GENERAL;
   return [
     topic.summary,
     '',
@@ -160,7 +170,8 @@ export class MockProvider implements LlmProvider {
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const random = this.options.random ?? Math.random;
     const question = request.messages.at(-1)?.content ?? '';
-    const answer = mockAnswer(question);
+    const earlierQuestions = request.messages.slice(0, -1).flatMap((m) => (m.role === 'user' ? [m.content] : []));
+    const answer = mockAnswer(question, earlierQuestions);
     const chunks = chunksOf(answer, 4);
     const pause = this.options.latencyMs / chunks.length;
     const failAt = random() < this.options.failureRate ? Math.floor(random() * chunks.length) : -1;

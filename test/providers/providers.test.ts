@@ -8,6 +8,7 @@ import { loadConfig } from '../../server/config.js';
 import { AnthropicProvider, DEFAULT_ANTHROPIC_MODEL } from '../../server/providers/anthropic.js';
 import { retryAfterMs } from '../../server/providers/errors.js';
 import { createProvider } from '../../server/providers/index.js';
+import { MockProvider, mockAnswer } from '../../server/providers/mock.js';
 import { OpenAiCompatibleProvider } from '../../server/providers/openai-compatible.js';
 import { ResilientProvider } from '../../server/providers/resilient.js';
 import { type LlmProvider, ProviderError } from '../../server/providers/types.js';
@@ -392,6 +393,26 @@ describe('every provider selected through configuration', () => {
     expect(pieces.length).toBeGreaterThan(5); // streamed in chunks
     expect(pieces.join('')).toBe(result.text);
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it('mock: the same question gets the same answer; a follow-up stays on the conversation topic', async () => {
+    expect(mockAnswer('What helps a tension headache?')).toBe(mockAnswer('What helps a tension headache?'));
+    expect(mockAnswer('What helps a tension headache?')).toMatch(/tension-type headaches/);
+    expect(mockAnswer('And for a child?')).toMatch(/cannot examine you/); // no topic: the general answer
+    const followUp = mockAnswer('And for a child?', ['I have a fever since yesterday', 'Is it a migraine?']);
+    expect(followUp).toBe(mockAnswer('Is it a migraine?'));
+    const provider = new MockProvider({ latencyMs: 0, failureRate: 0 });
+    const result = await provider.complete({
+      system: 'You are careful.',
+      messages: [
+        { role: 'user', content: 'My child has a fever' },
+        { role: 'assistant', content: 'A fever is…' },
+        { role: 'user', content: 'How long will it last?' },
+      ],
+      signal: new AbortController().signal,
+      onText: () => undefined,
+    });
+    expect(result.text).toBe(mockAnswer('My child has a fever'));
   });
 
   it('the default Anthropic model is a current Claude Sonnet', () => {
