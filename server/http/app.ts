@@ -16,6 +16,7 @@ import type { Metrics } from '../stats/metrics.js';
 import { requireTokens, type Tokens } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
 import type { FinishedMessageCache } from './finished-messages.js';
+import { refuseNulCharacters } from './nul-characters.js';
 import type { QuestionRateLimiter } from './rate-limit.js';
 import { requestLogging } from './request-logging.js';
 import { chatRoutes } from './routes/chat.js';
@@ -88,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(requireTokens(deps.tokens));
-  app.use('/api', express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }));
+  app.use('/api', express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }), refuseNulCharacters);
   app.use(healthRoutes({ pool: deps.pool, isDraining: deps.isDraining }));
   app.use(metricsRoutes({ metrics: deps.metrics }));
   app.use(

@@ -33,8 +33,21 @@ export function tokenOf(req: IncomingMessage, query?: unknown): string | undefin
 
 export const MONITOR_PATHS = ['/api/statistics/stream', '/metrics'];
 
+/**
+ * The path as express's routers match it: they ignore case and a trailing slash (so /METRICS/
+ * reaches the /metrics route). Repeated slashes are folded too; that only ever asks for more.
+ */
+export function routedPath(path: string): string {
+  const folded = path
+    .toLowerCase()
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/+$/, '');
+  return folded === '' ? '/' : folded;
+}
+
 /** The token a path needs, or undefined when it is open. */
-export function requiredToken(path: string, tokens: Tokens): { token: string; kind: 'API' | 'monitor' } | undefined {
+export function requiredToken(rawPath: string, tokens: Tokens): { token: string; kind: 'API' | 'monitor' } | undefined {
+  const path = routedPath(rawPath);
   if (MONITOR_PATHS.includes(path)) {
     if (tokens.monitorToken) return { token: tokens.monitorToken, kind: 'monitor' };
     return tokens.apiToken ? { token: tokens.apiToken, kind: 'API' } : undefined;

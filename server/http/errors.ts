@@ -15,8 +15,22 @@ export class HttpError extends Error {
 }
 
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, `No route for ${req.method} ${req.path}`));
+  // originalUrl: under app.use('/api', …) req.path has lost its mount point.
+  const path = req.originalUrl.split('?')[0] ?? '';
+  next(new HttpError(404, `No route for ${req.method} ${path.slice(0, 200)}`));
 };
+
+/**
+ * PostgreSQL refusing a value the client sent (a NUL character, a byte sequence it cannot store):
+ * bad input, so a 400, not a 500. Data exceptions are class 22.
+ */
+function databaseInputError(error: { code?: unknown }): HttpError | null {
+  const code = error.code;
+  if (code === '22021' || code === '22P05') {
+    return new HttpError(400, 'The request contains characters that cannot be stored (such as NUL).');
+  }
+  return null;
+}
 
 /** Body-parser errors carry a `type` and a `status`; we turn them into our JSON errors. */
 function bodyParserError(error: { type?: unknown; status?: unknown }): HttpError | null {
@@ -40,7 +54,13 @@ function bodyParserError(error: { type?: unknown; status?: unknown }): HttpError
 /** The one error shape: `{ "error": "..." }` with the right status; never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    let httpError = error instanceof HttpError ? error : bodyParserError(error as { type?: unknown });
+    // Anything may be thrown, null included: read fields only from objects.
+    const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+      type?: unknown;
+      status?: unknown;
+      code?: unknown;
+    };
+    let httpError = error instanceof HttpError ? error : (bodyParserError(fields) ?? databaseInputError(fields));
     if (!httpError && isConnectionError(error)) {
       httpError = new HttpError(503, 'The database is unavailable; try again shortly.', { 'Retry-After': '2' });
     }

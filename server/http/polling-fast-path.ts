@@ -54,6 +54,8 @@ export function createPollingFastPath(deps: {
     if (deps.logger.isLevelEnabled('info')) {
       deps.logger.info(
         {
+          // The same fields as pino-http's line (reqId, req, res, responseTime).
+          reqId: requestId,
           req: { id: requestId, method: 'GET', path: req.url },
           res: { status: 200 },
           responseTime: Math.round(seconds * 1000),

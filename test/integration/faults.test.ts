@@ -1,9 +1,10 @@
 /**
  * Issue 7, faults: PostgreSQL restarted while messages are in flight; a provider that is down
- * for a while. The database here is a dedicated embedded server, so restarting it disturbs no
- * other test.
+ * for a while; draining on shutdown. The restarted database is a dedicated embedded server
+ * (stopped and started again on the same data folder and port), so it disturbs no other test.
  */
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,11 +49,25 @@ describe('PostgreSQL restarted while messages are in flight', () => {
       if (event.status === 'completed')
         completedEvents.set(event.messageId, (completedEvents.get(event.messageId) ?? 0) + 1);
     });
+    // A chat client following every message, as the web app does.
+    const follower = io(service.url, { transports: ['websocket'] });
+    const followed = new Map<string, number>();
+    follower.on('message:status', (event: MessageStatusEvent) => {
+      if (event.status === 'completed') followed.set(event.messageId, (followed.get(event.messageId) ?? 0) + 1);
+    });
     try {
       const ids = await Promise.all(
         Array.from({ length: 12 }, (_, i) => ask(service.url, `question ${i} about sleep`)),
       );
-      await sleep(150); // some are being answered now
+      for (const messageId of ids) {
+        expect(await follower.emitWithAck('subscribe', { messageId })).toMatchObject({ message: { messageId } });
+      }
+      // In flight for real: workers are inside their provider calls when the database goes.
+      await eventually(() => service.dispatcher.activeWorkers > 0, 5_000, 'messages being answered');
+      const unfinished = (await Promise.all(ids.map((id) => getJson(service.url, `/api/chat/${id}`)))).filter(
+        ({ body }) => body.status === 'pending' || body.status === 'processing',
+      );
+      expect(unfinished.length).toBeGreaterThan(0);
 
       await database.stop();
       await eventually(async () => (await fetch(`${service.url}/health`)).status === 503, 10_000, 'health 503');
@@ -85,8 +100,15 @@ describe('PostgreSQL restarted while messages are in flight', () => {
       // The listener came back: a new message's events reach the monitor socket.
       const after = await ask(service.url, 'asked after the restart');
       await eventually(() => completedEvents.get(after) === 1, 10_000, 'events after the restart');
+      // The follower learnt every message's end (re-sent after the reconnect if its NOTIFY was
+      // lost), once each; the monitor never heard one twice.
+      await eventually(() => ids.every((id) => followed.has(id)), 10_000, 'every followed message finished');
+      await sleep(300);
+      expect(ids.map((id) => followed.get(id))).toEqual(ids.map(() => 1));
+      expect([...completedEvents.values()].every((n) => n === 1)).toBe(true);
     } finally {
       socket.close();
+      follower.close();
       await service.close();
     }
   }, 120_000);
@@ -145,5 +167,43 @@ describe('a provider that is down for a while', () => {
     } finally {
       await service.close();
     }
+  });
+});
+
+describe('draining (SIGTERM)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it('fails readiness while in-flight answers finish: 503 on open connections, new ones refused', async () => {
+    const service = await startTestService({
+      databaseUrl: db.url,
+      env: { MOCK_LATENCY_MS: '1500', SHUTDOWN_GRACE_SECONDS: '5' },
+    });
+    const id = await ask(service.url, 'a slow answer that outlives the start of the shutdown');
+    await eventually(() => service.dispatcher.activeWorkers > 0, 5_000, 'answering');
+    // A balancer's probe on a kept-alive connection: its request is under way when draining starts.
+    const probe = net.connect(service.port, '127.0.0.1');
+    await new Promise((resolve) => probe.once('connect', resolve));
+    let answer = '';
+    probe.on('data', (chunk) => {
+      answer += chunk.toString();
+    });
+    probe.write('GET /health HTTP/1.1\r\nHost: medchat\r\n');
+    await sleep(100);
+    const closed = service.close();
+    await sleep(100);
+    probe.write('\r\n');
+    await eventually(() => answer.includes('\r\n\r\n{'), 5_000, 'the probe answered');
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer).toContain('"status":"unavailable"');
+    await expect(fetch(`${service.url}/health`)).rejects.toThrow();
+    probe.destroy();
+    await closed;
+    // The answer under way was finished, not dropped.
+    const rows = await db.query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [id]);
+    expect(rows.rows).toEqual([{ status: 'completed' }]);
   });
 });

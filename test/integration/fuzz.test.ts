@@ -54,8 +54,23 @@ function percentEncode(text: string): string {
   }
 }
 
+/** Odd but acceptable questions: they must be taken (202), stored and answered like any other. */
+const ODD_VALID_QUESTIONS = [
+  '<script>alert(1)</script>',
+  "'; DROP TABLE messages; --",
+  '\u202e\u202dRTL and zero\u200bwidth',
+  '🧑‍⚕️ why does my 🦷 hurt?',
+  '\ud800 a lone surrogate',
+  '{{constructor.constructor("return process")()}}',
+  `${'é'.repeat(1000)}?`,
+  '$(rm -rf /) `id` %s %n',
+];
+
 function hostileBody(r: ReturnType<typeof seeded>): string {
-  switch (r.int(12)) {
+  switch (r.int(14)) {
+    case 12:
+    case 13:
+      return JSON.stringify({ question: r.pick(ODD_VALID_QUESTIONS), ignored: { nested: [1, { x: null }] } });
     case 0:
       return '{"question": ';
     case 1:
@@ -92,9 +107,24 @@ function hostileRequest(r: ReturnType<typeof seeded>): {
   headers: Record<string, string>;
   body?: string;
 } {
-  const method = r.pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'POST', 'POST', 'GET']);
+  // Unknown and WebDAV methods too (HEAD is left out: its answers have no body to check).
+  const method = r.pick([
+    'GET',
+    'POST',
+    'PUT',
+    'DELETE',
+    'PATCH',
+    'POST',
+    'POST',
+    'GET',
+    'PROPFIND',
+    'LOCK',
+    'OPTIONS',
+  ]);
   const id = r.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%00', '..%2f..%2f', 'ﬀ', '1'.repeat(500)]);
   const path = r.pick([
+    '/api/chat',
+    '/api/chat',
     '/api/chat',
     `/api/chat/${id}`,
     `/api/chat/${id}/cancel`,
@@ -106,6 +136,14 @@ function hostileRequest(r: ReturnType<typeof seeded>): {
     `/api/${percentEncode(r.pick(ODD_STRINGS).slice(0, 50))}`,
     '/api/chat/%ED%A0%80', // a lone surrogate as raw (invalid) UTF-8
     '/api/chat/%E0%A4%A',
+    '/API/CHAT/', // routes match any case and a trailing slash
+    `/api/chat/${id}/`,
+    '/api//chat',
+    '/metrics',
+    '/health',
+    '/api/statistics?access_token[]=x&__proto__[polluted]=1&constructor[prototype][polluted]=1',
+    '/socket.io/?EIO=4&transport=polling&sid=%00',
+    '/socket.io/?EIO=99&transport=nope',
   ]);
   const contentType = r.pick([
     'application/json',
@@ -118,7 +156,15 @@ function hostileRequest(r: ReturnType<typeof seeded>): {
   ]);
   const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
   if (r.next() < 0.2) headers['idempotency-key'] = r.pick(['ok-key', 'bad key', 'ä', 'x'.repeat(300)]);
-  return method === 'GET' || method === 'DELETE'
+  if (r.next() < 0.1)
+    headers.authorization = r.pick(['Bearer', 'Bearer ', 'Basic Zm9vOmJhcg==', `Bearer ${'x'.repeat(4000)}`]);
+  if (r.next() < 0.1) headers['x-request-id'] = r.pick(['', ' ', '\t', 'x'.repeat(1000), '<script>', 'ok-id']);
+  if (r.next() < 0.1) headers['x-forwarded-for'] = r.pick(['', 'garbage', '1.2.3.4, , ::1', '999.999.999.999']);
+  if (r.next() < 0.05) headers['content-encoding'] = r.pick(['gzip', 'br', 'deflate', 'identity', 'bogus']);
+  // Half the time a JSON content type, so the handlers and the database see the input, not
+  // only the body parser.
+  if (r.next() < 0.5) headers['content-type'] = 'application/json';
+  return method === 'GET' || method === 'DELETE' || method === 'OPTIONS'
     ? { method, path, headers }
     : { method, path, headers, body: hostileBody(r) };
 }
@@ -160,7 +206,11 @@ describe('fuzzing', () => {
               failures.push(`${where}: not JSON: ${text.slice(0, 100)}`);
               return;
             }
-            if (typeof (body as { error?: unknown }).error !== 'string') failures.push(`${where}: no error field`);
+            // Socket.IO's own endpoint answers in its protocol's JSON error shape ({ code, message }).
+            const message = req.path.startsWith('/socket.io/')
+              ? (body as { message?: unknown }).message
+              : (body as { error?: unknown }).error;
+            if (typeof message !== 'string') failures.push(`${where}: no error message`);
             if (/at .+\.(ts|js):\d+/.test(text)) failures.push(`${where}: stack trace leaked`);
           }
         }),
@@ -168,11 +218,53 @@ describe('fuzzing', () => {
     }
     console.log('fuzz status counts', Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])));
     expect(failures).toEqual([]);
+    // The mix reached the handlers, not only the parser: questions were taken and refused.
+    expect(statuses.get(202) ?? 0).toBeGreaterThan(10);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(200);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(2000);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
     // Still serving.
     const id = await ask(service.url, 'Still there after the fuzzing?');
     expect((await waitForFinal(service.url, id)).status).toBe('completed');
   }, 120_000);
+
+  it('refuses a question with a NUL character (which PostgreSQL cannot store) without harming questions asked with it', async () => {
+    const post = (question: string) =>
+      fetch(`${service.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question }),
+      });
+    // Sent together, so the valid questions share an INSERT batch with the bad one if it gets that far.
+    const responses = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => post(`fine question ${i}`)),
+      post('bad\u0000question'),
+      post('\u0000'),
+      ...Array.from({ length: 5 }, (_, i) => post(`fine question ${i + 5}`)),
+    ]);
+    const statuses = responses.map((response) => response.status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 400, 400, 202, 202, 202, 202, 202]);
+    expect(await responses[5]?.json()).toEqual({ error: expect.stringMatching(/NUL/) });
+  });
+
+  it('refuses a NUL question over the socket with a clear error, and the questions batched with it succeed', async () => {
+    const asker = io(service.url, { transports: ['websocket'] });
+    const attacker = io(service.url, { transports: ['websocket'] });
+    try {
+      await Promise.all(
+        [asker, attacker].map((s) => new Promise((resolve) => s.once('connect', () => resolve(undefined)))),
+      );
+      const acks = (await Promise.all([
+        ...Array.from({ length: 4 }, (_, i) => asker.emitWithAck('ask', { question: `socket question ${i}` })),
+        attacker.emitWithAck('ask', { question: 'bad\u0000question' }),
+      ])) as Array<{ messageId?: string; error?: string }>;
+      for (const ack of acks.slice(0, 4)) expect(ack).toMatchObject({ messageId: expect.any(String) });
+      expect(acks[4]).toEqual({ error: expect.not.stringMatching(/internal/i) });
+    } finally {
+      asker.close();
+      attacker.close();
+    }
+  });
 
   it('survives malformed socket events and raw garbage on the socket port, and keeps serving others', async () => {
     const r = seeded(7);
@@ -191,6 +283,10 @@ describe('fuzzing', () => {
       { question: 5 },
       { messageId: [] },
       { question: '' },
+      { question: 'x'.repeat(5000) },
+      { question: '🧑‍⚕️', conversationId: 'nope' },
+      { messageId: '00000000-0000-4000-8000-000000000000', extra: { deep: [[[[[]]]]] } },
+      JSON.parse('{"__proto__":{"polluted":true},"question":7}'),
     ];
     const acks: unknown[] = [];
     for (let i = 0; i < 300; i++) {
@@ -220,7 +316,19 @@ describe('fuzzing', () => {
     expect(polling.status).toBeLessThan(500);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(acks.length).toBeGreaterThan(0);
-    for (const ack of acks) expect(ack).toEqual({ error: expect.any(String) });
+    // Each is refused for what is wrong with it, not by a handler that crashed.
+    for (const ack of acks) expect(ack).toEqual({ error: expect.not.stringMatching(/internal/i) });
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+
+    // Broken Socket.IO packets on an open connection: that connection is dropped, nothing else.
+    const broken = io(service.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise((resolve) => broken.once('connect', () => resolve(undefined)));
+    const dropped = new Promise((resolve) => broken.once('disconnect', resolve));
+    const engine = broken.io.engine as unknown as { write(data: string): void };
+    for (const packet of ['42["ask",{"question":', '4-1', '49', `42${'['.repeat(10_000)}`, '42"ask"']) {
+      engine.write(packet);
+    }
+    await dropped;
     expect(bystander.connected).toBe(true);
     const asked = await bystander.emitWithAck('ask', { question: 'Is the bystander fine?' });
     expect(asked).toMatchObject({ messageId: expect.any(String) });

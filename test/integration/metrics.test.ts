@@ -1,4 +1,5 @@
 /** Issue 7, observability: /metrics has every series the operators need, with real values. */
+import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../server/service.js';
@@ -56,4 +57,39 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^medchat_process_resident_memory_bytes \d+/m);
     socket.close();
   });
+
+  it('labels requests by route pattern, never by URL, so ids and junk paths add no series', async () => {
+    const ids = Array.from({ length: 25 }, () => randomUUID());
+    const junk = Array.from({ length: 25 }, (_, i) => `/no/such/${randomUUID()}/${i}`);
+    for (const id of ids) expect((await getJson(service.url, `/api/chat/${id}`)).status).toBe(404);
+    // Outside /api the web app's index.html (when built) answers paths that accept HTML; not JSON.
+    const json = { headers: { accept: 'application/json' } };
+    for (const path of junk) expect((await fetch(`${service.url}${path}`, json)).status).toBe(404);
+    for (const path of junk) expect((await fetch(`${service.url}/api${path}`)).status).toBe(404);
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    for (const value of [...ids, ...junk]) expect(text).not.toContain(value);
+    expect(sample(text, 'medchat_http_requests_total{method="GET",route="/api/chat/:messageId",status="404"}')).toBe(
+      25,
+    );
+    expect(sample(text, 'medchat_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(50);
+    const series = text.split('\n').filter((l) => l.startsWith('medchat_http_requests_total{'));
+    expect(series.length).toBeLessThan(15);
+  });
+});
+
+describe('GET /metrics under load', () => {
+  it('reports the queue length and the busy workers while messages wait', async () => {
+    const busy = await startTestService({ databaseUrl: db.url, env: { MAX_WORKERS: '1', MOCK_LATENCY_MS: '1500' } });
+    try {
+      const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => ask(busy.url, `slow question ${i}`)));
+      const text = await eventually(async () => {
+        const scraped = await (await fetch(`${busy.url}/metrics`)).text();
+        return sample(scraped, 'medchat_active_workers') === 1 ? scraped : '';
+      });
+      expect(sample(text, 'medchat_queue_length')).toBe(2);
+      for (const id of ids) await waitForFinal(busy.url, id);
+    } finally {
+      await busy.close();
+    }
+  }, 30_000);
 });

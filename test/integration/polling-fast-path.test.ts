@@ -2,10 +2,13 @@
  * The polling fast path answers finished messages before express: it must answer exactly as
  * express does (status, body, security headers), and leave everything else to express.
  */
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Service } from '../../server/service.js';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { type Service, startService } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startTestService } from '../helpers/service.js';
+import { startTestService, TEST_ENV } from '../helpers/service.js';
 
 const TOKEN = 'fast-path-token-0123456789';
 let db: TestDatabase;
@@ -20,6 +23,8 @@ afterAll(async () => {
 });
 
 const auth = { authorization: `Bearer ${TOKEN}` };
+/** The finished message of the first test. */
+let messageId: string;
 const comparable = (headers: Headers) =>
   Object.fromEntries(
     [...headers].filter(([name]) => !['date', 'x-request-id', 'connection', 'keep-alive', 'vary'].includes(name)),
@@ -32,7 +37,7 @@ describe('polling fast path', () => {
       headers: { ...auth, 'content-type': 'application/json' },
       body: '{"question":"What is a fever?"}',
     });
-    const { messageId } = (await posted.json()) as { messageId: string };
+    ({ messageId } = (await posted.json()) as { messageId: string });
     let fast: Response | undefined;
     for (let i = 0; i < 200; i++) {
       fast = await fetch(`${service.url}/api/chat/${messageId}`, { headers: { ...auth, 'x-request-id': 'poll-1' } });
@@ -45,7 +50,9 @@ describe('polling fast path', () => {
       headers: { ...auth, origin: service.url },
     });
     expect(fast?.status).toBe(200);
-    expect(await fast?.json()).toEqual(await viaExpress.json());
+    const fastBody = await fast?.json();
+    expect(fastBody).toMatchObject({ status: 'completed' });
+    expect(fastBody).toEqual(await viaExpress.json());
     expect(comparable(fast?.headers as Headers)).toEqual(comparable(viaExpress.headers));
     expect(fast?.headers.get('x-request-id')).toBe('poll-1');
     const metrics = await (await fetch(`${service.url}/metrics`, { headers: auth })).text();
@@ -54,9 +61,48 @@ describe('polling fast path', () => {
     );
   });
 
-  it('leaves a request without the token to express (401)', async () => {
-    const [row] = (await db.query<{ id: string }>("SELECT id FROM messages WHERE status = 'completed' LIMIT 1")).rows;
-    const response = await fetch(`${service.url}/api/chat/${row?.id}`);
-    expect(response.status).toBe(401);
+  it('leaves a request without the right token to express (401), though the answer is cached', async () => {
+    expect((await fetch(`${service.url}/api/chat/${messageId}`, { headers: auth })).status).toBe(200);
+    const refused: Array<Record<string, string>> = [
+      {},
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Basic ${TOKEN}` },
+    ];
+    for (const headers of refused) {
+      const response = await fetch(`${service.url}/api/chat/${messageId}`, { headers });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await response.json()).toEqual({ error: expect.stringMatching(/token/) });
+    }
+  });
+
+  it('logs its answers as express does: one line with the request id', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: 'info' });
+    const logged = await startService({ config, databaseUrl: db.url, logger: createLogger('info', sink) });
+    try {
+      // Polled twice: the first read fills the cache (express), the second is the fast path's.
+      for (const requestId of ['poll-express', 'poll-fast']) {
+        const r = await fetch(`${logged.url}/api/chat/${messageId}`, { headers: { 'x-request-id': requestId } });
+        expect(r.status).toBe(200);
+      }
+    } finally {
+      await logged.close();
+    }
+    const shape = (requestId: string) => {
+      const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === requestId);
+      return line && { keys: Object.keys(line).sort(), req: line.req, res: line.res, msg: line.msg };
+    };
+    expect(shape('poll-fast')).toEqual({
+      ...shape('poll-express'),
+      req: { id: 'poll-fast', method: 'GET', path: `/api/chat/${messageId}` },
+    });
+    expect(shape('poll-fast')).toMatchObject({ res: { status: 200 }, msg: 'request completed' });
   });
 });

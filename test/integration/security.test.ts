@@ -1,9 +1,12 @@
 /** Issue 7, security: tokens, rate limits, CSP and other headers, CORS and socket origins, logs. */
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import express from 'express';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
+import { errorHandler } from '../../server/http/errors.js';
+import { createLogger } from '../../server/logger.js';
 import { type Service, startService } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { eventually } from '../helpers/http.js';
@@ -60,6 +63,53 @@ describe('tokens', () => {
     expect((await fetch(`${service.url}/api/statistics`, { headers: bearer(API_TOKEN) })).status).toBe(200);
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
     expect((await fetch(`${service.url}/`)).status).not.toBe(401);
+  });
+
+  it('cannot be side-stepped by spelling a path the way the router still matches it', async () => {
+    // express routes ignore case and a trailing slash: /METRICS/ reaches the /metrics handler.
+    const statusOf = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${service.url}${path}`, init);
+      await response.body?.cancel(); // the statistics stream never ends by itself
+      return response.status;
+    };
+    const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"hi"}' };
+    const variants = (path: string) => [path, path.toUpperCase(), `${path}/`, `${path.toUpperCase()}/`, `/${path}`];
+    for (const path of ['/metrics', '/api/statistics/stream']) {
+      for (const variant of variants(path)) {
+        expect(await statusOf(variant), variant).not.toBe(200);
+        expect(await statusOf(variant, { headers: bearer(API_TOKEN) }), `${variant} with the API token`).not.toBe(200);
+      }
+    }
+    for (const variant of [
+      ...variants('/api/statistics'),
+      ...variants('/api/chat/00000000-0000-4000-8000-000000000000'),
+    ]) {
+      expect(await statusOf(variant), variant).toBe(401);
+    }
+    const before = await db.query('SELECT count(*)::int AS n FROM messages');
+    for (const variant of variants('/api/chat')) expect(await statusOf(variant, post), `POST ${variant}`).toBe(401);
+    expect((await db.query('SELECT count(*)::int AS n FROM messages')).rows).toEqual(before.rows);
+    // The variants do reach the handlers once the token is right.
+    expect(await statusOf('/METRICS/', { headers: bearer(MONITOR_TOKEN) })).toBe(200);
+    expect(await statusOf('/Api/Statistics/', { headers: bearer(API_TOKEN) })).toBe(200);
+  });
+
+  it('answers 401 for a finished message polled without the right token (the polling fast path too)', async () => {
+    const posted = await fetch(`${service.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(API_TOKEN) },
+      body: '{"question":"polled"}',
+    });
+    const { messageId } = (await posted.json()) as { messageId: string };
+    await eventually(async () => {
+      const r = await fetch(`${service.url}/api/chat/${messageId}`, { headers: bearer(API_TOKEN) });
+      return ((await r.json()) as { status: string }).status === 'completed';
+    });
+    for (const headers of [{}, bearer(`${API_TOKEN}x`), bearer(MONITOR_TOKEN), { authorization: API_TOKEN }]) {
+      const response = await fetch(`${service.url}/api/chat/${messageId}`, { headers });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: expect.stringMatching(/token/) });
+    }
   });
 
   it('writes nothing for an unauthorized question', async () => {
@@ -145,6 +195,38 @@ describe('rate limit', () => {
   });
 });
 
+describe('rate limit without TRUST_PROXY', () => {
+  it('ignores X-Forwarded-For: a client cannot pick a new address to ask more', async () => {
+    const service = await startTestService({ databaseUrl: db.url, env: { RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const ask = (forwardedFor: string) =>
+        fetch(`${service.url}/api/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+          body: '{"question":"How long does a cold last?"}',
+        });
+      const statuses = [];
+      for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4']) {
+        statuses.push((await ask(address)).status);
+      }
+      expect(statuses).toEqual([202, 202, 429, 429]);
+      const socket = io(service.url, {
+        transports: ['websocket'],
+        extraHeaders: { 'x-forwarded-for': '198.51.100.77' },
+      });
+      try {
+        expect(await socket.emitWithAck('ask', { question: 'and a fresh address on the socket?' })).toEqual({
+          error: expect.stringMatching(/Too many questions/),
+        });
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await service.close();
+    }
+  });
+});
+
 describe('browser protections', () => {
   let service: Service;
   const allowed = 'https://app.example.com';
@@ -196,6 +278,44 @@ describe('browser protections', () => {
   });
 });
 
+describe('errors', () => {
+  it('never carry a stack trace, a key or the error text to the client, whatever was thrown', async () => {
+    const app = express();
+    app.use(express.json({ limit: 100 }));
+    const thrown: Record<string, () => unknown> = {
+      error: () => new Error('OPENAI_API_KEY=sk-live-secret rejected at /app/server/x.ts:12'),
+      string: () => 'sk-live-secret',
+      status500: () => Object.assign(new Error('sk-live-secret'), { status: 500, expose: true }),
+    };
+    app.all('/throw/:kind', (req) => {
+      throw thrown[String(req.params.kind)]?.();
+    });
+    app.use(errorHandler(createLogger('silent')));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const kind of Object.keys(thrown)) {
+        const response = await fetch(`${base}/throw/${kind}`);
+        expect(response.status, kind).toBe(500);
+        expect(await response.text(), kind).toBe('{"error":"Internal server error."}');
+      }
+      const post = (body: string) =>
+        fetch(`${base}/throw/error`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const malformed = await post('{"question":');
+      expect([malformed.status, await malformed.json()]).toEqual([
+        400,
+        { error: 'The request body is not valid JSON.' },
+      ]);
+      const large = await post(JSON.stringify({ question: 'x'.repeat(200) }));
+      expect(large.status).toBe(413);
+      expect(await large.json()).toEqual({ error: expect.stringMatching(/too large/) });
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('logs', () => {
   it('never hold question or answer text, tokens or keys, and carry a request id', async () => {
     const lines: string[] = [];
@@ -206,7 +326,8 @@ describe('logs', () => {
       },
     });
     const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: 'trace', API_TOKEN, OPENAI_API_KEY: 'sk-secret-key-abcdef' });
-    const service = await startService({ config, databaseUrl: db.url, logger: pino({ level: 'trace' }, sink) });
+    // The production logger (its redaction included), writing to the sink.
+    const service = await startService({ config, databaseUrl: db.url, logger: createLogger('trace', sink) });
     try {
       const question = 'My secret symptom is zebra-striped toenails';
       const response = await fetch(`${service.url}/api/chat?access_token=${API_TOKEN}`, {

@@ -1,7 +1,7 @@
 /**
  * Docker cannot run here, so the deployment files are checked by reading them: the Dockerfile,
- * docker-compose.yml, the nginx example, and that every variable the code reads is documented
- * in .env.example and the README (and nothing documented is unknown to the code).
+ * docker-compose.yml, the nginx configuration, and that every variable the code reads is
+ * documented in .env.example and the README (and nothing documented is unknown to the code).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_VARIABLES } from '../../server/config.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
+import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
 
@@ -50,6 +51,28 @@ describe('Dockerfile', () => {
     expect(cmd).toContain(`${buildConfig.compilerOptions.outDir}/server/main.js`);
     expect(runtime.some((l) => /^EXPOSE 8000/.test(l))).toBe(true);
   });
+
+  it('needs nothing at run time that the production install leaves out', () => {
+    const pkg = JSON.parse(read('package.json')) as {
+      dependencies: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    const sources = [...filesUnder('server'), ...filesUnder('shared')].filter((f) => f.endsWith('.ts'));
+    for (const file of sources) {
+      const text = read(file);
+      // Static imports must be production dependencies (the image installs with --omit=dev).
+      for (const [, specifier] of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^'.][^']*)'/gm)) {
+        if (!specifier || specifier.startsWith('node:')) continue;
+        const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+        expect(Object.keys(pkg.dependencies), `${file} imports ${specifier}`).toContain(name);
+      }
+    }
+    // The optional embedded PostgreSQL (left out with --omit=optional) is only ever imported lazily.
+    for (const name of Object.keys(pkg.optionalDependencies ?? {})) {
+      const importers = sources.filter((f) => read(f).includes(`from '${name}'`));
+      expect(importers, `${name} imported statically`).toEqual([]);
+    }
+  });
 });
 
 describe('docker-compose.yml', () => {
@@ -60,7 +83,8 @@ describe('docker-compose.yml', () => {
     healthcheck?: { test: string[] };
     depends_on?: Record<string, { condition: string }>;
     environment?: Record<string, string>;
-    profiles?: string[];
+    env_file?: Array<{ path: string; required?: boolean }>;
+    ports?: string[];
   }
   const compose = parseYaml(read('docker-compose.yml')) as {
     services: Record<string, Service | undefined>;
@@ -76,25 +100,78 @@ describe('docker-compose.yml', () => {
     expect(postgres?.healthcheck?.test.join(' ')).toMatch(/pg_isready/);
   });
 
-  it('starts the app once the database is healthy, pointed at it', () => {
+  it('starts the app once the database is healthy, pointed at it, with the settings of .env', () => {
     expect(app?.build).toBe('.');
     expect(app?.depends_on?.postgres?.condition).toBe('service_healthy');
     const env = app?.environment ?? {};
     expect(env.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     for (const name of Object.keys(env)) expect(CONFIG_VARIABLES, name).toContain(name);
+    expect(app?.env_file).toEqual([{ path: '.env', required: false }]);
   });
 
-  it('has a documented way to run several instances behind nginx', () => {
-    expect(nginx?.profiles).toContain('scaled');
+  it('scales behind nginx: only nginx publishes a port, and it waits for healthy instances', () => {
+    // A fixed host port on the app would stop `--scale app=3` (one port, three replicas) and let
+    // clients bypass the proxy whose X-Forwarded-For the app trusts.
+    expect(app?.ports).toBeUndefined();
+    expect(nginx?.ports).toHaveLength(1);
+    expect(nginx?.ports?.[0]).toMatch(/^\$\{APP_PORT:-8000\}:80$/);
+    expect(nginx?.depends_on?.app?.condition).toBe('service_healthy');
     const mount = nginx?.volumes?.[0] ?? '';
     expect(fs.existsSync(path.join(PROJECT_ROOT, mount.split(':')[0] ?? ''))).toBe(true);
-    const conf = read('deploy/nginx.conf');
-    expect(conf).toMatch(/proxy_http_version 1\.1;/);
-    expect(conf).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
-    expect(conf).toMatch(/proxy_set_header Connection \$connection_upgrade;/);
-    expect(conf).toMatch(/ip_hash;/); // Socket.IO long-polling needs a client to stay on one instance
-    expect(conf).toMatch(/server app:8000/);
-    expect(read('README.md')).toContain('--profile scaled');
+    expect(read('README.md')).toMatch(/docker compose .*--scale app=\d/);
+  });
+});
+
+describe("the README's Deploying section", () => {
+  const readme = read('README.md');
+  const deploying = readme.slice(readme.indexOf('## Deploying'), readme.indexOf('## Security'));
+  const compose = parseYaml(read('docker-compose.yml')) as {
+    services: Record<string, { profiles?: string[]; ports?: string[] } | undefined>;
+  };
+
+  it('uses only profiles the compose file has, and the port it publishes', () => {
+    const profiles = Object.values(compose.services).flatMap((service) => service?.profiles ?? []);
+    for (const [, profile] of deploying.matchAll(/--profile (\S+)/g)) expect(profiles).toContain(profile);
+    const published = Object.values(compose.services)
+      .flatMap((service) => service?.ports ?? [])
+      .map((port) => /(\d+)\}?:\d+$/.exec(port)?.[1]);
+    const urls = [...deploying.matchAll(/http:\/\/localhost:(\d+)/g)].map((m) => m[1]);
+    expect(urls.length).toBeGreaterThan(0);
+    for (const port of urls) expect(published, `localhost:${port}`).toContain(port);
+  });
+});
+
+describe('deploy/nginx.conf', () => {
+  const directives = read('deploy/nginx.conf')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
+
+  it('keeps WebSockets working', () => {
+    expect(directives).toContain('proxy_http_version 1.1;');
+    expect(directives).toContain('proxy_set_header Upgrade $http_upgrade;');
+    expect(directives).toContain('proxy_set_header Connection $connection_upgrade;');
+    expect(directives).toContain('proxy_buffering off;'); // SSE
+  });
+
+  it('keeps a client on one instance, for Socket.IO long-polling', () => {
+    expect(directives).toContain('ip_hash;');
+    expect(directives).toContain('server app:8000;');
+  });
+
+  it('passes the Host with its port (socket handshakes compare it with Origin)', () => {
+    expect(directives).toContain('proxy_set_header Host $http_host;');
+  });
+
+  it('sets X-Forwarded-For itself, so a client cannot choose its address', () => {
+    expect(directives).toContain('proxy_set_header X-Forwarded-For $remote_addr;');
+    expect(directives.join('\n')).not.toContain('$proxy_add_x_forwarded_for');
+  });
+
+  it('lets bodies through up to the app, so the app answers a large one with its JSON error', () => {
+    const size = directives.find((d) => d.startsWith('client_max_body_size'));
+    const kib = Number(/(\d+)k;$/.exec(size ?? '')?.[1]);
+    expect(kib * 1024).toBeGreaterThan(MAX_JSON_BODY_BYTES);
   });
 });
 
@@ -102,6 +179,10 @@ describe('configuration is documented, both ways', () => {
   const example = read('.env.example');
   const readme = read('README.md');
   const documentedInExample = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+  // Variables docker-compose.yml reads itself (${NAME…}) and the app does not.
+  const composeOnly = [...read('docker-compose.yml').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)]
+    .map((m) => m[1] as string)
+    .filter((name) => !CONFIG_VARIABLES.includes(name));
   const configSection = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## API'));
   const documentedInReadme = [...configSection.matchAll(/`([A-Z][A-Z0-9_]{2,})`/g)].map((m) => m[1]);
 
@@ -113,8 +194,15 @@ describe('configuration is documented, both ways', () => {
   });
 
   it('documents no variable the code does not read', () => {
-    for (const name of documentedInExample) expect(CONFIG_VARIABLES, `.env.example: ${name}`).toContain(name);
+    for (const name of documentedInExample) {
+      expect([...CONFIG_VARIABLES, ...composeOnly], `.env.example: ${name}`).toContain(name);
+    }
     for (const name of documentedInReadme) expect(CONFIG_VARIABLES, `README: ${name}`).toContain(name);
+  });
+
+  it('lists the variables docker-compose.yml reads in .env.example', () => {
+    expect(composeOnly.length).toBeGreaterThan(0);
+    for (const name of composeOnly) expect(documentedInExample, `.env.example lacks ${name}`).toContain(name);
   });
 
   it('reads the environment only in server/config.ts', () => {
