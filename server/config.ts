@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
-import { DEFAULT_MAX_QUESTION_CHARS } from '../shared/limits.js';
+import { DEFAULT_MAX_QUESTION_CHARS, MAX_QUESTION_CHARS_LIMIT } from '../shared/limits.js';
 
 export const PROVIDER_NAMES = ['anthropic', 'openai', 'deepseek', 'mock'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -80,7 +80,7 @@ const envSchema = z.object({
 
   MOCK_LATENCY_MS: integer(0, 600_000).default(300),
   MOCK_FAILURE_RATE: decimal(0, 1).default(0),
-  MAX_QUESTION_CHARS: integer(1, 60_000).default(DEFAULT_MAX_QUESTION_CHARS),
+  MAX_QUESTION_CHARS: integer(1, MAX_QUESTION_CHARS_LIMIT).default(DEFAULT_MAX_QUESTION_CHARS),
   MAX_CONTEXT_MESSAGES: integer(0, 1000).default(10),
   MAX_CONTEXT_CHARS: integer(0, 1_000_000).default(16_000),
   RETENTION_DAYS: decimal(0, 36_500).default(0),

@@ -7,11 +7,15 @@ export const messageIdSchema = z.uuid({ error: 'messageId must be a UUID' });
 
 /** The question: a string, trimmed, 1..maxChars characters (counted as Unicode code points). */
 export function questionSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
-  return z
-    .string({ error: (issue) => (issue.input === undefined ? 'question is required' : 'question must be a string') })
-    .trim()
-    .refine((q) => q.length > 0, { message: 'question must not be empty' })
-    .refine((q) => [...q].length <= maxChars, { message: `question must be at most ${maxChars} characters` });
+  return (
+    z
+      .string({ error: (issue) => (issue.input === undefined ? 'question is required' : 'question must be a string') })
+      .trim()
+      .refine((q) => q.length > 0, { message: 'question must not be empty' })
+      // PostgreSQL text cannot hold U+0000; refuse it here rather than fail the insert.
+      .refine((q) => !q.includes('\u0000'), { message: 'question must not contain NUL characters' })
+      .refine((q) => [...q].length <= maxChars, { message: `question must be at most ${maxChars} characters` })
+  );
 }
 
 export const conversationIdSchema = z.uuid({ error: 'conversationId must be a UUID' });

@@ -20,7 +20,18 @@ export function createBatcher<I, O>(run: BatchFunction<I, O>, options: { maxBatc
           for (const [i, entry] of batch.entries()) entry.resolve(results[i] as O);
         },
         (error: unknown) => {
-          for (const entry of batch) entry.reject(error);
+          if (batch.length === 1) {
+            batch[0]?.reject(error);
+            return;
+          }
+          // One bad item must not fail the others that happened to share its statement: the
+          // failed statement changed nothing, so each item runs again on its own.
+          for (const entry of batch) {
+            run([entry.item]).then(
+              (results) => entry.resolve(results[0] as O),
+              (single: unknown) => entry.reject(single),
+            );
+          }
         },
       );
     }

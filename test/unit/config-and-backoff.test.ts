@@ -46,6 +46,8 @@ describe('loadConfig', () => {
     [{ LLM_FALLBACK: 'openai,gemini' }, /LLM_FALLBACK/],
     [{ OPENAI_BASE_URL: 'not a url' }, /OPENAI_BASE_URL/],
     [{ CORS_ORIGINS: 'example.com' }, /CORS_ORIGINS/],
+    // Longer questions might not fit in a 64 KiB JSON body.
+    [{ MAX_QUESTION_CHARS: '10001' }, /MAX_QUESTION_CHARS.*1 to 10000/],
   ])('rejects %j with a ConfigError naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
