@@ -9,7 +9,17 @@ import { ConversationsStore } from './conversations-store.js';
 import { announce, byId, el } from './dom.js';
 import type { LiveUpdates } from './live.js';
 import { renderMarkdown } from './markdown.js';
-import { applyDelta, applyStatus, isFinished, type MessageView, newMessageView, statusLabel } from './message-view.js';
+import {
+  type ActionsKind,
+  actionsKindOf,
+  applyDelta,
+  applyStatus,
+  isFinished,
+  type MessageView,
+  newMessageView,
+  statusLabel,
+  visibleText,
+} from './message-view.js';
 import { askForToken } from './token-dialog.js';
 
 const CURRENT_KEY = 'medchat.currentConversation';
@@ -22,6 +32,8 @@ interface Exchange {
   status: HTMLElement;
   actions: HTMLElement;
   error: HTMLElement;
+  /** Which buttons are shown; they are rebuilt only when this changes, so focus and clicks survive streaming. */
+  actionsKind: ActionsKind;
   renderScheduled: boolean;
 }
 
@@ -64,15 +76,18 @@ export class Chat {
     if (!exchange) return;
     const before = exchange.view;
     exchange.view = applyStatus(before, event);
+    this.render(exchange);
     if (isFinished(exchange.view) && !isFinished(before)) {
       this.live.unwatch(event.messageId);
-      announce(
-        exchange.view.status === 'completed'
-          ? `MedChat answered: ${exchange.view.text.slice(0, 300)}`
-          : `MedChat could not answer: ${exchange.view.error ?? ''}`,
-      );
+      announce(this.finishedAnnouncement(exchange));
     }
-    this.render(exchange);
+  }
+
+  /** What a screen reader hears when an answer ends: the rendered words, never raw Markdown. */
+  private finishedAnnouncement(exchange: Exchange): string {
+    const { view } = exchange;
+    if (view.status === 'completed') return `MedChat answered: ${(exchange.body.textContent ?? '').slice(0, 300)}`;
+    return view.cancelled ? 'The answer was stopped.' : `MedChat could not answer: ${view.error ?? ''}`;
   }
 
   onDelta(event: MessageDeltaEvent): void {
@@ -91,6 +106,8 @@ export class Chat {
     byId('empty-state').hidden = true;
     const pending = this.addExchange(newMessageView(`local-${crypto.randomUUID()}`, question));
     pending.status.textContent = 'Sending…';
+    // The person just asked: show the question, wherever they had scrolled to.
+    this.scrollToEnd();
     let answer: AskAnswer;
     try {
       answer = await this.live.ask(question, this.conversationId ?? undefined);
@@ -117,7 +134,7 @@ export class Chat {
     this.setConversation(answer.conversationId);
     this.store.addMessage(answer.conversationId, answer.messageId, question);
     this.renderConversationList();
-    if (answer.urgentAdvice) announce(`Important: ${answer.urgentAdvice}`);
+    // The banner (role="alert") announces the urgent advice itself.
     this.render(pending);
   }
 
@@ -125,6 +142,7 @@ export class Chat {
     const token = await askForToken('This MedChat server asks for an access token.');
     if (!token) return false;
     tokens.setApi(token);
+    this.live.tokenChanged();
     return true;
   }
 
@@ -209,7 +227,17 @@ export class Chat {
       ]),
     ]);
     this.thread.append(root);
-    const exchange: Exchange = { view, root, banner, body, status, actions, error, renderScheduled: false };
+    const exchange: Exchange = {
+      view,
+      root,
+      banner,
+      body,
+      status,
+      actions,
+      error,
+      actionsKind: 'none',
+      renderScheduled: false,
+    };
     this.exchanges.set(view.messageId, exchange);
     this.render(exchange);
     return exchange;
@@ -234,36 +262,47 @@ export class Chat {
         el('span', { text: view.urgentAdvice }),
       );
     }
-    exchange.body.innerHTML = view.text ? renderMarkdown(view.text) : '';
+    const text = visibleText(view);
+    exchange.body.innerHTML = text ? renderMarkdown(text) : '';
     exchange.status.textContent = statusLabel(view);
     exchange.status.dataset.status = view.status;
     exchange.root.dataset.status = view.status;
     exchange.error.hidden = view.status !== 'failed' || Boolean(view.cancelled);
-    exchange.error.textContent = view.error ?? '';
-    exchange.actions.replaceChildren(...this.actionsFor(exchange));
-    if (stick) this.thread.scrollTop = this.thread.scrollHeight;
+    // A plain headline first: the reason after it may be a provider's technical wording.
+    exchange.error.replaceChildren(
+      el('strong', { text: 'Sorry, MedChat could not answer this question.' }),
+      ` ${view.error ?? ''}`,
+    );
+    const kind = actionsKindOf(view);
+    if (kind !== exchange.actionsKind) {
+      const hadFocus = exchange.actions.contains(document.activeElement);
+      exchange.actionsKind = kind;
+      exchange.actions.replaceChildren(...this.actionsFor(exchange, kind));
+      // Stop turned into Try again (or went away): keep a keyboard user's place.
+      if (hadFocus) (exchange.actions.querySelector('button') ?? this.input).focus();
+    }
+    if (stick) this.scrollToEnd();
   }
 
-  private actionsFor(exchange: Exchange): HTMLElement[] {
-    const { view } = exchange;
-    if (view.messageId.startsWith('local-')) {
-      return view.status === 'failed' ? [this.retryButton(exchange)] : [];
-    }
-    if (!isFinished(view)) {
-      const stop = el('button', {
-        className: 'danger',
-        text: 'Stop',
-        attrs: { type: 'button', 'aria-label': 'Stop this answer' },
-      });
-      stop.addEventListener('click', () => {
-        stop.disabled = true;
-        api.cancel(view.messageId).catch(() => {
-          stop.disabled = false;
-        });
-      });
-      return [stop];
-    }
-    return view.status === 'failed' ? [this.retryButton(exchange)] : [];
+  private scrollToEnd(): void {
+    this.thread.scrollTop = this.thread.scrollHeight;
+  }
+
+  private actionsFor(exchange: Exchange, kind: ActionsKind): HTMLElement[] {
+    if (kind === 'retry') return [this.retryButton(exchange)];
+    if (kind === 'none') return [];
+    const stop = el('button', {
+      className: 'danger',
+      text: 'Stop',
+      attrs: { type: 'button', 'aria-label': 'Stop this answer' },
+    });
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to the page's start.
+    stop.addEventListener('click', () => {
+      if (stop.getAttribute('aria-disabled') === 'true') return;
+      stop.setAttribute('aria-disabled', 'true');
+      api.cancel(exchange.view.messageId).catch(() => stop.removeAttribute('aria-disabled'));
+    });
+    return [stop];
   }
 
   private retryButton(exchange: Exchange): HTMLElement {

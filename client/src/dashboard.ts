@@ -3,13 +3,12 @@
  * socket is up; REST polling while it is not), and charts over the last five minutes.
  */
 import { io } from 'socket.io-client';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import type { Statistics } from '../../shared/rest.js';
 import type { MonitorServerToClientEvents } from '../../shared/socket-events.js';
 import { MONITOR_NAMESPACE } from '../../shared/socket-names.js';
 import { api, tokens } from './api.js';
 import { byId, el } from './dom.js';
+import { StatsCharts } from './stats-charts.js';
 import { StatsHistory } from './stats-history.js';
 import { askForToken } from './token-dialog.js';
 
@@ -34,7 +33,7 @@ const TICK_MS = 1000;
 export class Dashboard {
   private readonly history = new StatsHistory();
   private readonly values = new Map<keyof Statistics, HTMLElement>();
-  private charts: uPlot[] = [];
+  private charts: StatsCharts | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private started = false;
 
@@ -48,7 +47,7 @@ export class Dashboard {
       this.values.set(field, value);
       list.append(el('div', { className: 'stat' }, [el('dt', { text: label }), value]));
     }
-    this.createCharts();
+    this.charts = new StatsCharts();
     const source = byId('dashboard-source');
     const socket = io(MONITOR_NAMESPACE, {
       auth: (send) => send({ token: tokens.monitor() }),
@@ -88,14 +87,14 @@ export class Dashboard {
 
   private record(stats: Statistics): void {
     this.history.add({ time: Date.now() / 1000, stats });
-    const [times, ...columns] = this.history.series();
-    for (const [i, chart] of this.charts.entries()) chart.setData([times, columns[i] ?? []]);
+    this.charts?.show(this.history.series());
   }
 
   private startPolling(source: HTMLElement): void {
+    if (this.pollTimer) return;
+    // Set once: a status region re-announces each write, and reconnect attempts come every few seconds.
     source.dataset.mode = 'polling';
     source.textContent = 'Updating every 2 s';
-    if (this.pollTimer) return;
     const poll = () =>
       api.statistics().then(
         (stats) => this.show(stats),
@@ -108,42 +107,6 @@ export class Dashboard {
   private stopPolling(): void {
     clearInterval(this.pollTimer);
     this.pollTimer = undefined;
-  }
-
-  private createCharts(): void {
-    const color = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#0b6bcb';
-    const axis = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#888';
-    for (const [id, label] of [
-      ['chart-rate', 'msg/s'],
-      ['chart-time', 'ms'],
-      ['chart-queue', 'waiting'],
-    ] as const) {
-      const container = byId(id);
-      const width = Math.max(260, container.clientWidth || 320);
-      const chart = new uPlot(
-        {
-          width,
-          height: 160,
-          series: [{}, { label, stroke: color, width: 2, fill: `${color}22`, points: { show: false } }],
-          axes: [
-            { stroke: axis, grid: { show: false } },
-            { stroke: axis, size: 50 },
-          ],
-          scales: { x: { time: true } },
-          cursor: { show: false },
-          legend: { show: false },
-        },
-        [[], []],
-        container,
-      );
-      this.charts.push(chart);
-    }
-    window.addEventListener('resize', () => {
-      for (const chart of this.charts) {
-        const parent = chart.root.parentElement;
-        if (parent) chart.setSize({ width: Math.max(260, parent.clientWidth), height: 160 });
-      }
-    });
   }
 }
 

@@ -18,7 +18,8 @@ export interface LiveHandlers {
   status(event: MessageStatusEvent): void;
   delta(event: MessageDeltaEvent): void;
   mode(mode: LiveMode): void;
-  unauthorized(): void;
+  /** Asks the person for a token; resolves once one is stored (or they declined). */
+  unauthorized(): Promise<void>;
 }
 
 /** How long to wait for the socket before polling instead. */
@@ -36,8 +37,8 @@ export class LiveUpdates {
     this.socket.on('connect', () => this.goLive());
     this.socket.on('disconnect', () => this.startPolling());
     this.socket.on('connect_error', (error) => {
-      if (/unauthorized/.test(error.message)) handlers.unauthorized();
       this.startPolling();
+      if (/unauthorized/.test(error.message)) void this.reauthorize();
     });
     this.socket.on('message:status', (event) => handlers.status(event));
     this.socket.on('message:delta', (event) => handlers.delta(event));
@@ -79,6 +80,16 @@ export class LiveUpdates {
     if (this.socket.connected) this.socket.emit('unsubscribe', { messageId });
   }
 
+  /** A new token was stored: a handshake refused for lack of one is not retried by socket.io. */
+  tokenChanged(): void {
+    if (!this.socket.active) this.socket.connect();
+  }
+
+  private async reauthorize(): Promise<void> {
+    await this.handlers.unauthorized();
+    if (tokens.api()) this.tokenChanged();
+  }
+
   private subscribe(messageId: string): void {
     this.socket.emit('subscribe', { messageId }, (answer) => {
       if ('message' in answer) this.handlers.status(answer.message);
@@ -112,7 +123,7 @@ export class LiveUpdates {
           const state = await api.message(messageId);
           this.handlers.status({ messageId, ...state });
         } catch (error) {
-          if ((error as { status?: number }).status === 401) this.handlers.unauthorized();
+          if ((error as { status?: number }).status === 401) void this.reauthorize();
           if ((error as { status?: number }).status === 404) this.watched.delete(messageId);
         }
       }),

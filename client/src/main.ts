@@ -2,19 +2,28 @@
 
 import { tokens } from './api.js';
 import { Chat } from './chat.js';
-import { Dashboard } from './dashboard.js';
 import { byId } from './dom.js';
 import { type LiveMode, LiveUpdates } from './live.js';
 import { askForToken } from './token-dialog.js';
 
 const chat = new Chat();
-const dashboard = new Dashboard();
+// The dashboard (and its chart library) loads only when first shown: the chat alone stays small.
+let dashboard: Promise<{ start(): void }> | undefined;
+function showDashboard(): void {
+  dashboard ??= import('./dashboard.js').then(({ Dashboard }) => new Dashboard());
+  dashboard.then(
+    (view) => view.start(),
+    () => {
+      dashboard = undefined; // the download failed (offline?): try again next time it is shown
+    },
+  );
+}
 const connection = byId('connection');
 
 const MODE_TEXT: Record<LiveMode, string> = {
   connecting: 'Connecting…',
   live: 'Live',
-  polling: 'Offline updates (polling)',
+  polling: 'Polling (live link unavailable)',
 };
 
 const live = new LiveUpdates({
@@ -39,7 +48,7 @@ function route(): void {
     if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (view === 'dashboard') dashboard.start();
+  if (view === 'dashboard') showDashboard();
   else byId('composer-input').focus();
 }
 window.addEventListener('hashchange', route);

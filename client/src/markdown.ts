@@ -30,3 +30,12 @@ export function renderMarkdown(text: string): string {
     FORBID_ATTR: ['style'],
   });
 }
+
+/**
+ * Mid-stream, a last line of only "-" or "=" (the start of a list item or a rule) would turn the
+ * paragraph above it into a heading for a moment (a setext heading); leave that line out until
+ * more text arrives.
+ */
+export function stableStreamingText(text: string): string {
+  return text.replace(/\n[ \t]*[-=]+[ \t]*$/, '\n');
+}

@@ -4,6 +4,7 @@
  */
 import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
 import type { MessageStatus } from '../../shared/status.js';
+import { stableStreamingText } from './markdown.js';
 
 export interface MessageView {
   messageId: string;
@@ -47,8 +48,10 @@ export function applyStatus(view: MessageView, event: Omit<MessageStatusEvent, '
 }
 
 /**
- * A piece of streamed text. A new attempt (restart) drops what the failed attempt wrote; a
- * missing seq marks a gap (the final answer fills it); duplicates and stale attempts are ignored.
+ * A piece of streamed text. A new attempt (restart) drops what the failed attempt wrote;
+ * duplicates and stale attempts are ignored. A missing seq marks a gap: the text stops growing
+ * there (text after a hole, e.g. when joining mid-stream after a reload, would read as
+ * nonsense) and the final answer fills it.
  */
 export function applyDelta(view: MessageView, delta: Omit<MessageDeltaEvent, 'messageId'>): MessageView {
   if (view.status === 'completed' || view.status === 'failed') return view;
@@ -59,7 +62,7 @@ export function applyDelta(view: MessageView, delta: Omit<MessageDeltaEvent, 'me
     if (attempt > view.attempt || delta.seq === 0) next = { ...next, attempt, text: '', nextSeq: 0, gap: false };
   }
   if (delta.seq < next.nextSeq) return view; // already have it
-  if (delta.seq > next.nextSeq) next.gap = true;
+  if (next.gap || delta.seq > next.nextSeq) return { ...next, gap: true };
   return { ...next, text: next.text + delta.text, nextSeq: delta.seq + 1 };
 }
 
@@ -73,10 +76,29 @@ export function statusLabel(view: MessageView): string {
     case 'pending':
       return 'Waiting in queue…';
     case 'processing':
-      return view.text ? 'Answering…' : 'Thinking…';
+      return view.text || view.gap ? 'Answering…' : 'Thinking…';
     case 'completed':
       return 'Answered';
     case 'failed':
       return view.cancelled ? 'Stopped' : 'Could not answer';
   }
+}
+
+/**
+ * The answer text to show. A failed answer's half-written text is left out (cut off mid-advice it
+ * could mislead); a stopped one keeps what was written, as the person chose to stop it.
+ */
+export function visibleText(view: MessageView): string {
+  if (view.status === 'failed') return view.cancelled ? view.text : '';
+  return view.status === 'completed' ? view.text : stableStreamingText(view.text);
+}
+
+/** The buttons under an answer. */
+export type ActionsKind = 'none' | 'stop' | 'retry';
+
+/** A message the server has not accepted yet (local id) cannot be stopped; a failed one can be asked again. */
+export function actionsKindOf(view: MessageView): ActionsKind {
+  if (view.status === 'failed') return 'retry';
+  if (isFinished(view) || view.messageId.startsWith('local-')) return 'none';
+  return 'stop';
 }

@@ -1,6 +1,6 @@
 /**
  * The dashboard's charts over the last minutes, from successive statistics: messages per second
- * (the change of messagesProcessed over time), average answer time, queue length.
+ * (the change of messagesProcessed over a few seconds), average answer time, queue length.
  */
 import type { Statistics } from '../../shared/rest.js';
 
@@ -10,10 +10,21 @@ export interface StatsSample {
   stats: Statistics;
 }
 
+/** Columns for the charts: times, then rate, average answer time and queue length. */
+export type StatsSeries = [number[], number[], number[], number[]];
+
 export class StatsHistory {
   private readonly samples: StatsSample[] = [];
 
-  constructor(private readonly windowSeconds = 300) {}
+  /**
+   * @param windowSeconds how much history the charts keep
+   * @param rateSeconds the rate is the change over this span: a burst pushed a few hundred
+   *   milliseconds after the previous sample would otherwise read as a spike of tens per second
+   */
+  constructor(
+    private readonly windowSeconds = 300,
+    private readonly rateSeconds = 5,
+  ) {}
 
   add(sample: StatsSample): void {
     this.samples.push(sample);
@@ -25,18 +36,20 @@ export class StatsHistory {
     return this.samples.at(-1)?.stats;
   }
 
-  /** Columns for the charts: times, then rate, average answer time and queue length. */
-  series(): [number[], number[], number[], number[]] {
+  series(): StatsSeries {
     const times: number[] = [];
     const rate: number[] = [];
     const answerTime: number[] = [];
     const queue: number[] = [];
-    for (const [i, sample] of this.samples.entries()) {
-      const previous = this.samples[i - 1];
-      const seconds = previous ? sample.time - previous.time : 0;
-      const processed = previous ? sample.stats.messagesProcessed - previous.stats.messagesProcessed : 0;
+    let start = 0;
+    for (const sample of this.samples) {
+      // The earliest sample still within rateSeconds before this one (or the one just before).
+      while ((this.samples[start] as StatsSample).time < sample.time - this.rateSeconds) start++;
+      const from = this.samples[start] === sample ? this.samples[start - 1] : this.samples[start];
+      const seconds = from ? sample.time - from.time : 0;
+      const processed = from ? sample.stats.messagesProcessed - from.stats.messagesProcessed : 0;
       times.push(sample.time);
-      rate.push(seconds > 0 ? Math.max(0, processed / seconds) : 0);
+      rate.push(seconds > 0 ? Math.max(0, processed / Math.max(seconds, 1)) : 0);
       answerTime.push(sample.stats.averageProcessingTimeMs);
       queue.push(sample.stats.queueLength);
     }

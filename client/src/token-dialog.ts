@@ -3,22 +3,30 @@ import { byId } from './dom.js';
 
 let open: Promise<string | undefined> | undefined;
 
+/** Resolves with the token, or undefined when the person cancels (button or Escape). */
 export function askForToken(reason: string): Promise<string | undefined> {
   open ??= new Promise((resolve) => {
     const dialog = byId<HTMLDialogElement>('token-dialog');
     const input = byId<HTMLInputElement>('token-input');
     byId('token-reason').textContent = reason;
     input.value = '';
-    const finish = (token: string | undefined) => {
-      dialog.close();
-      open = undefined;
-      resolve(token);
-    };
+    let token: string | undefined;
+    // Every way out of the dialog ends here, Escape included, so no caller waits forever.
+    dialog.addEventListener(
+      'close',
+      () => {
+        open = undefined;
+        resolve(token);
+      },
+      { once: true },
+    );
     byId('token-form').onsubmit = (event) => {
       event.preventDefault();
-      if (input.value.trim()) finish(input.value.trim());
+      if (!input.value.trim()) return;
+      token = input.value.trim();
+      dialog.close();
     };
-    byId('token-cancel').onclick = () => finish(undefined);
+    byId('token-cancel').onclick = () => dialog.close();
     dialog.showModal();
     input.focus();
   });

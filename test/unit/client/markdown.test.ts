@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../../client/src/markdown.js';
+import { renderMarkdown, stableStreamingText } from '../../../client/src/markdown.js';
 
 describe('renderMarkdown', () => {
   it('renders lists, bold, headings and tables', () => {
@@ -26,5 +26,13 @@ describe('renderMarkdown', () => {
 
   it('opens links in a new tab without a handle on the page', () => {
     expect(renderMarkdown('[NHS](https://www.nhs.uk)')).toContain('rel="noopener noreferrer nofollow"');
+  });
+
+  it('mid-stream, a trailing "-" or "=" line does not turn the paragraph above into a heading', () => {
+    const partial = 'Some advice\n\n**What usually helps**\n-';
+    expect(renderMarkdown(partial)).toMatch(/<h2>/); // what marked alone would flash
+    expect(renderMarkdown(stableStreamingText(partial))).not.toMatch(/<h[12]>/);
+    expect(stableStreamingText('Intro\n===')).toBe('Intro\n');
+    expect(stableStreamingText('- one\n- two')).toBe('- one\n- two');
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyDelta, applyStatus, newMessageView, statusLabel } from '../../../client/src/message-view.js';
+import {
+  actionsKindOf,
+  applyDelta,
+  applyStatus,
+  newMessageView,
+  statusLabel,
+  visibleText,
+} from '../../../client/src/message-view.js';
 
 const fresh = () => newMessageView('m1', 'What helps?');
 
@@ -12,14 +19,25 @@ describe('message view', () => {
     expect(statusLabel(view)).toBe('Answering…');
   });
 
-  it('ignores duplicates, marks gaps, and lets the final answer fill them', () => {
+  it('ignores duplicates, stops the text at a gap, and lets the final answer fill it', () => {
     let view = applyDelta(fresh(), { seq: 0, text: 'A', attempt: 1 });
     view = applyDelta(view, { seq: 0, text: 'A', attempt: 1 });
     expect(view.text).toBe('A');
     view = applyDelta(view, { seq: 2, text: 'C', attempt: 1 });
-    expect(view.gap).toBe(true);
-    view = applyStatus(view, { status: 'completed', response: 'ABC' });
-    expect(view).toMatchObject({ text: 'ABC', gap: false, status: 'completed' });
+    expect(view).toMatchObject({ text: 'A', gap: true });
+    // Even the missing piece arriving late does not resume the stream: order is unknown now.
+    view = applyDelta(view, { seq: 3, text: 'D', attempt: 1 });
+    expect(view.text).toBe('A');
+    view = applyStatus(view, { status: 'completed', response: 'ABCD' });
+    expect(view).toMatchObject({ text: 'ABCD', gap: false, status: 'completed' });
+  });
+
+  it('shows no text when joining a stream midway (after a reload), but says it is answering', () => {
+    let view = applyStatus(fresh(), { status: 'processing' });
+    expect(statusLabel(view)).toBe('Thinking…');
+    view = applyDelta(view, { seq: 14, text: 'middle of a sentence', attempt: 1 });
+    expect(view.text).toBe('');
+    expect(statusLabel(view)).toBe('Answering…');
   });
 
   it('drops the text of a failed attempt when a new attempt restarts, and ignores stale attempts', () => {
@@ -46,5 +64,22 @@ describe('message view', () => {
     const view = applyStatus(fresh(), { status: 'pending', urgent: true, urgentAdvice: 'Call now.' });
     expect(view.urgentAdvice).toBe('Call now.');
     expect(statusLabel(view)).toBe('Waiting in queue…');
+  });
+
+  it("hides a failed answer's half-written text but keeps what a stopped one wrote", () => {
+    const streamed = applyDelta(fresh(), { seq: 0, text: 'Take two tablets of', attempt: 1 });
+    expect(visibleText(streamed)).toBe('Take two tablets of');
+    expect(visibleText(applyStatus(streamed, { status: 'failed', error: 'The provider failed.' }))).toBe('');
+    const stopped = applyStatus(streamed, { status: 'failed', error: 'cancelled', cancelled: true });
+    expect(visibleText(stopped)).toBe('Take two tablets of');
+  });
+
+  it('offers Stop while the server works on it, Try again when it failed, nothing otherwise', () => {
+    expect(actionsKindOf(newMessageView('local-1', 'q'))).toBe('none');
+    expect(actionsKindOf(fresh())).toBe('stop');
+    expect(actionsKindOf(applyStatus(fresh(), { status: 'processing' }))).toBe('stop');
+    expect(actionsKindOf(applyStatus(fresh(), { status: 'completed', response: 'ok' }))).toBe('none');
+    expect(actionsKindOf(applyStatus(fresh(), { status: 'failed', error: 'x' }))).toBe('retry');
+    expect(actionsKindOf({ ...newMessageView('local-1', 'q'), status: 'failed', error: 'offline' })).toBe('retry');
   });
 });

@@ -44,17 +44,28 @@ describe('StatsHistory', () => {
     successRate: 1,
   });
 
-  it('derives messages per second and keeps a bounded window', () => {
-    const history = new StatsHistory(10);
+  it('derives messages per second over the last few seconds and keeps a bounded window', () => {
+    const history = new StatsHistory(10, 5);
     history.add({ time: 100, stats: stats(0, 0) });
     history.add({ time: 102, stats: stats(10, 3) });
     history.add({ time: 103, stats: stats(13, 1) });
+    history.add({ time: 108, stats: stats(13, 0) });
     const [times, rate, answerTime, queue] = history.series();
-    expect(times).toEqual([100, 102, 103]);
-    expect(rate).toEqual([0, 5, 3]);
-    expect(answerTime).toEqual([300, 300, 300]);
-    expect(queue).toEqual([0, 3, 1]);
-    history.add({ time: 115, stats: stats(20, 0) });
-    expect(history.series()[0]).toEqual([115]);
+    expect(times).toEqual([100, 102, 103, 108]);
+    // 10 in 2 s; 13 in 3 s; then nothing new since 103 (the samples within 5 s before 108).
+    expect(rate).toEqual([0, 5, 13 / 3, 0]);
+    expect(answerTime).toEqual([300, 300, 300, 300]);
+    expect(queue).toEqual([0, 3, 1, 0]);
+    history.add({ time: 120, stats: stats(20, 0) });
+    expect(history.series()[0]).toEqual([120]);
+  });
+
+  it('spreads a burst over the rate span instead of drawing a spike', () => {
+    const history = new StatsHistory(300, 5);
+    for (let t = 0; t <= 5; t++) history.add({ time: t, stats: stats(0, 0) });
+    // Three answers pushed 0.2 s after the previous sample: 15/s if measured against that one.
+    history.add({ time: 5.2, stats: stats(3, 0) });
+    // Measured from the oldest sample within 5 s (t = 1): 3 in 4.2 s.
+    expect(history.series()[1].at(-1)).toBeCloseTo(3 / 4.2, 5);
   });
 });
