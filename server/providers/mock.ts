@@ -179,7 +179,7 @@ export class MockProvider implements LlmProvider {
       if (pause > 0) await sleep(pause, undefined, { signal: request.signal });
       request.signal.throwIfAborted();
       if (index === failAt) {
-        throw new ProviderError('The mock provider failed on purpose (MOCK_FAILURE_RATE); this will be retried.', {
+        throw new ProviderError('The mock provider failed on purpose (MOCK_FAILURE_RATE); try again later.', {
           retryable: true,
           status: 503,
         });
