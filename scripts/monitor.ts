@@ -13,10 +13,19 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: { url: { type: 'string', default: 'http://localhost:8000' }, token: { type: 'string' } },
-  strict: true,
-});
+function readArgs() {
+  try {
+    return parseArgs({
+      options: { url: { type: 'string', default: 'http://localhost:8000' }, token: { type: 'string' } },
+      strict: true,
+    }).values;
+  } catch (error) {
+    // An unknown or incomplete option: say so, with the usage, instead of a stack trace.
+    fail(`${(error as Error).message}\nusage: npm run monitor -- --url http://host:8000 [--token MONITOR_TOKEN]`);
+  }
+}
+
+const values = readArgs();
 let base: URL;
 try {
   base = new URL(values.url ?? '');

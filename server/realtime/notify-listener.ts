@@ -9,6 +9,9 @@ import { MESSAGE_STATUSES, type MessageStatus } from '../../shared/status.js';
 
 import { DELETED_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, STATUS_CHANNEL } from '../db/channels.js';
 
+/** A retry was counted (db/006_statistics_notifications.sql): the statistics changed, no status did. */
+export const STATISTICS_CHANNEL = 'statistics_changed';
+
 /** What the trigger in db/002_notify.sql sends. */
 export interface StatusNotification {
   id: string;
@@ -29,6 +32,8 @@ export interface ListenerHandlers {
   status(notification: StatusNotification): void;
   delta(event: MessageDeltaEvent): void;
   instancesChanged(): void;
+  /** Something counted in the statistics changed without a status change (a retry). */
+  statisticsChanged(): void;
   /** Messages were deleted (retention). */
   messagesDeleted(): void;
   /** The connection was lost and is back: notifications in between may be missing. */
@@ -93,10 +98,11 @@ export async function startNotifyListener(options: {
   });
   subscriber.notifications.on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
   subscriber.notifications.on(DELETED_CHANNEL, () => handlers.messagesDeleted());
+  subscriber.notifications.on(STATISTICS_CHANNEL, () => handlers.statisticsChanged());
 
   await subscriber.connect();
   // One at a time: pg clients do not take concurrent queries.
-  for (const channel of [STATUS_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, DELETED_CHANNEL])
+  for (const channel of [STATUS_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, DELETED_CHANNEL, STATISTICS_CHANNEL])
     await subscriber.listenTo(channel);
   return {
     get connected() {

@@ -2,13 +2,21 @@
  * Turns what the listener hears into complete events and hands them to this instance's own
  * clients (sockets, SSE streams, the statistics pusher). Answers too large for a NOTIFY payload
  * are fetched by id here, once per instance, not once per client.
+ *
+ * Order: the events of one message leave in the order they were heard, also when one of them
+ * must first be read from the table (a large answer, the re-send after a reconnect). A finished
+ * message never changes again, so what is heard after its final state (a late notification, a
+ * re-sent state) is stale and dropped: no client ever sees a message go back from finished.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
-import { getMessageStates } from '../db/messages.js';
+import { isTerminal } from '../../shared/status.js';
+import { getMessageStates, type MessageStateRow } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
 import { toStatusEvent } from '../http/message-state.js';
 import type { ListenerHandlers, StatusNotification } from './notify-listener.js';
+import { RecentIds } from './recent-ids.js';
 
 /** Something that delivers events to clients: the Socket.IO server, the SSE hub. */
 export interface RelayTarget {
@@ -18,10 +26,21 @@ export interface RelayTarget {
   watchedMessageIds(): Iterable<string>;
 }
 
+/** How many finished messages are remembered; late notifications arrive within milliseconds. */
+const FINISHED_MEMORY = 10_000;
+/** A final state that must be read from the table is not given up on a single failed read. */
+const READ_ATTEMPTS = 4;
+const READ_RETRY_MS = 250;
+
+type Emit = () => void;
+
 export class Relay {
   private readonly targets: RelayTarget[] = [];
   private readonly changeListeners: Array<() => void> = [];
   private readonly deletionListeners: Array<() => void> = [];
+  /** Per message, the last event still waiting for a read; later events of it queue behind. */
+  private readonly waiting = new Map<string, Promise<void>>();
+  private readonly finished = new RecentIds(FINISHED_MEMORY);
 
   constructor(
     private readonly pool: Pool,
@@ -46,11 +65,10 @@ export class Relay {
 
   /** The listener's callbacks. */
   readonly handlers: ListenerHandlers = {
-    status: (notification) => void this.relayStatus(notification),
-    delta: (event) => {
-      for (const target of this.targets) target.delta(event);
-    },
+    status: (notification) => this.relayStatus(notification),
+    delta: (event) => void this.inOrder(event.messageId, () => this.emitDelta(event)),
     instancesChanged: () => this.changed(),
+    statisticsChanged: () => this.changed(),
     messagesDeleted: () => {
       this.changed();
       for (const listener of this.deletionListeners) listener();
@@ -62,48 +80,113 @@ export class Relay {
     for (const listener of this.changeListeners) listener();
   }
 
-  private async relayStatus(notification: StatusNotification): Promise<void> {
+  private relayStatus(notification: StatusNotification): void {
     this.changed();
-    let event: MessageStatusEvent;
+    const { id, sentAt } = notification;
+    const relay = (event: MessageStatusEvent) => {
+      this.emitStatus(event);
+      if (sentAt !== undefined) this.onRelayed(sentAt);
+    };
     if (notification.truncated) {
-      const [row] = await this.fetch([notification.id]);
-      if (!row) return;
-      event = toStatusEvent({ ...row, status: notification.status });
-    } else {
-      event = toStatusEvent({
-        id: notification.id,
-        status: notification.status,
-        response: notification.response ?? null,
-        error: notification.error ?? null,
-        conversationId: notification.conversationId ?? null,
-        cancelled: notification.cancelled ?? false,
-        urgent: notification.urgent ?? false,
-        urgentAdvice: notification.urgentAdvice ?? null,
+      const read = this.readStates([id]).then((rows) => {
+        const row = rows.get(id);
+        return row && (() => relay(toStatusEvent({ ...row, status: notification.status })));
       });
+      void this.inOrder(id, read);
+      return;
     }
-    this.emitStatus(event);
-    if (notification.sentAt !== undefined) this.onRelayed(notification.sentAt);
+    const event = toStatusEvent({
+      id,
+      status: notification.status,
+      response: notification.response ?? null,
+      error: notification.error ?? null,
+      conversationId: notification.conversationId ?? null,
+      cancelled: notification.cancelled ?? false,
+      urgent: notification.urgent ?? false,
+      urgentAdvice: notification.urgentAdvice ?? null,
+    });
+    void this.inOrder(id, () => relay(event));
   }
 
-  private emitStatus(event: MessageStatusEvent): void {
-    for (const target of this.targets) target.status(event);
-  }
-
-  /** After a listener reconnect: every watched message's current state, read from the table. */
+  /**
+   * After a listener reconnect: every watched message's current state, read from the table. Each
+   * takes its place in its message's order now, so what is heard during the read comes after it.
+   */
   async resendWatched(): Promise<void> {
     this.changed();
     const ids = new Set<string>();
     for (const target of this.targets) for (const id of target.watchedMessageIds()) ids.add(id);
-    const rows = await this.fetch([...ids]);
-    for (const row of rows) this.emitStatus(toStatusEvent(row));
+    if (ids.size === 0) return;
+    const read = this.readStates([...ids]);
+    await Promise.all(
+      [...ids].map((id) =>
+        this.inOrder(
+          id,
+          read.then((rows) => {
+            const row = rows.get(id);
+            return row && (() => this.emitStatus(toStatusEvent(row)));
+          }),
+        ),
+      ),
+    );
   }
 
-  private async fetch(ids: string[]) {
+  /**
+   * Emits now when nothing of this message waits for a read; else after what waits. `next` never
+   * rejects (reads catch their errors); a target that throws is logged, not propagated.
+   */
+  private inOrder(messageId: string, next: Emit | Promise<Emit | undefined>): Promise<void> {
+    const before = this.waiting.get(messageId);
+    if (!before && typeof next === 'function') {
+      next();
+      return Promise.resolve();
+    }
+    const done = (async () => {
+      await before;
+      (await next)?.();
+    })().catch((error: unknown) => this.logger.error({ err: error, messageId }, 'could not relay an event'));
+    this.waiting.set(messageId, done);
+    void done.then(() => {
+      if (this.waiting.get(messageId) === done) this.waiting.delete(messageId);
+    });
+    return done;
+  }
+
+  private emitStatus(event: MessageStatusEvent): void {
+    if (this.finished.has(event.messageId)) return;
+    if (isTerminal(event.status)) this.finished.add(event.messageId);
+    for (const target of this.targets) this.safely(() => target.status(event), event.messageId);
+  }
+
+  private emitDelta(event: MessageDeltaEvent): void {
+    if (this.finished.has(event.messageId)) return;
+    for (const target of this.targets) this.safely(() => target.delta(event), event.messageId);
+  }
+
+  /** One target's failure must not keep the event from the others, nor reach the listener. */
+  private safely(deliver: () => void, messageId: string): void {
     try {
-      return await getMessageStates(this.pool, ids);
+      deliver();
     } catch (error) {
-      this.logger.warn({ err: error, count: ids.length }, 'could not read message states for relay');
-      return [];
+      this.logger.error({ err: error, messageId }, 'a relay target failed');
+    }
+  }
+
+  /** Current states by id; retried a few times, since a final state read here must not be lost. */
+  private async readStates(ids: string[]): Promise<Map<string, MessageStateRow>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await getMessageStates(this.pool, ids);
+        return new Map(rows.map((row) => [row.id, row]));
+      } catch (error) {
+        const last = attempt >= READ_ATTEMPTS;
+        this.logger[last ? 'error' : 'warn'](
+          { err: error, count: ids.length, attempt },
+          'could not read message states for relay',
+        );
+        if (last) return new Map();
+        await sleep(READ_RETRY_MS * attempt, undefined, { ref: false });
+      }
     }
   }
 }

@@ -22,6 +22,7 @@ import {
   subscribePayloadSchema,
   type UnsubscribeAck,
 } from '../../shared/socket-events.js';
+import { isTerminal } from '../../shared/status.js';
 import { getMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
 import { type Tokens, tokenMatches, tokenOf } from '../http/auth.js';
@@ -153,21 +154,45 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
     }
   });
 
+  /**
+   * Subscribes between their join and their read, per message. The read may be taken just before
+   * a commit whose event reaches the socket first; a final state heard meanwhile wins over it.
+   */
+  const joining = new Map<string, { count: number; finished?: MessageStatusEvent }>();
+
+  /** Joins the message's room, then reads its current state: no event is missed in between. */
+  const joinAndRead = async (socket: ChatSocket, messageId: string) => {
+    const entry = joining.get(messageId) ?? { count: 0 };
+    joining.set(messageId, entry);
+    entry.count += 1;
+    try {
+      await socket.join(messageRoom(messageId));
+      const row = await getMessage(deps.pool, messageId);
+      return row && (entry.finished ?? toStatusEvent(row));
+    } finally {
+      entry.count -= 1;
+      if (entry.count === 0) joining.delete(messageId);
+    }
+  };
+
   const subscribe = guarded<SubscribeAck>('subscribe', async (payload, socket) => {
     const parsed = subscribePayloadSchema.safeParse(payload);
     if (!parsed.success) return { error: firstIssue(parsed.error) };
     const room = messageRoom(parsed.data.messageId);
-    if (!socket.rooms.has(room) && subscriptionCount(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+    const alreadyIn = socket.rooms.has(room);
+    if (!alreadyIn && subscriptionCount(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
       return { error: 'Too many subscriptions.' };
     }
-    // Join first, then read: an event between the two arrives as well, so none is missed.
-    await socket.join(room);
-    const row = await getMessage(deps.pool, parsed.data.messageId);
-    if (!row) {
-      await socket.leave(room);
-      return { error: 'No message with that id.' };
+    let message: MessageStatusEvent | null;
+    try {
+      message = await joinAndRead(socket, parsed.data.messageId);
+    } catch (error) {
+      if (!alreadyIn) await socket.leave(room);
+      throw error;
     }
-    return { message: toStatusEvent(row) };
+    // Unknown, or finished (nothing follows a final state): no reason to stay in the room.
+    if (!message || isTerminal(message.status)) await socket.leave(room);
+    return message ? { message } : { error: 'No message with that id.' };
   });
 
   const unsubscribe = guarded<UnsubscribeAck>('unsubscribe', async (payload, socket) => {
@@ -197,8 +222,16 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
       send: (stats: Statistics) => monitor.local.emit('stats', stats),
     },
     status(event: MessageStatusEvent) {
-      io.local.to(messageRoom(event.messageId)).emit('message:status', event);
+      const room = messageRoom(event.messageId);
+      io.local.to(room).emit('message:status', event);
       monitor.local.emit('message:status', event);
+      if (isTerminal(event.status)) {
+        const entry = joining.get(event.messageId);
+        if (entry) entry.finished = event;
+        // Nothing follows a final state: the subscriptions end here, so finished messages do not
+        // pile up (memory, the per-socket limit, the re-send after a listener reconnect).
+        io.local.in(room).socketsLeave(room);
+      }
     },
     delta(event: MessageDeltaEvent) {
       io.local.to(messageRoom(event.messageId)).emit('message:delta', event);

@@ -19,6 +19,15 @@ import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 /** A comment line now and then keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000;
 
+type StreamEvent = { name: 'status'; data: MessageStatusEvent } | { name: 'delta'; data: MessageDeltaEvent };
+
+/** One client's stream of one message. */
+export interface MessageStream {
+  res: Response;
+  /** Events heard before the current state was written; they follow it. Undefined once started. */
+  held: StreamEvent[] | undefined;
+}
+
 function openStream(res: Response): void {
   res.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -31,17 +40,22 @@ function openStream(res: Response): void {
 }
 
 function writeEvent(res: Response, event: string, data: unknown): void {
+  // A write after end would be an unhandled 'error' event on the response: the process would die.
+  if (res.writableEnded || res.destroyed) return;
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 export class SseHub implements RelayTarget {
-  private readonly byMessage = new Map<string, Set<Response>>();
+  private readonly byMessage = new Map<string, Set<MessageStream>>();
   private readonly statsStreams = new Set<Response>();
   private readonly keepalive: NodeJS.Timeout;
 
   constructor() {
     this.keepalive = setInterval(() => {
-      for (const streams of this.byMessage.values()) for (const res of streams) res.write(': keepalive\n\n');
+      for (const streams of this.byMessage.values()) {
+        // A held stream has sent nothing yet, not even its headers.
+        for (const { res, held } of streams) if (!held) res.write(': keepalive\n\n');
+      }
       for (const res of this.statsStreams) res.write(': keepalive\n\n');
     }, KEEPALIVE_MS);
     this.keepalive.unref();
@@ -54,40 +68,55 @@ export class SseHub implements RelayTarget {
     },
   };
 
-  watch(messageId: string, res: Response): void {
+  /** Starts holding the message's events for `res`, before its current state is read. */
+  watch(messageId: string, res: Response): MessageStream {
+    const stream: MessageStream = { res, held: [] };
+    // The client may have gone already (while a read was awaited): its 'close' has passed.
+    if (res.closed) return stream;
     let streams = this.byMessage.get(messageId);
     if (!streams) {
       streams = new Set();
       this.byMessage.set(messageId, streams);
     }
-    streams.add(res);
-    res.on('close', () => this.unwatch(messageId, res));
+    streams.add(stream);
+    res.on('close', () => this.unwatch(messageId, stream));
+    return stream;
   }
 
-  unwatch(messageId: string, res: Response): void {
+  /** Writes the current state, then what was held meanwhile; ends at a final state. */
+  start(messageId: string, stream: MessageStream, current: MessageStatusEvent): void {
+    const held = stream.held ?? [];
+    stream.held = undefined;
+    if (!this.byMessage.get(messageId)?.has(stream)) {
+      stream.res.end(); // the client left, or the hub closed
+      return;
+    }
+    this.send(messageId, stream, { name: 'status', data: current });
+    for (const event of held) this.send(messageId, stream, event);
+  }
+
+  unwatch(messageId: string, stream: MessageStream): void {
     const streams = this.byMessage.get(messageId);
-    streams?.delete(res);
+    streams?.delete(stream);
     if (streams?.size === 0) this.byMessage.delete(messageId);
   }
 
   watchStats(res: Response): void {
+    if (res.closed) return;
     this.statsStreams.add(res);
     res.on('close', () => this.statsStreams.delete(res));
   }
 
   status(event: MessageStatusEvent): void {
-    const streams = this.byMessage.get(event.messageId);
-    if (!streams) return;
-    for (const res of streams) {
-      writeEvent(res, 'status', event);
-      if (isTerminal(event.status)) res.end();
+    for (const stream of this.byMessage.get(event.messageId) ?? []) {
+      this.send(event.messageId, stream, { name: 'status', data: event });
     }
-    if (isTerminal(event.status)) this.byMessage.delete(event.messageId);
   }
 
   delta(event: MessageDeltaEvent): void {
-    const streams = this.byMessage.get(event.messageId);
-    if (streams) for (const res of streams) writeEvent(res, 'delta', event);
+    for (const stream of this.byMessage.get(event.messageId) ?? []) {
+      this.send(event.messageId, stream, { name: 'delta', data: event });
+    }
   }
 
   watchedMessageIds(): Iterable<string> {
@@ -96,10 +125,23 @@ export class SseHub implements RelayTarget {
 
   close(): void {
     clearInterval(this.keepalive);
-    for (const streams of this.byMessage.values()) for (const res of streams) res.end();
+    for (const streams of this.byMessage.values()) for (const { res, held } of streams) if (!held) res.end();
     for (const res of this.statsStreams) res.end();
     this.byMessage.clear();
     this.statsStreams.clear();
+  }
+
+  private send(messageId: string, stream: MessageStream, event: StreamEvent): void {
+    if (!this.byMessage.get(messageId)?.has(stream)) return; // ended by an earlier final state
+    if (stream.held) {
+      stream.held.push(event);
+      return;
+    }
+    writeEvent(stream.res, event.name, event.data);
+    if (event.name === 'status' && isTerminal(event.data.status)) {
+      this.unwatch(messageId, stream);
+      stream.res.end();
+    }
   }
 }
 
@@ -108,21 +150,28 @@ export function sseRoutes(deps: { pool: Pool; hub: SseHub; stats: StatsBroadcast
 
   router.get('/api/chat/:messageId/events', async (req, res) => {
     const messageId = parseOr400(messageIdSchema, req.params.messageId);
-    const row = await getMessage(deps.pool, messageId);
-    if (!row) throw new HttpError(404, 'No message with that id.');
-    openStream(res);
-    // Watch first, then read the state again: an event between the two is not missed.
-    deps.hub.watch(messageId, res);
-    const current = (await getMessage(deps.pool, messageId)) ?? row;
-    writeEvent(res, 'status', toStatusEvent(current));
-    if (isTerminal(current.status)) {
-      deps.hub.unwatch(messageId, res);
-      res.end();
+    // Watch first, then read: what is heard in between is held and follows the current state,
+    // so nothing is missed and the current state still comes first.
+    const stream = deps.hub.watch(messageId, res);
+    let row: Awaited<ReturnType<typeof getMessage>>;
+    try {
+      row = await getMessage(deps.pool, messageId);
+    } catch (error) {
+      deps.hub.unwatch(messageId, stream);
+      throw error;
     }
+    if (!row) {
+      deps.hub.unwatch(messageId, stream);
+      throw new HttpError(404, 'No message with that id.');
+    }
+    if (res.closed) return deps.hub.unwatch(messageId, stream);
+    openStream(res);
+    deps.hub.start(messageId, stream, toStatusEvent(row));
   });
 
   router.get('/api/statistics/stream', async (_req, res) => {
     const stats = await deps.stats.read();
+    if (res.closed) return; // the client left during the read
     openStream(res);
     writeEvent(res, 'stats', stats);
     deps.hub.watchStats(res);

@@ -6,13 +6,21 @@ export interface SseEvent {
   data: unknown;
 }
 
-/** Reads events until the server ends the stream, `until` says stop, or the timeout passes. */
+/**
+ * Reads events until the server ends the stream, `until` says stop, or the timeout passes.
+ * `events`, when given, is filled as events arrive (to watch a stream while it runs).
+ */
 export function readSse(
   url: string,
-  options: { until?: (events: SseEvent[]) => boolean; timeoutMs?: number; headers?: Record<string, string> } = {},
+  options: {
+    until?: (events: SseEvent[]) => boolean;
+    timeoutMs?: number;
+    headers?: Record<string, string>;
+    events?: SseEvent[];
+  } = {},
 ): Promise<{ status: number; contentType: string | undefined; events: SseEvent[]; ended: boolean }> {
   return new Promise((resolve, reject) => {
-    const events: SseEvent[] = [];
+    const events: SseEvent[] = options.events ?? [];
     const req = http.get(url, { headers: { accept: 'text/event-stream', ...options.headers } }, (res) => {
       let buffer = '';
       let ended = false;

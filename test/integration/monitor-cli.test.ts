@@ -47,4 +47,12 @@ describe('npm run monitor', () => {
     expect(await monitor.exited).toBe(2);
     expect(monitor.output()).toMatch(/--url must be an http\(s\) URL/);
   });
+
+  it('refuses an unknown option with the usage, not a stack trace', async () => {
+    const monitor = runMonitor(['--ulr', 'http://localhost:8000']);
+    expect(await monitor.exited).toBe(2);
+    expect(monitor.output()).toMatch(/Unknown option '--ulr'/);
+    expect(monitor.output()).toMatch(/usage: npm run monitor -- --url/);
+    expect(monitor.output()).not.toMatch(/\n\s+at /);
+  });
 });

@@ -1,129 +1,375 @@
 /**
  * Live updates (issue 3) with real PostgreSQL, real socket.io-client and real HTTP: order and
- * deltas, ask/subscribe/unsubscribe, other instances' work, SSE, reconnects of clients and of
- * the listener, answers bigger than a NOTIFY payload, 500 clients, statistics pushes.
+ * deltas, ask/subscribe/unsubscribe, retries, other instances' work, SSE, reconnects of clients
+ * and of the listener, answers bigger than a NOTIFY payload, 500 clients, statistics pushes.
+ *
+ * Races are made deterministic rather than hoped for: a provider the tests hold at a gate, and
+ * an exclusive lock on `messages` that parks a server's read while a notification arrives.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../../server/providers/types.js';
+import express from 'express';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { migrate } from '../../server/db/migrate.js';
+import { createLogger } from '../../server/logger.js';
+import { MIGRATIONS_DIR } from '../../server/paths.js';
+import {
+  type CompletionRequest,
+  type CompletionResult,
+  type LlmProvider,
+  ProviderError,
+} from '../../server/providers/types.js';
+import { Relay, type RelayTarget } from '../../server/realtime/relay.js';
+import { SseHub, sseRoutes } from '../../server/realtime/sse.js';
+import { StatsBroadcaster } from '../../server/realtime/stats-broadcaster.js';
 import type { Service } from '../../server/service.js';
 import type { Statistics } from '../../shared/rest.js';
-import type { MessageStatusEvent } from '../../shared/socket-events.js';
+import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
+import { messageRoom } from '../../shared/socket-names.js';
+import type { MessageStatus } from '../../shared/status.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { ask, eventually, getJson, waitForFinal } from '../helpers/http.js';
-import { startServerProcess } from '../helpers/process.js';
+import { answeredIds, startServerProcess } from '../helpers/process.js';
 import { startTestService } from '../helpers/service.js';
-import { connect } from '../helpers/socket.js';
-import { readSse } from '../helpers/sse.js';
+import { connect, type Recorder } from '../helpers/socket.js';
+import { readSse, type SseEvent } from '../helpers/sse.js';
 
-/** ~30 KB with multi-byte characters, streamed in pieces; "[slow]" questions take 1.5 s. */
+const silent = createLogger('silent');
+
+/** ~30 KB with multi-byte characters: far more than a NOTIFY payload (8000 bytes). */
 const BIG_ANSWER = Array.from({ length: 600 }, (_, i) => `Line ${i}: fièvre, 發燒, 🤒 — drink fluids.`).join('\n');
-class BigProvider implements LlmProvider {
-  readonly name = 'big';
-  readonly model = 'big-1';
+const FAILED_ATTEMPT_TEXT = 'Partial text of a failed attempt. ';
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+function deferred(): Deferred {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+function untilReleased(gate: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    void gate.then(resolve);
+  });
+}
+
+/**
+ * A provider the tests steer, by tags in the question:
+ * - `[hold:k]`: waits for `release(k)` before it streams the answer;
+ * - `[fail-first:k]`: the first attempt streams FAILED_ATTEMPT_TEXT, waits for `release(k)`, then
+ *   fails with a retryable error;
+ * - `[big]`: answers BIG_ANSWER instead of "Answer to: <question> …".
+ */
+class ScriptedProvider implements LlmProvider {
+  readonly name = 'scripted';
+  readonly model = 'scripted-1';
+  private readonly gates = new Map<string, Deferred>();
+  private readonly failed = new Set<string>();
+
+  release(key: string): void {
+    this.gate(key).resolve();
+  }
+
+  private gate(key: string): Deferred {
+    let gate = this.gates.get(key);
+    if (!gate) {
+      gate = deferred();
+      this.gates.set(key, gate);
+    }
+    return gate;
+  }
+
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const question = request.messages.at(-1)?.content ?? '';
-    const text = question.includes('[big]') ? BIG_ANSWER : `Answer to: ${question}`;
-    const pieces = text.match(/[\s\S]{1,500}/gu) ?? [text];
-    const pause = question.includes('[slow]') ? 1500 / pieces.length : 2;
+    const failFirst = /\[fail-first:(\w+)\]/.exec(question)?.[1];
+    if (failFirst && !this.failed.has(question)) {
+      this.failed.add(question);
+      request.onText(FAILED_ATTEMPT_TEXT);
+      await untilReleased(this.gate(failFirst).promise, request.signal);
+      throw new ProviderError('The model is overloaded.', { retryable: true, status: 503 });
+    }
+    const hold = /\[hold:(\w+)\]/.exec(question)?.[1];
+    if (hold) await untilReleased(this.gate(hold).promise, request.signal);
+    const big = question.includes('[big]');
+    const text = big ? BIG_ANSWER : `Answer to: ${question}. Rest, drink fluids, and see a doctor if it gets worse.`;
+    const pieces = text.match(big ? /[\s\S]{1,500}/gu : /[\s\S]{1,10}/gu) ?? [text];
     for (const piece of pieces) {
-      await sleep(pause, undefined, { signal: request.signal });
+      await sleep(big ? 2 : 8, undefined, { signal: request.signal });
       request.onText(piece);
     }
     return { text, usage: { promptTokens: 1, completionTokens: 1 }, provider: this.name, model: this.model };
   }
 }
 
+const provider = new ScriptedProvider();
 let db: TestDatabase;
+/** With the built-in mock provider. */
 let service: Service;
+/** With the ScriptedProvider. */
+let scripted: Service;
 beforeAll(async () => {
   db = await createTestDatabase();
-  service = await startTestService({ databaseUrl: db.url, env: { MOCK_LATENCY_MS: '200' } });
+  // Long leases: with 500 sockets in this process, a renewal may come late, and the other
+  // instance must not take over (and answer) a message a test holds at a gate.
+  const env = { WORKER_LEASE_SECONDS: '30' };
+  service = await startTestService({ databaseUrl: db.url, env: { ...env, MOCK_LATENCY_MS: '200' } });
+  scripted = await startTestService({ databaseUrl: db.url, env, provider });
 });
 afterAll(async () => {
-  await service?.close();
+  await Promise.all([service?.close(), scripted?.close()]);
   await db?.drop();
 });
 
+const statusesOf = (recorder: Recorder, id: string) => recorder.of(id).statuses.map((s) => s.status);
+const hasStatus = (recorder: Recorder, id: string, status: MessageStatus) => statusesOf(recorder, id).includes(status);
+const restStatus = async (base: string, id: string) => (await getJson(base, `/api/chat/${id}`)).body.status;
+const textOf = (deltas: MessageDeltaEvent[]) => deltas.map((d) => d.text).join('');
+const seqsOf = (deltas: MessageDeltaEvent[]) => deltas.map((d) => d.seq);
+const gapless = (deltas: MessageDeltaEvent[]) => deltas.map((_, i) => i);
+
+/** Holds an exclusive lock on `messages` (parking every read of it) until `release`. */
+async function lockMessages(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+  return {
+    async release() {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}
+
+/** Resolves once a server's getMessage (`SELECT id, question, …`) waits for the lock. */
+async function readParked(): Promise<void> {
+  await eventually(
+    async () =>
+      (
+        await db.query(
+          `SELECT 1 FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT id, question%'`,
+        )
+      ).rowCount === 1,
+    5000,
+    'a read parked at the lock',
+  );
+}
+
+/** What the relay hears when a status change commits. */
+async function notifyStatus(payload: Record<string, unknown>): Promise<void> {
+  await db.query(`SELECT pg_notify('message_status', $1)`, [JSON.stringify(payload)]);
+}
+
 describe('Socket.IO', () => {
-  it('a subscriber sees pending → processing → completed in order, with gapless deltas that add up to the answer', async () => {
+  it('ask works end to end: the asking socket sees pending → processing → completed, and gapless deltas that add up to the answer', async () => {
     const client = await connect(service.url);
     const asked = await client.socket.emitWithAck('ask', { question: 'What helps against a headache?' });
     expect(asked).toMatchObject({ messageId: expect.any(String), conversationId: expect.any(String) });
-    await eventually(() => client.of(asked.messageId).statuses.some((s) => s.status === 'completed'), 10_000);
+    await eventually(() => hasStatus(client, asked.messageId, 'completed'), 10_000);
+    await sleep(100); // a duplicate would arrive by now
     const { statuses, deltas } = client.of(asked.messageId);
+    // "pending" is sent when the row is written: seeing it proves the socket was subscribed before.
     expect(statuses.map((s) => s.status)).toEqual(['pending', 'processing', 'completed']);
     expect(deltas.length).toBeGreaterThan(1); // streamed, not all at once
-    expect(deltas.map((d) => d.seq)).toEqual(deltas.map((_, i) => i));
-    expect(deltas.map((d) => d.text).join('')).toBe(statuses.at(-1)?.response);
+    expect(seqsOf(deltas)).toEqual(gapless(deltas));
+    expect(textOf(deltas)).toBe(statuses.at(-1)?.response);
+    expect(await waitForFinal(service.url, asked.messageId)).toEqual({
+      status: 'completed',
+      response: statuses.at(-1)?.response,
+    });
     client.socket.close();
   });
 
-  it('subscribe answers with the current state; unsubscribe stops the events; errors are acks', async () => {
-    const client = await connect(service.url);
-    const id = await ask(service.url, 'Subscribe to me');
-    const ack = await client.socket.emitWithAck('subscribe', { messageId: id });
-    expect(ack).toEqual({
-      message: {
-        messageId: id,
-        status: expect.stringMatching(/pending|processing/),
-        conversationId: expect.any(String),
-      },
+  it('subscribe answers with the current state; unsubscribe stops the events; bad payloads get error acks or are dropped', async () => {
+    const client = await connect(scripted.url);
+    const bystander = await connect(scripted.url);
+    const id = await ask(scripted.url, 'Subscribe to me [hold:subscribe]');
+    await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
+    expect(await client.socket.emitWithAck('subscribe', { messageId: id })).toEqual({
+      message: { messageId: id, status: 'processing', conversationId: expect.any(String) },
+    });
+    expect(await bystander.socket.emitWithAck('subscribe', { messageId: id })).toMatchObject({
+      message: { messageId: id, status: 'processing' },
     });
     expect(await client.socket.emitWithAck('unsubscribe', { messageId: id })).toEqual({ ok: true });
-    await waitForFinal(service.url, id);
-    await sleep(100);
-    expect(client.of(id).statuses.filter((s) => s.status === 'completed')).toEqual([]);
-    expect(await client.socket.emitWithAck('subscribe', { messageId: '00000000-0000-4000-8000-000000000000' })).toEqual(
-      {
-        error: 'No message with that id.',
-      },
-    );
+
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect(await client.socket.emitWithAck('subscribe', { messageId: unknown })).toEqual({
+      error: 'No message with that id.',
+    });
     expect(await client.socket.emitWithAck('subscribe', { messageId: 'nope' })).toEqual({
       error: 'messageId must be a UUID',
     });
+    expect(await client.socket.emitWithAck('subscribe', null)).toEqual({ error: expect.stringMatching(/object/) });
+    expect(await client.socket.emitWithAck('unsubscribe', 42)).toEqual({ error: expect.stringMatching(/object/) });
     expect(await client.socket.emitWithAck('ask', { question: '' })).toEqual({ error: 'question must not be empty' });
     expect(await client.socket.emitWithAck('ask', 'not an object')).toEqual({ error: expect.stringMatching(/object/) });
-    client.socket.emit('ask', { question: 'no ack at all' }); // dropped quietly, nothing breaks
+    // Without an ack, bad payloads are dropped; the round trip after them shows the socket served.
+    client.socket.emit('ask', 42);
+    client.socket.emit('ask', { question: '' });
+    client.socket.emit('subscribe');
+    client.socket.emit('subscribe', { messageId: 'nope' });
+    client.socket.emit('unsubscribe', null);
+    expect(await client.socket.emitWithAck('subscribe', { messageId: unknown })).toEqual({
+      error: 'No message with that id.',
+    });
     expect(client.socket.connected).toBe(true);
+
+    provider.release('subscribe');
+    await eventually(() => hasStatus(bystander, id, 'completed'), 5000);
+    await sleep(100);
+    expect(statusesOf(bystander, id)).toEqual(['completed']);
+    expect(bystander.socket.connected).toBe(true);
+    expect(client.of(id).statuses).toEqual([]); // unsubscribed before anything happened
+    expect(client.of(id).deltas).toEqual([]);
     client.socket.close();
+    bystander.socket.close();
   });
 
-  it('a client that disconnects mid-answer and resubscribes ends with the right final state', async () => {
-    const client = await connect(service.url);
-    const asked = await client.socket.emitWithAck('ask', { question: 'Reconnect during my answer' });
-    await eventually(() => client.of(asked.messageId).statuses.some((s) => s.status === 'processing'), 5000);
+  it('a client that disconnects mid-answer and comes back before the end gets the current state, then the rest', async () => {
+    const client = await connect(scripted.url);
+    const asked = await client.socket.emitWithAck('ask', { question: 'Back before the end [hold:back]' });
+    await eventually(() => hasStatus(client, asked.messageId, 'processing'), 5000);
     client.socket.disconnect();
-    await waitForFinal(service.url, asked.messageId);
     client.socket.connect();
     await new Promise((resolve) => client.socket.once('connect', () => resolve(undefined)));
-    const ack = await client.socket.emitWithAck('subscribe', { messageId: asked.messageId });
-    const final = await waitForFinal(service.url, asked.messageId);
-    expect(ack).toMatchObject({ message: { status: 'completed', response: final.response } });
+    expect(await client.socket.emitWithAck('subscribe', { messageId: asked.messageId })).toMatchObject({
+      message: { messageId: asked.messageId, status: 'processing' },
+    });
+    provider.release('back');
+    const final = await waitForFinal(scripted.url, asked.messageId);
+    await eventually(() => hasStatus(client, asked.messageId, 'completed'), 5000);
+    await sleep(100);
+    const { statuses, deltas } = client.of(asked.messageId);
+    expect(statuses.map((s) => s.status)).toEqual(['pending', 'processing', 'completed']);
+    expect(statuses.at(-1)?.response).toBe(final.response);
+    expect(seqsOf(deltas)).toEqual(gapless(deltas));
+    expect(textOf(deltas)).toBe(final.response);
     client.socket.close();
   });
 
-  it('500 clients subscribed at once all get their updates', async () => {
+  it('a client that disconnects mid-answer and comes back after the end gets the final state in the subscribe answer', async () => {
+    const client = await connect(scripted.url);
+    const asked = await client.socket.emitWithAck('ask', { question: 'Back after the end [hold:away]' });
+    await eventually(() => hasStatus(client, asked.messageId, 'processing'), 5000);
+    client.socket.disconnect();
+    provider.release('away');
+    const final = await waitForFinal(scripted.url, asked.messageId);
+    client.socket.connect();
+    await new Promise((resolve) => client.socket.once('connect', () => resolve(undefined)));
+    expect(await client.socket.emitWithAck('subscribe', { messageId: asked.messageId })).toEqual({
+      message: {
+        messageId: asked.messageId,
+        status: 'completed',
+        response: final.response,
+        conversationId: asked.conversationId,
+      },
+    });
+    expect(statusesOf(client, asked.messageId)).toEqual(['pending', 'processing']);
+    client.socket.close();
+  });
+
+  it('subscriptions end with the final state: finished messages do not pile up on a socket', async () => {
+    const client = await connect(scripted.url);
+    const asked = await client.socket.emitWithAck('ask', { question: 'A short one' });
+    const id = asked.messageId;
+    await eventually(() => hasStatus(client, id, 'completed'), 5000);
+    const rooms = scripted.sockets.io.of('/').adapter.rooms;
+    expect(rooms.has(messageRoom(id))).toBe(false);
+    expect([...scripted.sockets.watchedMessageIds()]).not.toContain(id);
+    // Subscribing to a finished message answers its state and keeps nothing either.
+    expect(await client.socket.emitWithAck('subscribe', { messageId: id })).toMatchObject({
+      message: { status: 'completed' },
+    });
+    expect(rooms.has(messageRoom(id))).toBe(false);
+    client.socket.close();
+  });
+
+  it('a final state heard while subscribe reads the table wins over the (older) state read', async () => {
+    const client = await connect(scripted.url);
+    const id = await ask(scripted.url, 'Race the subscribe [hold:race]');
+    await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
+    const lock = await lockMessages(db.url);
+    let acked: Promise<unknown>;
+    try {
+      acked = client.socket.emitWithAck('subscribe', { messageId: id });
+      await readParked();
+      // The read's snapshot predates this commit; the notification overtakes the read's result.
+      await notifyStatus({ id, status: 'completed', response: 'Finished meanwhile.' });
+      await eventually(() => hasStatus(client, id, 'completed'), 5000, 'the event before the answer');
+    } finally {
+      await lock.release();
+    }
+    expect(await acked).toEqual({ message: { messageId: id, status: 'completed', response: 'Finished meanwhile.' } });
+    provider.release('race');
+    await waitForFinal(scripted.url, id);
+    client.socket.close();
+  });
+
+  it('500 clients subscribed at once all get their updates, each exactly once', async () => {
+    const id = await ask(scripted.url, 'Fan out to everyone [hold:fan]');
+    await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
     const started = performance.now();
-    const clients = await Promise.all(Array.from({ length: 500 }, () => connect(service.url)));
-    const id = await ask(service.url, 'Fan out to everyone');
-    await Promise.all(clients.map((c) => c.socket.emitWithAck('subscribe', { messageId: id })));
+    const clients = await Promise.all(Array.from({ length: 500 }, () => connect(scripted.url)));
+    const acks = await Promise.all(clients.map((c) => c.socket.emitWithAck('subscribe', { messageId: id })));
+    expect(acks.filter((a) => a.message?.status !== 'processing')).toEqual([]);
     const subscribed = performance.now();
-    await waitForFinal(service.url, id);
-    await eventually(
-      () => clients.every((c) => c.of(id).statuses.some((s) => s.status === 'completed')),
-      15_000,
-      'all 500',
-    );
+    provider.release('fan');
+    const final = await waitForFinal(scripted.url, id);
+    await eventually(() => clients.every((c) => hasStatus(c, id, 'completed')), 15_000, 'all 500');
+    await sleep(200); // a duplicate would arrive by now
+    const wrong = clients.filter((c) => {
+      const { statuses, deltas } = c.of(id);
+      return (
+        statuses.length !== 1 ||
+        statuses[0]?.response !== final.response ||
+        seqsOf(deltas).join() !== gapless(deltas).join() ||
+        textOf(deltas) !== final.response
+      );
+    });
+    expect(wrong).toHaveLength(0);
     console.log(
-      `500 clients: connected and subscribed in ${Math.round(subscribed - started)} ms, all had the answer ${Math.round(performance.now() - subscribed)} ms after subscribing`,
+      `500 clients: connected and subscribed in ${Math.round(subscribed - started)} ms, all had the answer ${Math.round(performance.now() - subscribed)} ms later`,
     );
     for (const c of clients) c.socket.close();
   }, 60_000);
+
+  it('a retried answer restarts its deltas at seq 0 with restart: true, after all of the failed attempt', async () => {
+    const client = await connect(scripted.url);
+    const asked = await client.socket.emitWithAck('ask', { question: 'Retry me [fail-first:flaky]' });
+    const id = asked.messageId;
+    await eventually(() => client.of(id).deltas.length > 0, 5000, 'the failed attempt streams');
+    provider.release('flaky');
+    const final = await waitForFinal(scripted.url, id);
+    await eventually(() => hasStatus(client, id, 'completed'), 5000);
+    const { statuses, deltas } = client.of(id);
+    expect(statuses.map((s) => s.status)).toEqual(['pending', 'processing', 'completed']);
+    const first = deltas.filter((d) => (d.attempt ?? 1) === 1);
+    const second = deltas.filter((d) => d.attempt === 2);
+    expect(deltas).toHaveLength(first.length + second.length);
+    expect(textOf(first)).toBe(FAILED_ATTEMPT_TEXT);
+    expect(seqsOf(first)).toEqual(gapless(first));
+    expect(second[0]).toMatchObject({ seq: 0, restart: true });
+    expect(deltas.filter((d) => d.restart)).toHaveLength(1);
+    expect(seqsOf(second)).toEqual(gapless(second));
+    expect(textOf(second)).toBe(final.response);
+    expect(deltas.slice(first.length)).toEqual(second); // the new attempt after all of the old
+    client.socket.close();
+  });
 });
 
 describe('/monitor', () => {
-  it('pushes stats at once on connect, then on changes, at most about 4 a second; and every status change', async () => {
+  it('pushes stats at once on connect, then only on changes, at most 4 a second; and every status change', async () => {
     const monitor = await connect(`${service.url}/monitor`);
     const stats: Array<{ at: number; stats: Statistics }> = [];
     monitor.socket.on('stats', (s: Statistics) => stats.push({ at: performance.now(), stats: s }));
@@ -133,131 +379,447 @@ describe('/monitor', () => {
     for (const id of ids) await waitForFinal(service.url, id);
     await sleep(600);
     const pushes = stats.slice(before);
-    expect(pushes.length).toBeGreaterThan(0);
-    const seconds = (pushes.at(-1)?.at ?? 0) - (pushes[0]?.at ?? 0);
-    expect(pushes.length).toBeLessThanOrEqual(Math.ceil(seconds / 250) + 2);
-    expect(pushes.at(-1)?.stats.queueLength).toBe(0);
-    for (const id of ids)
-      expect(monitor.of(id).statuses.map((s: MessageStatusEvent) => s.status)).toContain('completed');
+    expect(pushes.length).toBeGreaterThan(1);
+    // Sent at least 250 ms apart (timed exactly in "the statistics pusher" below); here the
+    // arrival times carry this process's own jitter, so: no bursts, and no more than the span allows.
+    const gaps = pushes.slice(1).map((p, i) => p.at - (pushes[i]?.at ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
+    const span = (pushes.at(-1)?.at ?? 0) - (pushes[0]?.at ?? 0);
+    expect(pushes.length).toBeLessThanOrEqual(Math.ceil(span / 250) + 2);
+    expect(pushes.at(-1)?.stats).toMatchObject({ queueLength: 0, activeWorkers: 0 });
+    for (const id of ids) expect(statusesOf(monitor, id)).toEqual(['pending', 'processing', 'completed']);
+    // Nothing changes now: nothing is pushed (no timer polling the database).
+    const quiet = stats.length;
+    await sleep(1200);
+    expect(stats.length).toBe(quiet);
     monitor.socket.close();
   }, 30_000);
+
+  it('a retry alone (no status change) pushes the statistics', async () => {
+    const monitor = await connect(`${scripted.url}/monitor`);
+    const stats: Statistics[] = [];
+    monitor.socket.on('stats', (s: Statistics) => stats.push(s));
+    const id = await ask(scripted.url, 'Count my retry [fail-first:counted] [hold:counted2]');
+    await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
+    await sleep(600); // the pushes for pending and processing are out
+    const retriesBefore = stats.at(-1)?.totalRetries ?? Number.NaN;
+    provider.release('counted'); // the first attempt fails; the retry waits at its own gate
+    await eventually(() => stats.at(-1)?.totalRetries === retriesBefore + 1, 3000, 'a push counting the retry');
+    expect(await restStatus(scripted.url, id)).toBe('processing');
+    provider.release('counted2');
+    await waitForFinal(scripted.url, id);
+    monitor.socket.close();
+  });
+  it('is not woken by timers: sweeps announce nothing, instances joining and leaving do', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.channel));
+    try {
+      await listener.query('LISTEN instances_changed');
+      await listener.query('LISTEN statistics_changed');
+      await sleep(1500); // three sweeps of each instance (every 0.5 s), each forgetting no instance
+      expect(heard).toEqual([]);
+      const extra = await startTestService({ databaseUrl: db.url });
+      await extra.close();
+      await eventually(() => heard.length === 2, 3000, 'joined and left');
+      expect(heard).toEqual(['instances_changed', 'instances_changed']);
+    } finally {
+      await listener.end();
+    }
+  });
 });
 
 describe('SSE', () => {
   it('streams a message: the current state first, then status and delta events, and ends after completed', async () => {
-    const id = await ask(service.url, 'Stream me over SSE');
-    const { status, contentType, events, ended } = await readSse(`${service.url}/api/chat/${id}/events`);
+    const id = await ask(scripted.url, 'Stream me over SSE [hold:sse]');
+    await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
+    const events: SseEvent[] = [];
+    const reading = readSse(`${scripted.url}/api/chat/${id}/events`, { events, timeoutMs: 10_000 });
+    await eventually(() => events.length >= 1, 5000, 'the current state');
+    expect(events[0]).toEqual({
+      event: 'status',
+      data: { messageId: id, status: 'processing', conversationId: expect.any(String) },
+    });
+    provider.release('sse');
+    const { status, contentType, ended } = await reading;
+    const final = await waitForFinal(scripted.url, id);
     expect(status).toBe(200);
     expect(contentType).toMatch(/^text\/event-stream/);
     expect(ended).toBe(true);
-    expect(events[0]?.event).toBe('status');
-    expect(events.at(-1)).toMatchObject({ event: 'status', data: { messageId: id, status: 'completed' } });
-    const final = (events.at(-1)!.data as { response: string }).response;
-    const deltas = events.filter((e) => e.event === 'delta').map((e) => e.data as { text: string; seq: number });
-    if (deltas.length > 0 && (deltas[0]?.seq ?? 0) === 0) expect(deltas.map((d) => d.text).join('')).toBe(final);
+    expect(events.filter((e) => e.event === 'status').map((e) => (e.data as MessageStatusEvent).status)).toEqual([
+      'processing',
+      'completed',
+    ]);
+    expect(events.at(-1)).toMatchObject({ event: 'status', data: { status: 'completed', response: final.response } });
+    const deltas = events.filter((e) => e.event === 'delta').map((e) => e.data as MessageDeltaEvent);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(seqsOf(deltas)).toEqual(gapless(deltas));
+    expect(textOf(deltas)).toBe(final.response);
+  });
+
+  it('what is heard while the stream reads the current state follows it, and a final state ends it', async () => {
+    const id = await ask(scripted.url, 'Race the stream [hold:sserace]');
+    await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
+    const monitor = await connect(`${scripted.url}/monitor`);
+    const events: SseEvent[] = [];
+    const lock = await lockMessages(db.url);
+    let reading: ReturnType<typeof readSse>;
+    try {
+      reading = readSse(`${scripted.url}/api/chat/${id}/events`, { events, timeoutMs: 5000 });
+      await readParked();
+      await db.query(`SELECT pg_notify('message_delta', $1)`, [
+        JSON.stringify({ messageId: id, seq: 0, text: 'Finished ', attempt: 1 }),
+      ]);
+      await notifyStatus({ id, status: 'completed', response: 'Finished meanwhile.' });
+      await eventually(() => hasStatus(monitor, id, 'completed'), 5000, 'the relay heard it');
+    } finally {
+      await lock.release();
+    }
+    const { ended } = await reading;
+    expect(ended).toBe(true);
+    expect(events).toEqual([
+      { event: 'status', data: { messageId: id, status: 'processing', conversationId: expect.any(String) } },
+      { event: 'delta', data: { messageId: id, seq: 0, text: 'Finished ', attempt: 1 } },
+      { event: 'status', data: { messageId: id, status: 'completed', response: 'Finished meanwhile.' } },
+    ]);
+    provider.release('sserace');
+    await waitForFinal(scripted.url, id);
+    monitor.socket.close();
   });
 
   it('answers 400 and 404 as plain JSON, not as a stream', async () => {
-    expect(await getJson(service.url, '/api/chat/nope/events')).toMatchObject({
-      status: 400,
-      body: { error: expect.any(String) },
-    });
-    expect(await getJson(service.url, '/api/chat/00000000-0000-4000-8000-000000000000/events')).toMatchObject({
-      status: 404,
-      body: { error: expect.any(String) },
-    });
+    const bad = await getJson(scripted.url, '/api/chat/nope/events');
+    expect(bad).toMatchObject({ status: 400, body: { error: expect.any(String) } });
+    expect(bad.headers.get('content-type')).toMatch(/^application\/json/);
+    const unknown = await getJson(scripted.url, '/api/chat/00000000-0000-4000-8000-000000000000/events');
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'No message with that id.' } });
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
   it('streams the statistics like /monitor', async () => {
     const reading = readSse(`${service.url}/api/statistics/stream`, { until: (e) => e.length >= 2, timeoutMs: 8000 });
     await sleep(200);
     await ask(service.url, 'Change the statistics');
-    const { events } = await reading;
+    const { status, contentType, events } = await reading;
+    expect(status).toBe(200);
+    expect(contentType).toMatch(/^text\/event-stream/);
     expect(events.length).toBeGreaterThanOrEqual(2);
     expect(events.every((e) => e.event === 'stats')).toBe(true);
     expect(events[0]?.data).toMatchObject({ messagesProcessed: expect.any(Number), successRate: expect.any(Number) });
   });
+
+  it('forgets streams whose client left before they opened (no leak)', async () => {
+    const hub = new SseHub();
+    const statsRead = deferred();
+    const stats = new StatsBroadcaster({
+      pool: scripted.pool,
+      logger: silent,
+      instanceStaleAfterMs: 10_000,
+      read: async () => {
+        await statsRead.promise;
+        return (await getJson(scripted.url, '/api/statistics')).body as unknown as Statistics;
+      },
+    });
+    const app = express();
+    app.use(sseRoutes({ pool: scripted.pool, hub, stats }));
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const leave = async (path: string, whileWaiting: () => Promise<void>) => {
+      const request = http.get(`${base}${path}`);
+      request.on('error', () => undefined);
+      await whileWaiting();
+      request.destroy();
+      await sleep(100); // the server sees the client go
+    };
+    try {
+      // The statistics stream: the client leaves during the first read.
+      await leave('/api/statistics/stream', () => sleep(100));
+      statsRead.resolve();
+      await sleep(200);
+      expect(hub.statsAudience.size()).toBe(0);
+      // A message stream: the client leaves while its current state is read.
+      const id = await ask(scripted.url, 'Leave early [hold:leave]');
+      await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
+      const lock = await lockMessages(db.url);
+      try {
+        await leave(`/api/chat/${id}/events`, readParked);
+      } finally {
+        await lock.release();
+      }
+      await sleep(200);
+      expect([...hub.watchedMessageIds()]).toEqual([]);
+      provider.release('leave');
+      await waitForFinal(scripted.url, id);
+    } finally {
+      hub.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 describe('answers bigger than a NOTIFY payload', () => {
-  it('arrive whole over the socket, SSE and REST, and the deltas add up to them', async () => {
+  it('arrive whole over the socket, /monitor, SSE and REST, and the deltas add up to them', async () => {
     expect(Buffer.byteLength(BIG_ANSWER)).toBeGreaterThan(8000 * 3);
-    const big = await startTestService({ databaseUrl: db.url, provider: new BigProvider() });
-    try {
-      const client = await connect(big.url);
-      const asked = await client.socket.emitWithAck('ask', { question: 'Tell me everything [big] [slow]' });
-      const sse = readSse(`${big.url}/api/chat/${asked.messageId}/events`, { timeoutMs: 15_000 });
-      await eventually(() => client.of(asked.messageId).statuses.some((s) => s.status === 'completed'), 15_000);
-      const { statuses, deltas } = client.of(asked.messageId);
-      expect(statuses.at(-1)?.response).toBe(BIG_ANSWER);
-      expect(deltas.map((d) => d.text).join('')).toBe(BIG_ANSWER);
-      expect(deltas.map((d) => d.seq)).toEqual(deltas.map((_, i) => i));
-      const streamed = await sse;
-      expect((streamed.events.at(-1)!.data as { response: string }).response).toBe(BIG_ANSWER);
-      expect(await waitForFinal(big.url, asked.messageId)).toEqual({ status: 'completed', response: BIG_ANSWER });
-      client.socket.close();
-    } finally {
-      await big.close();
-    }
+    const client = await connect(scripted.url);
+    const monitor = await connect(`${scripted.url}/monitor`);
+    const asked = await client.socket.emitWithAck('ask', { question: 'Tell me everything [big] [hold:big]' });
+    await eventually(() => hasStatus(client, asked.messageId, 'processing'), 5000);
+    const events: SseEvent[] = [];
+    const sse = readSse(`${scripted.url}/api/chat/${asked.messageId}/events`, { events, timeoutMs: 15_000 });
+    await eventually(() => events.length >= 1, 5000, 'the SSE stream started');
+    provider.release('big');
+    await eventually(() => hasStatus(client, asked.messageId, 'completed'), 15_000);
+    const { statuses, deltas } = client.of(asked.messageId);
+    expect(statuses.at(-1)?.response).toBe(BIG_ANSWER);
+    expect(textOf(deltas)).toBe(BIG_ANSWER);
+    expect(seqsOf(deltas)).toEqual(gapless(deltas));
+    const streamed = await sse;
+    expect(streamed.ended).toBe(true);
+    expect(streamed.events.at(-1)).toMatchObject({
+      event: 'status',
+      data: { status: 'completed', response: BIG_ANSWER },
+    });
+    const sseDeltas = streamed.events.filter((e) => e.event === 'delta').map((e) => e.data as MessageDeltaEvent);
+    expect(textOf(sseDeltas)).toBe(BIG_ANSWER);
+    await eventually(() => hasStatus(monitor, asked.messageId, 'completed'), 5000);
+    expect(monitor.of(asked.messageId).statuses.at(-1)?.response).toBe(BIG_ANSWER);
+    expect(await waitForFinal(scripted.url, asked.messageId)).toEqual({ status: 'completed', response: BIG_ANSWER });
+    client.socket.close();
+    monitor.socket.close();
   }, 30_000);
+});
+
+describe('the relay', () => {
+  let relayDb: TestDatabase;
+  let pool: pg.Pool;
+  beforeAll(async () => {
+    relayDb = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: relayDb.url, max: 4 });
+    await migrate(pool, MIGRATIONS_DIR);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await relayDb?.drop();
+  });
+
+  const recorder = (watched: string[]) => {
+    const statuses: MessageStatusEvent[] = [];
+    const deltas: MessageDeltaEvent[] = [];
+    const target: RelayTarget = {
+      status: (e) => statuses.push(e),
+      delta: (e) => deltas.push(e),
+      watchedMessageIds: () => watched,
+    };
+    return { target, statuses, deltas };
+  };
+  const insert = async (status: string, response: string | null) =>
+    (
+      await pool.query<{ id: string }>(
+        'INSERT INTO messages (question, status, response) VALUES ($1, $2, $3) RETURNING id',
+        ['q', status, response],
+      )
+    ).rows[0]?.id as string;
+
+  it('a state re-sent after a reconnect never overtakes what is heard while it is read', async () => {
+    const id = await insert('processing', null);
+    const relay = new Relay(pool, silent);
+    const seen = recorder([id]);
+    relay.addTarget(seen.target);
+    const resent = relay.resendWatched();
+    relay.handlers.status({ id, status: 'completed', response: 'Done.' }); // heard during the read
+    await resent;
+    expect(seen.statuses.map((s) => s.status)).toEqual(['processing', 'completed']);
+  });
+
+  it('nothing goes back from a final state: late and re-sent states after it are dropped', async () => {
+    const id = await insert('completed', 'Done.');
+    const relay = new Relay(pool, silent);
+    const seen = recorder([id]);
+    relay.addTarget(seen.target);
+    const resent = relay.resendWatched(); // reads "completed"
+    relay.handlers.status({ id, status: 'processing' }); // sent before the commit, heard after the read began
+    relay.handlers.status({ id, status: 'completed', response: 'Done.' });
+    await resent;
+    relay.handlers.delta({ messageId: id, seq: 3, text: 'late' });
+    await relay.resendWatched();
+    expect(seen.statuses).toEqual([{ messageId: id, status: 'completed', response: 'Done.' }]);
+    expect(seen.deltas).toEqual([]);
+  });
+
+  it('a final state too big for NOTIFY is read by id and keeps its place in the order', async () => {
+    const id = await insert('completed', BIG_ANSWER);
+    const relay = new Relay(pool, silent);
+    const seen = recorder([]);
+    relay.addTarget(seen.target);
+    relay.handlers.delta({ messageId: id, seq: 0, text: 'A' });
+    relay.handlers.status({ id, status: 'completed', truncated: true });
+    relay.handlers.delta({ messageId: id, seq: 1, text: 'late' }); // after the final state: dropped
+    await eventually(() => seen.statuses.length === 1, 5000);
+    expect(seen.statuses[0]).toEqual({ messageId: id, status: 'completed', response: BIG_ANSWER });
+    expect(seen.deltas.map((d) => d.text)).toEqual(['A']);
+  });
+
+  it('a target that throws neither stops the others nor reaches the listener', async () => {
+    const relay = new Relay(pool, silent);
+    const seen = recorder([]);
+    relay.addTarget({
+      status: () => {
+        throw new Error('broken target');
+      },
+      delta: () => {
+        throw new Error('broken target');
+      },
+      watchedMessageIds: () => [],
+    });
+    relay.addTarget(seen.target);
+    const id = '00000000-0000-4000-8000-000000000001';
+    expect(() => relay.handlers.delta({ messageId: id, seq: 0, text: 'x' })).not.toThrow();
+    expect(() => relay.handlers.status({ id, status: 'processing' })).not.toThrow();
+    expect(seen.statuses).toHaveLength(1);
+    expect(seen.deltas).toHaveLength(1);
+  });
+});
+
+describe('the statistics pusher', () => {
+  it('reads one at a time and pushes in order, at least 250 ms apart, only after changes', async () => {
+    let reads = 0;
+    let active = 0;
+    let maxActive = 0;
+    const read = async () => {
+      const n = ++reads;
+      active += 1;
+      maxActive = Math.max(maxActive, active);
+      await sleep(n === 1 ? 400 : 20); // a slow first read must not be overtaken
+      active -= 1;
+      return { messagesProcessed: n } as Statistics;
+    };
+    const pusher = new StatsBroadcaster({ pool: scripted.pool, logger: silent, instanceStaleAfterMs: 0, read });
+    const sent: Array<{ at: number; value: number }> = [];
+    pusher.addAudience({
+      size: () => 1,
+      send: (s) => sent.push({ at: performance.now(), value: s.messagesProcessed }),
+    });
+    const until = performance.now() + 1500;
+    while (performance.now() < until) {
+      pusher.markChanged();
+      await sleep(10);
+    }
+    await sleep(700);
+    const settled = sent.length;
+    await sleep(600);
+    pusher.stop();
+    expect(maxActive).toBe(1);
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.length).toBeLessThanOrEqual(8); // ~1.9 s of changes at 4 a second
+    expect(sent.map((s) => s.value)).toEqual(sent.map((_, i) => i + 1)); // every read, in order
+    const gaps = sent.slice(1).map((s, i) => s.at - (sent[i]?.at ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(245);
+    expect(sent.length).toBe(settled); // no change, no push
+  });
 });
 
 describe('the listener connection', () => {
-  it('killed with pg_terminate_backend: updates resume and a completion missed meanwhile is re-sent', async () => {
-    const slow = await startTestService({ databaseUrl: db.url, provider: new BigProvider() });
+  it('killed with pg_terminate_backend: a final state reached while it was down is re-sent, and updates flow again', async () => {
+    const client = await connect(scripted.url);
+    const asked = await client.socket.emitWithAck('ask', { question: 'Survive the listener [hold:listener]' });
+    const id = asked.messageId;
+    await eventually(() => hasStatus(client, id, 'processing'), 5000);
+    const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+    const watcher = new pg.Client({ connectionString: db.url }); // opened before connections are refused
+    await Promise.all([admin.connect(), watcher.connect()]);
+    const listeners = `SELECT pid FROM pg_stat_activity
+                        WHERE application_name = 'medchat listener' AND datname = current_database()`;
     try {
-      const client = await connect(slow.url);
-      const asked = await client.socket.emitWithAck('ask', { question: 'Survive the listener [slow]' });
-      await eventually(() => client.of(asked.messageId).statuses.some((s) => s.status === 'processing'), 5000);
-      const killed = await db.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-          WHERE application_name = 'medchat listener' AND datname = current_database()`,
-      );
-      expect(killed.rowCount).toBeGreaterThanOrEqual(1);
+      // Keep the listeners away while the answer is written: its notification reaches no one.
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
+      const killed = await watcher.query(`SELECT pg_terminate_backend(pid, 5000) AS gone FROM (${listeners}) l`);
+      expect(killed.rows.length).toBeGreaterThanOrEqual(1);
+      expect(killed.rows.every((r) => r.gone === true)).toBe(true);
+      provider.release('listener');
       await eventually(
-        () => client.of(asked.messageId).statuses.some((s) => s.status === 'completed'),
-        15_000,
-        'completed after reconnect',
+        async () =>
+          (await watcher.query('SELECT status FROM messages WHERE id = $1', [id])).rows[0]?.status === 'completed',
+        10_000,
+        'the answer written while no listener runs',
       );
-      expect(client.of(asked.messageId).statuses.at(-1)?.response).toContain('Survive the listener');
-      // And new events flow again.
-      const next = await client.socket.emitWithAck('ask', { question: 'After the reconnect' });
-      await eventually(() => client.of(next.messageId).statuses.some((s) => s.status === 'completed'), 10_000);
-      client.socket.close();
+      expect((await watcher.query(listeners)).rows).toEqual([]);
+      await sleep(200);
+      expect(statusesOf(client, id)).toEqual(['pending', 'processing']);
     } finally {
-      await slow.close();
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+      await Promise.all([admin.end(), watcher.end()]);
     }
-  }, 30_000);
+    await eventually(() => hasStatus(client, id, 'completed'), 15_000, 'the final state re-sent after the reconnect');
+    // Both instances listen again (pg-listen says "connected" once its LISTENs are done).
+    await eventually(
+      async () =>
+        (
+          await db.query(
+            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'medchat listener'
+               AND datname = current_database() AND state = 'idle' AND query LIKE 'LISTEN%'`,
+          )
+        ).rowCount === 2,
+      10_000,
+      'both listeners back',
+    );
+    await sleep(100); // and their re-sends are read: the next question is not among them
+    const final = await waitForFinal(scripted.url, id);
+    expect(statusesOf(client, id)).toEqual(['pending', 'processing', 'completed']);
+    expect(client.of(id).statuses.at(-1)?.response).toBe(final.response);
+    // And new events flow again, on both instances' listeners.
+    for (const base of [scripted.url, service.url]) {
+      const other = base === scripted.url ? client : await connect(base);
+      const next = await other.socket.emitWithAck('ask', { question: 'After the reconnect' });
+      await eventually(() => hasStatus(other, next.messageId, 'completed'), 10_000);
+      expect(statusesOf(other, next.messageId)).toEqual(['pending', 'processing', 'completed']);
+      other.socket.close();
+    }
+  }, 40_000);
 });
 
 describe('several instances', () => {
-  it('a client on A sees, exactly once and in order, every event of a message posted to and processed by B', async () => {
-    const env = { DATABASE_URL: db.url, MOCK_LATENCY_MS: '300', WORKER_LEASE_SECONDS: '5' };
-    const [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+  it('two processes: a client on A sees, exactly once and in order, every event of a message posted to and processed by B', async () => {
+    const env = { DATABASE_URL: db.url, WORKER_LEASE_SECONDS: '5' };
+    // B has one worker, kept busy by a first question: the second waits, pending, for a while.
+    const [a, b] = await Promise.all([
+      startServerProcess({ ...env, MOCK_LATENCY_MS: '300' }),
+      startServerProcess({ ...env, MOCK_LATENCY_MS: '1500', MAX_WORKERS: '1' }),
+    ]);
     try {
       const onA = await connect(a.url);
       const monitorA = await connect(`${a.url}/monitor`);
+      const statsA: Statistics[] = [];
+      monitorA.socket.on('stats', (s: Statistics) => statsA.push(s));
+      await eventually(() => statsA.length > 0, 5000, 'stats on connect');
+      const succeededBefore = statsA.at(-1)?.messagesSucceeded ?? Number.NaN;
+      const blocker = await ask(b.url, 'Keep B busy');
       const id = await ask(b.url, 'Posted to B');
-      expect(await onA.socket.emitWithAck('subscribe', { messageId: id })).toMatchObject({
-        message: { messageId: id },
+      // A relayed "pending" (its /monitor saw it): subscribing now, nothing can be in flight.
+      await eventually(() => hasStatus(monitorA, id, 'pending'), 5000, 'A hears the new message');
+      expect(await onA.socket.emitWithAck('subscribe', { messageId: id })).toEqual({
+        message: { messageId: id, status: 'pending', conversationId: expect.any(String) },
       });
-      await waitForFinal(b.url, id);
-      await eventually(() => onA.of(id).statuses.some((s) => s.status === 'completed'), 10_000);
-      await sleep(200);
-      const seen = onA.of(id).statuses.map((s) => s.status);
-      // Subscribed after "pending" was sent; what follows arrives once each, in order.
-      expect(seen.filter((s) => s === 'completed')).toHaveLength(1);
-      expect(seen.filter((s) => s === 'processing').length).toBeLessThanOrEqual(1);
-      expect(seen.indexOf('completed')).toBe(seen.length - 1);
-      expect(
-        onA
-          .of(id)
-          .deltas.map((d) => d.text)
-          .join(''),
-      ).toBe(onA.of(id).statuses.at(-1)?.response);
-      expect(monitorA.of(id).statuses.map((s) => s.status)).toEqual(['pending', 'processing', 'completed']);
-      const answeredByB = b.output().includes(`"messageId":"${id}","attempt":1`);
-      expect(answeredByB).toBe(true);
+      const final = await waitForFinal(b.url, id);
+      await eventually(() => hasStatus(onA, id, 'completed'), 10_000);
+      await sleep(300); // a duplicate would arrive by now
+      const { statuses, deltas } = onA.of(id);
+      expect(statuses.map((s) => s.status)).toEqual(['processing', 'completed']);
+      expect(statuses.at(-1)?.response).toBe(final.response);
+      expect(deltas.length).toBeGreaterThan(1);
+      expect(seqsOf(deltas)).toEqual(gapless(deltas));
+      expect(textOf(deltas)).toBe(final.response);
+      for (const m of [blocker, id]) expect(statusesOf(monitorA, m)).toEqual(['pending', 'processing', 'completed']);
+      await eventually(
+        () => statsA.at(-1)?.messagesSucceeded === succeededBefore + 2,
+        5000,
+        "A's stats count B's work",
+      );
+      // B did the work, A none of it.
+      expect(answeredIds(b.output())).toEqual(expect.arrayContaining([blocker, id]));
+      expect(answeredIds(a.output())).toEqual([]);
       onA.socket.close();
       monitorA.socket.close();
     } finally {
