@@ -143,16 +143,22 @@ export interface ClaimedMessage {
  * pending → processing, atomically: only one worker of all instances gets a row. Counts the
  * attempt. Returns the messages claimed; one that is no longer pending (another worker has it,
  * or it is done) is left out.
+ *
+ * Committed without waiting for the WAL flush (synchronous_commit off, for this statement only):
+ * a claim lost to a database crash leaves the message pending or its lease expired, and the
+ * sweeper gives it out again, so waiting a disk flush on every answer's path buys nothing.
  */
 export async function claimMessages(
   pool: Queryable,
   params: { ids: string[]; instanceId: string; leaseMs: number },
 ): Promise<ClaimedMessage[]> {
   const { rows } = await pool.query<ClaimedMessage>(
-    `UPDATE messages
+    `WITH no_flush_wait AS (SELECT set_config('synchronous_commit', 'off', true))
+     UPDATE messages
         SET status = 'processing', claimed_by = $2, lease_expires_at = now() + $3 * interval '1 millisecond',
             started_at = now(), attempts = attempts + 1
       WHERE id = ANY($1::uuid[]) AND status = 'pending'
+        AND (SELECT count(*) FROM no_flush_wait) = 1
       RETURNING id, question, attempts, retries, conversation_id AS "conversationId", created_at AS "createdAt",
                 EXISTS (SELECT 1 FROM messages earlier
                          WHERE earlier.conversation_id = messages.conversation_id
@@ -200,19 +206,31 @@ export interface Completion {
 
 /**
  * processing → completed, each only by the worker that holds it. Returns the ids completed; a
- * message this instance no longer holds (lost lease, cancelled) is left untouched.
+ * message this instance no longer holds (lost lease, cancelled) is left untouched, and its final
+ * deltas are not published (another worker may be streaming it).
  */
 export async function completeMessages(pool: Queryable, completions: Completion[]): Promise<Set<string>> {
+  const deltas = completions.flatMap((c) => (c.finalDeltas ?? []).map((payload) => ({ id: c.id, payload })));
   const { rows } = await pool.query<{ id: string }>(
-    `WITH final_deltas AS (SELECT pg_notify($9, payload) FROM unnest($8::text[]) AS payload)
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+                AS c(id, instance_id, response, provider, model, prompt_tokens, completion_tokens)),
+     held AS (
+       SELECT m.id FROM messages m JOIN input c ON c.id = m.id
+        WHERE m.status = 'processing' AND m.claimed_by = c.instance_id
+        FOR UPDATE OF m),
+     final_deltas AS (
+       SELECT pg_notify($10, d.payload)
+         FROM unnest($8::uuid[], $9::text[]) WITH ORDINALITY AS d(id, payload, position)
+        WHERE d.id IN (SELECT id FROM held)
+        ORDER BY d.position)
      UPDATE messages m
         SET status = 'completed', response = c.response, error = NULL, provider = c.provider, model = c.model,
             prompt_tokens = c.prompt_tokens, completion_tokens = c.completion_tokens, completed_at = now(),
             processing_time_ms = extract(epoch FROM now() - m.started_at) * 1000,
             claimed_by = NULL, lease_expires_at = NULL
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
-              AS c(id, instance_id, response, provider, model, prompt_tokens, completion_tokens)
-      WHERE m.id = c.id AND m.status = 'processing' AND m.claimed_by = c.instance_id
+       FROM input c
+      WHERE m.id = c.id AND m.id IN (SELECT id FROM held)
         -- Evaluated once, before any row changes: the deltas are queued before the status events.
         AND (SELECT count(*) FROM final_deltas) >= 0
       RETURNING m.id`,
@@ -224,7 +242,8 @@ export async function completeMessages(pool: Queryable, completions: Completion[
       completions.map((c) => c.model),
       completions.map((c) => c.promptTokens),
       completions.map((c) => c.completionTokens),
-      completions.flatMap((c) => c.finalDeltas ?? []),
+      deltas.map((d) => d.id),
+      deltas.map((d) => d.payload),
       DELTA_CHANNEL,
     ],
   );
