@@ -1,8 +1,20 @@
 /**
  * 2. Latency at a steady rate: a question every 1/rate seconds; the time from sending the POST
  * to the `completed` event arriving on a subscribed socket (/monitor sees every message).
+ *
+ * Both start with WARM_UP_MESSAGES at the same rate that are not measured (JIT, new connections).
+ * Beside it, the database's own floor for one message at the same rate: the service's three
+ * statements (insert, claim, complete, with their triggers) issued one after the other through
+ * pg, until a LISTEN connection hears the `completed` NOTIFY. No HTTP, no socket, no queue.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { STATUS_CHANNEL } from '../server/db/channels.js';
+import { claimMessage, completeMessage, insertMessage } from '../server/db/messages.js';
+import { migrate } from '../server/db/migrate.js';
+import { createPool } from '../server/db/pool.js';
+import { MIGRATIONS_DIR } from '../server/paths.js';
 import { ask, percentile } from './lib/http-client.js';
 import { watchCompletions } from './lib/monitor.js';
 import { startServer } from './lib/server-process.js';
@@ -14,13 +26,91 @@ export interface LatencyResult {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
+  floor?: { p50Ms: number; p95Ms: number; p99Ms: number };
+}
+
+/** Sent first and not measured, by the service and the floor alike. */
+const WARM_UP_MESSAGES = 100;
+
+/** Open loop: calls `send(i)` every 1/rate seconds, whatever the earlier calls are doing. */
+async function atSteadyRate(total: number, ratePerSecond: number, send: (i: number) => Promise<void>) {
+  const sends: Promise<void>[] = [];
+  const interval = 1000 / ratePerSecond;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const wait = start + i * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    sends.push(send(i));
+  }
+  await Promise.all(sends);
+}
+
+export async function databaseLatencyFloor(params: {
+  databaseUrl: string;
+  ratePerSecond: number;
+  messages: number;
+}): Promise<NonNullable<LatencyResult['floor']>> {
+  const db = createPool({
+    connectionString: params.databaseUrl,
+    max: 8,
+    idleTimeoutMs: 10_000,
+    applicationName: 'medchat bench latency floor',
+    onError: () => undefined,
+  });
+  const listener = new pg.Client({ connectionString: params.databaseUrl });
+  try {
+    await migrate(db, MIGRATIONS_DIR);
+    await listener.connect();
+    const heard = new Map<string, () => void>();
+    listener.on('notification', (n) => {
+      const event = JSON.parse(n.payload ?? '{}') as { id?: string; status?: string };
+      if (event.status === 'completed' && event.id) heard.get(event.id)?.();
+    });
+    await listener.query(`LISTEN ${STATUS_CHANNEL}`);
+    const instanceId = 'bench-latency-floor';
+    const leaseMs = 30_000;
+    const latencies: number[] = [];
+    await atSteadyRate(WARM_UP_MESSAGES + params.messages, params.ratePerSecond, async (i) => {
+      const id = randomUUID();
+      const completed = new Promise<void>((resolve) => heard.set(id, resolve));
+      const t0 = performance.now();
+      const question = `Is a sore throat with a cold serious? (${i})`;
+      await insertMessage(db, { id, question, conversationId: null, urgentAdvice: null, instanceId, leaseMs });
+      await claimMessage(db, { id, instanceId, leaseMs });
+      await completeMessage(db, {
+        id,
+        instanceId,
+        response: 'Coughs, colds and sore throats are usually caused by viruses…',
+        provider: 'mock',
+        model: 'mock-medical-1',
+        promptTokens: 300,
+        completionTokens: 200,
+        finalDeltas: [JSON.stringify({ messageId: id, seq: 0, text: 'Coughs, colds…', attempt: 1 })],
+      });
+      await completed;
+      if (i >= WARM_UP_MESSAGES) latencies.push(performance.now() - t0);
+      heard.delete(id);
+    });
+    latencies.sort((a, b) => a - b);
+    return { p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99) };
+  } finally {
+    await listener.end().catch(() => undefined);
+    await db.end();
+  }
 }
 
 export async function latencyBenchmark(params: {
   databaseUrl: string;
+  /** A second, fresh database for the floor. */
+  floorDatabaseUrl: string;
   ratePerSecond: number;
   seconds: number;
 }): Promise<LatencyResult> {
+  const floor = await databaseLatencyFloor({
+    databaseUrl: params.floorDatabaseUrl,
+    ratePerSecond: params.ratePerSecond,
+    messages: params.ratePerSecond * params.seconds,
+  });
   const server = await startServer({
     DATABASE_URL: params.databaseUrl,
     MOCK_LATENCY_MS: '0',
@@ -28,25 +118,22 @@ export async function latencyBenchmark(params: {
     LOG_LEVEL: 'warn',
   });
   try {
+    // Warm up (JIT, the pool's connections) at the same rate, as a running service is; then measure.
+    const warm = await watchCompletions(server.url);
+    await atSteadyRate(WARM_UP_MESSAGES, params.ratePerSecond, async (i) => {
+      await ask(server.url, `Warm-up question about a cold (${i})`);
+    });
+    await warm.waitFor(WARM_UP_MESSAGES, 60_000);
+    warm.close();
+
     const watcher = await watchCompletions(server.url);
     const total = params.ratePerSecond * params.seconds;
     const sentAt = new Map<string, number>();
-    const posts: Promise<void>[] = [];
-    const interval = 1000 / params.ratePerSecond;
-    const start = performance.now();
-    for (let i = 0; i < total; i++) {
-      // Open-loop: send on schedule whatever the previous answers are doing.
-      const due = start + i * interval;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
+    await atSteadyRate(total, params.ratePerSecond, async (i) => {
       const t0 = performance.now();
-      posts.push(
-        ask(server.url, `Is a sore throat with a cold serious? (${i})`).then((id) => {
-          sentAt.set(id, t0);
-        }),
-      );
-    }
-    await Promise.all(posts);
+      const id = await ask(server.url, `Is a sore throat with a cold serious? (${i})`);
+      sentAt.set(id, t0);
+    });
     const finished = await watcher.waitFor(total, 60_000);
     watcher.close();
     const latencies = [...sentAt].map(([id, t0]) => (finished.get(id) ?? Number.NaN) - t0).sort((a, b) => a - b);
@@ -57,6 +144,7 @@ export async function latencyBenchmark(params: {
       p95Ms: percentile(latencies, 95),
       p99Ms: percentile(latencies, 99),
       maxMs: latencies.at(-1) ?? Number.NaN,
+      floor,
     };
   } finally {
     await server.stop();

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --only=throughput,latency,fanout,polling,workers]
+ * npm run bench [-- --quick] [-- --only=throughput,latency,fanout,polling,workers,statistics]
  * Runs the benchmarks against the built service (run `npm run build` first; the npm script
  * does), prints a table, and (full runs) writes bench/RESULTS.md and bench/results.json.
  */
@@ -11,6 +11,7 @@ import { type FanoutResult, fanoutBenchmark } from './fanout.js';
 import { type LatencyResult, latencyBenchmark } from './latency.js';
 import { openDatabaseServer } from './lib/database.js';
 import { type PollingResult, pollingBenchmark } from './polling.js';
+import { type StatisticsResult, statisticsBenchmark } from './statistics.js';
 import { type ThroughputResult, throughputBenchmark } from './throughput.js';
 import { type WorkersRow, workersBenchmark } from './workers.js';
 
@@ -31,6 +32,7 @@ const SIZES = quick
       pollSeconds: 3,
       workerRounds: 2,
       workerMultipliers: [1, 4],
+      historyMessages: 100_000,
     }
   : {
       messages: 5000,
@@ -40,6 +42,7 @@ const SIZES = quick
       pollSeconds: 10,
       workerRounds: 4,
       workerMultipliers: [1, 4, 16],
+      historyMessages: 1_000_000,
     };
 
 interface Results {
@@ -51,6 +54,7 @@ interface Results {
   fanout?: FanoutResult;
   polling?: PollingResult;
   workers?: WorkersRow[];
+  statistics?: StatisticsResult;
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -74,7 +78,10 @@ function tableOf(r: Results): string {
     const l = r.latency;
     rows.push([
       `2. latency POST → completed event (${l.ratePerSecond}/s, ${fmt(l.messages)} questions)`,
-      `p50 ${fmt(l.p50Ms, 1)} ms, p95 ${fmt(l.p95Ms, 1)} ms, p99 ${fmt(l.p99Ms, 1)} ms (max ${fmt(l.maxMs, 1)})`,
+      `p50 ${fmt(l.p50Ms, 1)} ms, p95 ${fmt(l.p95Ms, 1)} ms, p99 ${fmt(l.p99Ms, 1)} ms (max ${fmt(l.maxMs, 1)})` +
+        (l.floor
+          ? `; database floor p50 ${fmt(l.floor.p50Ms, 1)} ms, p95 ${fmt(l.floor.p95Ms, 1)} ms, p99 ${fmt(l.floor.p99Ms, 1)} ms`
+          : ''),
       'p50 ≤ 5 ms, p99 ≤ 25 ms',
       verdict(l.p50Ms <= 5 && l.p99Ms <= 25),
     ]);
@@ -103,6 +110,15 @@ function tableOf(r: Results): string {
       `${fmt(w.messagesPerSecond, 1)} msg/s (ideal ${fmt(w.idealMessagesPerSecond, 1)})`,
       'grows with workers',
       verdict(w.messagesPerSecond >= 0.8 * w.idealMessagesPerSecond),
+    ]);
+  }
+  if (r.statistics) {
+    const st = r.statistics;
+    rows.push([
+      `6. statistics read with ${fmt(st.messages)} messages stored`,
+      `${fmt(st.totalsP50Ms, 1)} ms (running totals) vs ${fmt(st.scanP50Ms, 1)} ms (scan of every message)`,
+      'flat in history size',
+      verdict(st.totalsP50Ms <= 10),
     ]);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
@@ -145,7 +161,12 @@ async function main() {
       }),
     );
     results.latency = await step('latency', async () =>
-      latencyBenchmark({ databaseUrl: await db.createDatabase(), ratePerSecond: 50, seconds: SIZES.latencySeconds }),
+      latencyBenchmark({
+        databaseUrl: await db.createDatabase(),
+        floorDatabaseUrl: await db.createDatabase(),
+        ratePerSecond: 50,
+        seconds: SIZES.latencySeconds,
+      }),
     );
     results.fanout = await step('fanout', async () =>
       fanoutBenchmark({ databaseUrl: await db.createDatabase(), sockets: SIZES.sockets, rounds: SIZES.fanoutRounds }),
@@ -160,6 +181,9 @@ async function main() {
         latencyMs: 1000,
         rounds: SIZES.workerRounds,
       }),
+    );
+    results.statistics = await step('statistics', async () =>
+      statisticsBenchmark({ databaseUrl: await db.createDatabase(), messages: SIZES.historyMessages }),
     );
   } finally {
     await db.close();

@@ -29,7 +29,10 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const main = path.join(PROJECT_ROOT, 'dist', 'node', 'server', 'main.js');
   if (!fs.existsSync(main)) throw new Error('Build first: npm run build');
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  // BENCH_CPU_PROF=dir: each server writes a V8 CPU profile there on exit (node --cpu-prof).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, SERVER_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
