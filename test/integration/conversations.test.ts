@@ -319,7 +319,7 @@ describe('urgent questions', () => {
 });
 
 describe('retention', () => {
-  it('deletes conversations idle longer than RETENTION_DAYS (at start-up and hourly), keeping recent ones', async () => {
+  it('deletes conversations idle longer than RETENTION_DAYS (the housekeeping job, run here at start-up), keeping recent ones', async () => {
     const old = await postJson(service.url, '/api/chat', { question: 'an old question' });
     await waitForFinal(service.url, old.body.messageId as string);
     const recent = await postJson(service.url, '/api/chat', { question: 'a recent question' });
