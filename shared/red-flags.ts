@@ -128,13 +128,21 @@ function negatedAt(clause: string, at: number): boolean {
   return before.slice(-NEGATION_REACH).some((word) => NEGATION_CUES.has(word));
 }
 
+/**
+ * The findings as global patterns, compiled once (compiling them per question and clause was
+ * this check's main cost). Shared safely: matching is synchronous and starts at lastIndex 0.
+ */
+const GLOBAL_FINDINGS = (Object.keys(FINDINGS) as Finding[]).map(
+  (name) => [name, new RegExp(FINDINGS[name].source, 'g')] as const,
+);
+
 /** Every finding present (not negated) in some clause. */
 function findingsIn(clauses: string[]): Set<Finding> {
   const found = new Set<Finding>();
   for (const clause of clauses) {
-    for (const name of Object.keys(FINDINGS) as Finding[]) {
+    for (const [name, pattern] of GLOBAL_FINDINGS) {
       if (found.has(name)) continue;
-      const pattern = new RegExp(FINDINGS[name].source, 'g');
+      pattern.lastIndex = 0;
       for (let match = pattern.exec(clause); match; match = pattern.exec(clause)) {
         if (!negatedAt(clause, match.index)) {
           found.add(name);
