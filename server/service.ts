@@ -30,6 +30,7 @@ import type { SubmitDeps } from './queue/submit-question.js';
 import { repeat } from './queue/timers.js';
 import { createDeltaPublisher } from './realtime/delta-publisher.js';
 import { startNotifyListener } from './realtime/notify-listener.js';
+import { PartialAnswers } from './realtime/partial-answers.js';
 import { Relay } from './realtime/relay.js';
 import { attachSocketServer, type SocketServer } from './realtime/socket-server.js';
 import { SseHub, sseRoutes } from './realtime/sse.js';
@@ -129,6 +130,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const relay = new Relay(pool, log, (sentAt) => metrics.relayed('message_status', sentAt));
   const stats = new StatsBroadcaster({ pool, logger: log, instanceStaleAfterMs });
   relay.onChange(() => stats.markChanged());
+  // The text so far of every message being answered anywhere, for clients joining mid-answer.
+  const partialAnswers = new PartialAnswers();
+  relay.addTarget(partialAnswers.relayTarget);
+  relay.onReconnected(() => partialAnswers.clear());
   const sseHub = new SseHub();
   relay.addTarget(sseHub);
   const finished = new FinishedMessageCache();
@@ -193,7 +198,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     trustProxy: config.security.trustProxy,
     corsOrigins: config.security.corsOrigins,
     clientDir: options.clientDir ?? CLIENT_DIST_DIR,
-    extraRoutes: [sseRoutes({ pool, hub: sseHub, stats })],
+    extraRoutes: [sseRoutes({ pool, hub: sseHub, stats, partialAnswers })],
   });
   const pollingFastPath = createPollingFastPath({ finished, tokens, metrics, logger: log });
   const httpServer = http.createServer((req, res) => {
@@ -210,6 +215,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     rateLimiter,
     clientAddress: clientAddressResolver(config.security.trustProxy),
     corsOrigins: config.security.corsOrigins,
+    partialAnswers,
   });
   relay.addTarget(sockets);
   stats.addAudience(sockets.monitorAudience);

@@ -21,6 +21,16 @@ export function questionSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
 export const conversationIdSchema = z.uuid({ error: 'conversationId must be a UUID' });
 
 /**
+ * An idempotency key (the Idempotency-Key header of POST /api/chat, `idempotencyKey` of the
+ * socket `ask`): 1..255 visible ASCII characters, as Stripe and the IETF draft allow.
+ */
+export function idempotencyKeySchema(name: string) {
+  return z
+    .string({ error: `${name} must be a string` })
+    .regex(/^[\x21-\x7e]{1,255}$/, { error: `${name} must be 1 to 255 visible ASCII characters.` });
+}
+
+/**
  * POST /api/chat body. Unknown fields are ignored, as the original service did. Without a
  * conversationId a new conversation starts.
  */

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_QUESTION_CHARS } from './limits.js';
-import { conversationIdSchema, messageIdSchema, questionSchema, type Statistics, urgencySchema } from './rest.js';
+import {
+  conversationIdSchema,
+  idempotencyKeySchema,
+  messageIdSchema,
+  questionSchema,
+  type Statistics,
+  urgencySchema,
+} from './rest.js';
 import { MESSAGE_STATUSES } from './status.js';
 
 /** A status change, pushed to subscribers of a message and to /monitor. */
@@ -29,11 +36,33 @@ export const messageDeltaEventSchema = z.object({
 });
 export type MessageDeltaEvent = z.infer<typeof messageDeltaEventSchema>;
 
+/**
+ * The answer written so far, for a client that joins mid-answer: the text of deltas 0..seq-1 of
+ * `attempt`. `seq` is the next delta to apply; deltas of this attempt below it are already in
+ * `text` (ignore them), and a later attempt replaces it as usual (`restart`).
+ */
+export const partialAnswerSchema = z.object({
+  attempt: z.number().int().positive(),
+  seq: z.number().int().nonnegative(),
+  text: z.string(),
+});
+export type PartialAnswer = z.infer<typeof partialAnswerSchema>;
+
+/**
+ * A message's current state, as the `subscribe` ack and the first SSE `status` event give it:
+ * a status event, plus the text so far while it is being answered (when this instance heard the
+ * whole of the current attempt; else absent, and the final status brings the answer).
+ */
+export const messageCurrentStateSchema = messageStatusEventSchema.extend({ partial: partialAnswerSchema.optional() });
+export type MessageCurrentState = z.infer<typeof messageCurrentStateSchema>;
+
 export function askPayloadSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
   return z.object(
     {
       question: questionSchema(maxChars),
       conversationId: z.uuid({ error: 'conversationId must be a UUID' }).optional(),
+      /** Same key within 24 h (also over REST's Idempotency-Key) → the same message, nothing written. */
+      idempotencyKey: idempotencyKeySchema('idempotencyKey').optional(),
     },
     { error: 'The payload must be an object like {"question": "..."}' },
   );
@@ -46,10 +75,14 @@ export const subscribePayloadSchema = z.object(
 );
 export type SubscribePayload = z.infer<typeof subscribePayloadSchema>;
 
+/**
+ * `replayed`: an earlier request with the same idempotency key created the message; the socket is
+ * subscribed from now on, so send `subscribe` for what happened before.
+ */
 export type AskAck =
-  | { messageId: string; conversationId: string; urgent?: true; urgentAdvice?: string }
+  | { messageId: string; conversationId: string; urgent?: true; urgentAdvice?: string; replayed?: true }
   | { error: string };
-export type SubscribeAck = { message: MessageStatusEvent } | { error: string };
+export type SubscribeAck = { message: MessageCurrentState } | { error: string };
 export type UnsubscribeAck = { ok: true } | { error: string };
 
 /** Default namespace `/`: events the server sends. */

@@ -43,8 +43,12 @@ export interface AskAnswer {
 }
 
 export const api = {
-  ask: (question: string, conversationId?: string) =>
-    call<AskAnswer>('/api/chat', { method: 'POST', body: JSON.stringify({ question, conversationId }) }),
+  ask: (question: string, conversationId: string | undefined, idempotencyKey: string) =>
+    call<AskAnswer>('/api/chat', {
+      method: 'POST',
+      body: JSON.stringify({ question, conversationId }),
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
   message: (messageId: string) => call<MessageState>(`/api/chat/${messageId}`),
   cancel: (messageId: string) => call<unknown>(`/api/chat/${messageId}/cancel`, { method: 'POST' }),
   conversation: (conversationId: string) => call<Conversation>(`/api/conversations/${conversationId}`),

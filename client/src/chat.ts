@@ -3,7 +3,7 @@
  * person's recent conversations (kept in this browser).
  */
 
-import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
+import type { MessageCurrentState, MessageDeltaEvent } from '../../shared/socket-events.js';
 import { ApiError, type AskAnswer, api, tokens } from './api.js';
 import { ConversationsStore } from './conversations-store.js';
 import { announce, byId, el } from './dom.js';
@@ -13,6 +13,7 @@ import {
   type ActionsKind,
   actionsKindOf,
   applyDelta,
+  applyPartial,
   applyStatus,
   isFinished,
   type MessageView,
@@ -71,11 +72,13 @@ export class Chat {
 
   // --- events from the server ---------------------------------------------------------------
 
-  onStatus(event: MessageStatusEvent): void {
+  /** A status event, or a current state (which may carry the text so far). */
+  onStatus(event: MessageCurrentState): void {
     const exchange = this.exchanges.get(event.messageId);
     if (!exchange) return;
     const before = exchange.view;
     exchange.view = applyStatus(before, event);
+    if (event.partial) exchange.view = applyPartial(exchange.view, event.partial);
     this.render(exchange);
     if (isFinished(exchange.view) && !isFinished(before)) {
       this.live.unwatch(event.messageId);
@@ -99,7 +102,11 @@ export class Chat {
 
   // --- asking -------------------------------------------------------------------------------
 
-  private async send(question = this.input.value.trim()): Promise<void> {
+  /**
+   * Asks `question`. The idempotency key names this question: the socket ask and its REST
+   * fallback or retry carry the same one, so the server writes it once.
+   */
+  private async send(question = this.input.value.trim(), idempotencyKey = crypto.randomUUID()): Promise<void> {
     if (!question) return;
     this.input.value = '';
     this.autosize();
@@ -110,14 +117,15 @@ export class Chat {
     this.scrollToEnd();
     let answer: AskAnswer;
     try {
-      answer = await this.live.ask(question, this.conversationId ?? undefined);
+      answer = await this.live.ask(question, this.conversationId ?? undefined, idempotencyKey);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401 && (await this.requestToken())) {
         pending.root.remove();
-        return this.send(question);
+        return this.send(question, idempotencyKey);
       }
       if (error instanceof ApiError && error.status === 404 && this.conversationId) {
-        // The conversation is gone (retention): start a new one with this question.
+        // The conversation is gone (retention): start a new one with this question (a new
+        // request, so a new key: the old one names the question in the old conversation).
         this.store.remove(this.conversationId);
         this.setConversation(null);
         pending.root.remove();
@@ -307,6 +315,7 @@ export class Chat {
 
   private retryButton(exchange: Exchange): HTMLElement {
     const retry = el('button', { className: 'secondary', text: 'Try again', attrs: { type: 'button' } });
+    // Asking again after a failed answer is a new question: send() gives it a new key.
     retry.addEventListener('click', () => void this.send(exchange.view.question));
     return retry;
   }

@@ -6,8 +6,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
+  MessageCurrentState,
   MessageDeltaEvent,
-  MessageStatusEvent,
   ServerToClientEvents,
 } from '../../shared/socket-events.js';
 import { type AskAnswer, api, tokens } from './api.js';
@@ -15,7 +15,8 @@ import { type AskAnswer, api, tokens } from './api.js';
 export type LiveMode = 'connecting' | 'live' | 'polling';
 
 export interface LiveHandlers {
-  status(event: MessageStatusEvent): void;
+  /** A status event, or a message's current state (with the text so far, when the server has it). */
+  status(event: MessageCurrentState): void;
   delta(event: MessageDeltaEvent): void;
   mode(mode: LiveMode): void;
   /** Asks the person for a token; resolves once one is stored (or they declined). */
@@ -51,20 +52,25 @@ export class LiveUpdates {
     return this.mode;
   }
 
-  /** Asks over the socket when live (subscribed at once), else over REST. */
-  async ask(question: string, conversationId?: string): Promise<AskAnswer> {
+  /**
+   * Asks over the socket when live (subscribed at once), else over REST. Both carry the question's
+   * idempotency key: when the socket's answer is late, the REST fallback gets the same message.
+   */
+  async ask(question: string, conversationId: string | undefined, idempotencyKey: string): Promise<AskAnswer> {
     if (this.mode === 'live') {
       try {
-        const answer = await this.socket.timeout(5000).emitWithAck('ask', { question, conversationId });
+        const answer = await this.socket.timeout(5000).emitWithAck('ask', { question, conversationId, idempotencyKey });
         if ('error' in answer) throw new Error(answer.error);
-        this.watched.add(answer.messageId);
+        // Replayed: the message was made earlier, so catch up on its current state.
+        if (answer.replayed) this.watch(answer.messageId);
+        else this.watched.add(answer.messageId);
         return answer;
       } catch (error) {
         if (error instanceof Error && !/timed out|timeout/i.test(error.message)) throw error;
         // No answer from the socket: ask over REST instead.
       }
     }
-    const answer = await api.ask(question, conversationId);
+    const answer = await api.ask(question, conversationId, idempotencyKey);
     this.watch(answer.messageId);
     return answer;
   }
@@ -90,6 +96,7 @@ export class LiveUpdates {
     if (tokens.api()) this.tokenChanged();
   }
 
+  /** The answer carries the current state and, mid-answer, the text so far. */
   private subscribe(messageId: string): void {
     this.socket.emit('subscribe', { messageId }, (answer) => {
       if ('message' in answer) this.handlers.status(answer.message);

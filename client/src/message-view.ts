@@ -2,7 +2,7 @@
  * What the app knows about one message, and how events change it. Pure functions: the DOM code
  * renders whatever these return, and unit tests drive them directly.
  */
-import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
+import type { MessageDeltaEvent, MessageStatusEvent, PartialAnswer } from '../../shared/socket-events.js';
 import type { MessageStatus } from '../../shared/status.js';
 import { stableStreamingText } from './markdown.js';
 
@@ -50,8 +50,8 @@ export function applyStatus(view: MessageView, event: Omit<MessageStatusEvent, '
 /**
  * A piece of streamed text. A new attempt (restart) drops what the failed attempt wrote;
  * duplicates and stale attempts are ignored. A missing seq marks a gap: the text stops growing
- * there (text after a hole, e.g. when joining mid-stream after a reload, would read as
- * nonsense) and the final answer fills it.
+ * there (text after a hole, e.g. when joining mid-stream without the text so far, would read as
+ * nonsense) until the text so far (applyPartial) or the final answer fills it.
  */
 export function applyDelta(view: MessageView, delta: Omit<MessageDeltaEvent, 'messageId'>): MessageView {
   if (view.status === 'completed' || view.status === 'failed') return view;
@@ -64,6 +64,27 @@ export function applyDelta(view: MessageView, delta: Omit<MessageDeltaEvent, 'me
   if (delta.seq < next.nextSeq) return view; // already have it
   if (next.gap || delta.seq > next.nextSeq) return { ...next, gap: true };
   return { ...next, text: next.text + delta.text, nextSeq: delta.seq + 1 };
+}
+
+/**
+ * The text so far, from a subscribe answer (joining mid-answer: a reload, a reconnect). Every
+ * delta of its attempt from `partial.seq` on follows it, and those below it are already in it.
+ * So: a later attempt or more text replaces the view's; text the view already has whole up to
+ * there stays, and a gap after it closes, since what is missing is still to come.
+ */
+export function applyPartial(view: MessageView, partial: PartialAnswer): MessageView {
+  if (isFinished(view) || partial.attempt < view.attempt) return view;
+  if (partial.attempt === view.attempt && partial.seq <= view.nextSeq) {
+    return { ...view, status: 'processing', gap: false };
+  }
+  return {
+    ...view,
+    status: 'processing',
+    attempt: partial.attempt,
+    text: partial.text,
+    nextSeq: partial.seq,
+    gap: false,
+  };
 }
 
 export function isFinished(view: MessageView): boolean {

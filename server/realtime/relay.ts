@@ -38,6 +38,7 @@ export class Relay {
   private readonly targets: RelayTarget[] = [];
   private readonly changeListeners: Array<() => void> = [];
   private readonly deletionListeners: Array<() => void> = [];
+  private readonly reconnectListeners: Array<() => void> = [];
   /** Per message, the last event still waiting for a read; later events of it queue behind. */
   private readonly waiting = new Map<string, Promise<void>>();
   private readonly finished = new RecentIds(FINISHED_MEMORY);
@@ -63,6 +64,11 @@ export class Relay {
     this.deletionListeners.push(listener);
   }
 
+  /** Called when the listener's connection is back: what was sent meanwhile was not heard. */
+  onReconnected(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
   /** The listener's callbacks. */
   readonly handlers: ListenerHandlers = {
     status: (notification) => this.relayStatus(notification),
@@ -73,7 +79,10 @@ export class Relay {
       this.changed();
       for (const listener of this.deletionListeners) listener();
     },
-    reconnected: () => void this.resendWatched(),
+    reconnected: () => {
+      for (const listener of this.reconnectListeners) listener();
+      void this.resendWatched();
+    },
   };
 
   private changed(): void {

@@ -11,6 +11,7 @@ import {
   type AskAck,
   askPayloadSchema,
   type ClientToServerEvents,
+  type MessageCurrentState,
   type MessageDeltaEvent,
   type MessageStatusEvent,
   MONITOR_NAMESPACE,
@@ -31,10 +32,12 @@ import { originAllowed } from '../http/origins.js';
 import type { QuestionRateLimiter } from '../http/rate-limit.js';
 import {
   ConversationNotFoundError,
+  IdempotencyKeyReusedError,
   QueueFullError,
   type SubmitDeps,
   submitQuestion,
 } from '../queue/submit-question.js';
+import { type PartialAnswers, withPartialAnswer } from './partial-answers.js';
 import type { RelayTarget } from './relay.js';
 import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 
@@ -58,6 +61,8 @@ export interface SocketServerDeps {
   rateLimiter: QuestionRateLimiter;
   clientAddress: (req: http.IncomingMessage) => string;
   corsOrigins: string[];
+  /** The text so far of messages being answered, for the subscribe ack. */
+  partialAnswers: PartialAnswers;
 }
 
 export interface SocketServer extends RelayTarget {
@@ -137,18 +142,28 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
     if (wait > 0) return { error: `Too many questions; try again in ${wait} s.` };
     let joined: string | undefined;
     try {
-      const { replayed: _, ...submitted } = await submitQuestion(deps.submit, {
+      const { replayed, ...submitted } = await submitQuestion(deps.submit, {
         question: parsed.data.question,
         conversationId: parsed.data.conversationId,
+        idempotencyKey: parsed.data.idempotencyKey,
         beforeInsert: async (id) => {
           joined = messageRoom(id);
           await socket.join(joined);
         },
       });
-      return submitted;
+      if (!replayed) return submitted;
+      // An earlier request made the message: follow it from now on (the client subscribes for
+      // what came before), and not the one this request would have made.
+      if (joined) await socket.leave(joined);
+      await follow(socket, submitted.messageId);
+      return { ...submitted, replayed: true as const };
     } catch (error) {
       if (joined) await socket.leave(joined);
-      if (error instanceof QueueFullError || error instanceof ConversationNotFoundError)
+      if (
+        error instanceof QueueFullError ||
+        error instanceof ConversationNotFoundError ||
+        error instanceof IdempotencyKeyReusedError
+      )
         return { error: error.message };
       throw error;
     }
@@ -160,38 +175,48 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
    */
   const joining = new Map<string, { count: number; finished?: MessageStatusEvent }>();
 
-  /** Joins the message's room, then reads its current state: no event is missed in between. */
-  const joinAndRead = async (socket: ChatSocket, messageId: string) => {
+  /**
+   * Joins the message's room, then reads its current state: no event is missed in between. The
+   * text so far is taken last, so every delta sent to the socket before the answer is in it.
+   */
+  const joinAndRead = async (socket: ChatSocket, messageId: string): Promise<MessageCurrentState | null> => {
     const entry = joining.get(messageId) ?? { count: 0 };
     joining.set(messageId, entry);
     entry.count += 1;
     try {
       await socket.join(messageRoom(messageId));
       const row = await getMessage(deps.pool, messageId);
-      return row && (entry.finished ?? toStatusEvent(row));
+      return row && withPartialAnswer(entry.finished ?? toStatusEvent(row), deps.partialAnswers);
     } finally {
       entry.count -= 1;
       if (entry.count === 0) joining.delete(messageId);
     }
   };
 
-  const subscribe = guarded<SubscribeAck>('subscribe', async (payload, socket) => {
-    const parsed = subscribePayloadSchema.safeParse(payload);
-    if (!parsed.success) return { error: firstIssue(parsed.error) };
-    const room = messageRoom(parsed.data.messageId);
+  /** Subscribes the socket and answers the current state; keeps no subscription that ends now. */
+  const follow = async (socket: ChatSocket, messageId: string): Promise<MessageCurrentState | null> => {
+    const room = messageRoom(messageId);
     const alreadyIn = socket.rooms.has(room);
-    if (!alreadyIn && subscriptionCount(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
-      return { error: 'Too many subscriptions.' };
-    }
-    let message: MessageStatusEvent | null;
+    let message: MessageCurrentState | null;
     try {
-      message = await joinAndRead(socket, parsed.data.messageId);
+      message = await joinAndRead(socket, messageId);
     } catch (error) {
       if (!alreadyIn) await socket.leave(room);
       throw error;
     }
     // Unknown, or finished (nothing follows a final state): no reason to stay in the room.
     if (!message || isTerminal(message.status)) await socket.leave(room);
+    return message;
+  };
+
+  const subscribe = guarded<SubscribeAck>('subscribe', async (payload, socket) => {
+    const parsed = subscribePayloadSchema.safeParse(payload);
+    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    const room = messageRoom(parsed.data.messageId);
+    if (!socket.rooms.has(room) && subscriptionCount(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      return { error: 'Too many subscriptions.' };
+    }
+    const message = await follow(socket, parsed.data.messageId);
     return message ? { message } : { error: 'No message with that id.' };
   });
 

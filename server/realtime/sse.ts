@@ -1,18 +1,24 @@
 /**
  * Server-Sent Events for clients without Socket.IO:
- * - GET /api/chat/:messageId/events: `status` (current state first) and `delta` events; the
- *   stream ends after `completed` or `failed`.
+ * - GET /api/chat/:messageId/events: `status` (current state first, with the text so far while
+ *   it is being answered) and `delta` events; the stream ends after `completed` or `failed`.
  * - GET /api/statistics/stream: `stats` events, like /monitor.
  */
 import { type Response, Router } from 'express';
 import { messageIdSchema, type Statistics } from '../../shared/rest.js';
-import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
+import type {
+  MessageCurrentState,
+  MessageDeltaEvent,
+  MessageStatusEvent,
+  PartialAnswer,
+} from '../../shared/socket-events.js';
 import { isTerminal } from '../../shared/status.js';
 import { getMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
 import { HttpError } from '../http/errors.js';
 import { toStatusEvent } from '../http/message-state.js';
 import { parseOr400 } from '../http/validate.js';
+import { type PartialAnswers, withPartialAnswer } from './partial-answers.js';
 import type { RelayTarget } from './relay.js';
 import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 
@@ -20,6 +26,13 @@ import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 const KEEPALIVE_MS = 15_000;
 
 type StreamEvent = { name: 'status'; data: MessageStatusEvent } | { name: 'delta'; data: MessageDeltaEvent };
+
+/** A delta whose text the partial answer already holds (or replaced): not sent again. */
+function coveredBy(partial: PartialAnswer | undefined, event: StreamEvent): boolean {
+  if (!partial || event.name !== 'delta') return false;
+  const attempt = event.data.attempt ?? 1;
+  return attempt < partial.attempt || (attempt === partial.attempt && event.data.seq < partial.seq);
+}
 
 /** One client's stream of one message. */
 export interface MessageStream {
@@ -83,8 +96,11 @@ export class SseHub implements RelayTarget {
     return stream;
   }
 
-  /** Writes the current state, then what was held meanwhile; ends at a final state. */
-  start(messageId: string, stream: MessageStream, current: MessageStatusEvent): void {
+  /**
+   * Writes the current state, then what was held meanwhile and is not in its text so far; ends
+   * at a final state. The text so far must be taken now, after the held events were heard.
+   */
+  start(messageId: string, stream: MessageStream, current: MessageCurrentState): void {
     const held = stream.held ?? [];
     stream.held = undefined;
     if (!this.byMessage.get(messageId)?.has(stream)) {
@@ -92,7 +108,7 @@ export class SseHub implements RelayTarget {
       return;
     }
     this.send(messageId, stream, { name: 'status', data: current });
-    for (const event of held) this.send(messageId, stream, event);
+    for (const event of held) if (!coveredBy(current.partial, event)) this.send(messageId, stream, event);
   }
 
   unwatch(messageId: string, stream: MessageStream): void {
@@ -145,7 +161,12 @@ export class SseHub implements RelayTarget {
   }
 }
 
-export function sseRoutes(deps: { pool: Pool; hub: SseHub; stats: StatsBroadcaster }): Router {
+export function sseRoutes(deps: {
+  pool: Pool;
+  hub: SseHub;
+  stats: StatsBroadcaster;
+  partialAnswers: PartialAnswers;
+}): Router {
   const router = Router();
 
   router.get('/api/chat/:messageId/events', async (req, res) => {
@@ -166,7 +187,7 @@ export function sseRoutes(deps: { pool: Pool; hub: SseHub; stats: StatsBroadcast
     }
     if (res.closed) return deps.hub.unwatch(messageId, stream);
     openStream(res);
-    deps.hub.start(messageId, stream, toStatusEvent(row));
+    deps.hub.start(messageId, stream, withPartialAnswer(toStatusEvent(row), deps.partialAnswers));
   });
 
   router.get('/api/statistics/stream', async (_req, res) => {

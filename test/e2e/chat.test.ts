@@ -131,6 +131,31 @@ describe('when the socket cannot connect', () => {
   });
 });
 
+describe('when the answer to a socket ask is lost', () => {
+  it('asks again over REST with the same idempotency key: the question is written once', async () => {
+    const { page, context, requests } = await openApp(app);
+    // From now on the server's answers to `ask` (ack packets carrying a messageId) never arrive.
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (typeof message === 'string' && /^43\d+\[\{"messageId"/.test(message)) return;
+        ws.send(message);
+      });
+    });
+    await page.reload();
+    await expect.poll(() => connectionMode(page)).toBe('live');
+    const question = 'Lost acknowledgement: what helps a sore throat?';
+    await ask(page, question);
+    await expect.poll(() => statusOf(page), { timeout: 20_000 }).toBe('completed');
+    expect(requests).toContain('POST /api/chat'); // the fallback, after the socket's answer timed out
+    const rows = await app.service.pool.query<{ id: string }>('SELECT id FROM messages WHERE question = $1', [
+      question,
+    ]);
+    expect(rows.rows).toEqual([{ id: await lastExchange(page).getAttribute('data-message-id') }]);
+    await context.close();
+  });
+});
+
 describe('failures, urgency and stopping', () => {
   it('shows a failed answer in plain words with a "try again" that works', async () => {
     const { page, context } = await openApp(app);
@@ -232,7 +257,7 @@ describe('conversations', () => {
     await context.close();
   });
 
-  it('after a reload mid-answer, shows no garbled half text and finishes the answer', async () => {
+  it('after a reload mid-answer, shows the text so far at once, streams on, and finishes the answer', async () => {
     const { page, context } = await openApp(app);
     await ask(page, 'a slow answer about a fever');
     await expect.poll(async () => (await answerText(page))?.length ?? 0, { timeout: 5000 }).toBeGreaterThan(100);
@@ -240,11 +265,16 @@ describe('conversations', () => {
     await expect.poll(() => statusOf(page), { timeout: 15_000 }).toBe('completed');
     const finalText = (await answerText(page)) ?? '';
     expect(finalText).toMatch(/^A fever/);
-    // Joining mid-stream, the pieces after the join are not shown on their own (they would start
-    // mid-sentence): whatever showed while answering was the start of the real answer.
-    const shownWhileAnswering = (await answerTimeline(page)).filter((frame) => frame.status === 'processing');
-    expect(shownWhileAnswering.length).toBeGreaterThan(0);
-    for (const frame of shownWhileAnswering) expect(finalText.startsWith(frame.text)).toBe(true);
+    const shownWhileAnswering = (await answerTimeline(page))
+      .filter((frame) => frame.status === 'processing' && frame.text)
+      .map((frame) => frame.text);
+    // The first text shown is the text so far (at least what showed before the reload), not a
+    // piece from mid-stream; every text shown is the start of the real answer, never garbled.
+    expect(shownWhileAnswering[0]?.length).toBeGreaterThan(100);
+    for (const text of shownWhileAnswering) expect(text).toMatch(/^A fever \(38 °C/);
+    // And it kept streaming from there, before the answer was complete.
+    expect(new Set(shownWhileAnswering).size).toBeGreaterThan(1);
+    expect(shownWhileAnswering.at(-1)?.length).toBeGreaterThan(shownWhileAnswering[0]?.length ?? 0);
     await context.close();
   });
 

@@ -2,6 +2,7 @@
  * Issue 6 over REST and Socket.IO: conversations and their context, cancellation, idempotency,
  * urgent marking, retention.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -290,6 +291,103 @@ describe('idempotency', () => {
     const bad = await postJson(service.url, '/api/chat', { question: 'q' }, { 'Idempotency-Key': 'has space' });
     expect(bad.status).toBe(400);
     expect(await count('messages')).toBe(before);
+  });
+});
+
+describe('idempotency over Socket.IO', () => {
+  const connected = () => io(service.url, { transports: ['websocket'], forceNew: true });
+  /** The message rooms the server has this client's socket in. */
+  const roomsOf = (socket: Socket) =>
+    [...(service.sockets.io.of('/').sockets.get(socket.id ?? '')?.rooms ?? [])].filter((r) => r.startsWith('message:'));
+  const waitConnected = (socket: Socket) =>
+    new Promise<void>((resolve) => (socket.connected ? resolve() : socket.once('connect', () => resolve())));
+
+  it('a socket ask and its REST fallback with the same key make one message', async () => {
+    const socket = connected();
+    try {
+      const key = `socket-then-rest-${randomUUID()}`;
+      const question = 'Socket first, then REST';
+      const before = await count('messages');
+      const asked = await socket.emitWithAck('ask', { question, idempotencyKey: key });
+      expect(asked).toEqual({ messageId: expect.any(String), conversationId: expect.any(String) });
+      const fallback = await postJson(service.url, '/api/chat', { question }, { 'Idempotency-Key': key });
+      expect(fallback.status).toBe(202);
+      expect(fallback.body).toEqual({ messageId: asked.messageId, conversationId: asked.conversationId });
+      expect(fallback.headers.get('idempotent-replayed')).toBe('true');
+      expect(await count('messages')).toBe(before + 1);
+      expect((await db.query('SELECT id FROM messages WHERE question = $1', [question])).rows).toEqual([
+        { id: asked.messageId },
+      ]);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('socket asks with one key, racing or repeated, make one message; a repeat says replayed and follows it', async () => {
+    const sockets = Array.from({ length: 4 }, connected);
+    const heard: MessageStatusEvent[] = [];
+    sockets[3]?.on('message:status', (e: MessageStatusEvent) => heard.push(e));
+    try {
+      await Promise.all(sockets.map(waitConnected));
+      const key = `socket-twice-${randomUUID()}`;
+      const question = 'Asked over and over [hang]';
+      const before = await count('messages');
+      const racing = await Promise.all(
+        sockets.slice(0, 3).map((s) => s.emitWithAck('ask', { question, idempotencyKey: key })),
+      );
+      const messageId = racing[0].messageId as string;
+      expect(racing.map((a) => a.messageId)).toEqual([messageId, messageId, messageId]);
+      expect(racing.filter((a) => a.replayed === true)).toHaveLength(2);
+      // Later, from the same socket and from another (a reconnect, say).
+      const again = await sockets[0]?.emitWithAck('ask', { question, idempotencyKey: key });
+      const elsewhere = await sockets[3]?.emitWithAck('ask', { question, idempotencyKey: key });
+      const replay = { messageId, conversationId: racing[0].conversationId, replayed: true };
+      expect([again, elsewhere]).toEqual([replay, replay]);
+      expect(await count('messages')).toBe(before + 1);
+      // Every asking socket follows that message, and no message a losing racer would have made.
+      for (const socket of sockets) expect(roomsOf(socket)).toEqual([`message:${messageId}`]);
+      await eventually(async () => (await getJson(service.url, `/api/chat/${messageId}`)).body.status === 'processing');
+      expect((await postJson(service.url, `/api/chat/${messageId}/cancel`, {})).status).toBe(200);
+      await eventually(() => heard.some((e) => e.messageId === messageId && e.status === 'failed'), 5000);
+    } finally {
+      for (const socket of sockets) socket.close();
+    }
+  });
+
+  it('answers a malformed key, or one used for another question, with an error ack, writing nothing', async () => {
+    const socket = connected();
+    try {
+      const key = `socket-reuse-${randomUUID()}`;
+      const first = await postJson(
+        service.url,
+        '/api/chat',
+        { question: 'Is zinc useful?' },
+        { 'Idempotency-Key': key },
+      );
+      expect(first.status).toBe(202);
+      const before = [await count('messages'), await count('conversations'), await count('idempotency_keys')];
+      for (const idempotencyKey of ['has space', '', 'x'.repeat(256), 'ä']) {
+        expect(await socket.emitWithAck('ask', { question: 'Is zinc useful?', idempotencyKey })).toEqual({
+          error: 'idempotencyKey must be 1 to 255 visible ASCII characters.',
+        });
+      }
+      expect(await socket.emitWithAck('ask', { question: 'Is zinc useful?', idempotencyKey: 42 })).toEqual({
+        error: 'idempotencyKey must be a string',
+      });
+      const reused = [
+        { question: 'Is iron useful?', idempotencyKey: key },
+        { question: 'Is zinc useful?', idempotencyKey: key, conversationId: first.body.conversationId },
+      ];
+      for (const payload of reused) {
+        expect(await socket.emitWithAck('ask', payload)).toEqual({
+          error: expect.stringMatching(/Idempotency-Key was already used for a different request/),
+        });
+      }
+      expect([await count('messages'), await count('conversations'), await count('idempotency_keys')]).toEqual(before);
+      expect(roomsOf(socket)).toEqual([]);
+    } finally {
+      socket.close();
+    }
   });
 });
 

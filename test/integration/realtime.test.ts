@@ -21,12 +21,18 @@ import {
   type LlmProvider,
   ProviderError,
 } from '../../server/providers/types.js';
+import { PartialAnswers } from '../../server/realtime/partial-answers.js';
 import { Relay, type RelayTarget } from '../../server/realtime/relay.js';
 import { SseHub, sseRoutes } from '../../server/realtime/sse.js';
 import { StatsBroadcaster } from '../../server/realtime/stats-broadcaster.js';
 import type { Service } from '../../server/service.js';
 import type { Statistics } from '../../shared/rest.js';
-import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
+import type {
+  MessageCurrentState,
+  MessageDeltaEvent,
+  MessageStatusEvent,
+  PartialAnswer,
+} from '../../shared/socket-events.js';
 import { messageRoom } from '../../shared/socket-names.js';
 import type { MessageStatus } from '../../shared/status.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -41,6 +47,16 @@ const silent = createLogger('silent');
 /** ~30 KB with multi-byte characters: far more than a NOTIFY payload (8000 bytes). */
 const BIG_ANSWER = Array.from({ length: 600 }, (_, i) => `Line ${i}: fièvre, 發燒, 🤒 — drink fluids.`).join('\n');
 const FAILED_ATTEMPT_TEXT = 'Partial text of a failed attempt. ';
+/** How many pieces of ten characters a `[halfway:k]` answer streams before its gate. */
+const HALFWAY_PIECES = 12;
+
+/** The scripted answer to a question without `[big]`; a `[halfway:k]` one is longer, to stop halfway. */
+function answerTo(question: string): string {
+  const sentence = `Answer to: ${question}. Rest, drink fluids, and see a doctor if it gets worse.`;
+  return question.includes('[halfway:') ? `${sentence} ${sentence}` : sentence;
+}
+/** What a `[halfway:k]` answer has streamed when it waits at its gate. */
+const firstHalfOf = (question: string) => answerTo(question).slice(0, HALFWAY_PIECES * 10);
 
 interface Deferred {
   promise: Promise<void>;
@@ -67,7 +83,9 @@ function untilReleased(gate: Promise<void>, signal: AbortSignal): Promise<void> 
  * - `[hold:k]`: waits for `release(k)` before it streams the answer;
  * - `[fail-first:k]`: the first attempt streams FAILED_ATTEMPT_TEXT, waits for `release(k)`, then
  *   fails with a retryable error;
- * - `[big]`: answers BIG_ANSWER instead of "Answer to: <question> …".
+ * - `[big]`: answers BIG_ANSWER instead of "Answer to: <question> …";
+ * - `[halfway:k]`: streams the first half of the answer (HALFWAY_PIECES pieces), waits for
+ *   `release(k)`, then streams the rest.
  */
 class ScriptedProvider implements LlmProvider {
   readonly name = 'scripted';
@@ -100,9 +118,11 @@ class ScriptedProvider implements LlmProvider {
     const hold = /\[hold:(\w+)\]/.exec(question)?.[1];
     if (hold) await untilReleased(this.gate(hold).promise, request.signal);
     const big = question.includes('[big]');
-    const text = big ? BIG_ANSWER : `Answer to: ${question}. Rest, drink fluids, and see a doctor if it gets worse.`;
+    const text = big ? BIG_ANSWER : answerTo(question);
     const pieces = text.match(big ? /[\s\S]{1,500}/gu : /[\s\S]{1,10}/gu) ?? [text];
-    for (const piece of pieces) {
+    const halfway = /\[halfway:(\w+)\]/.exec(question)?.[1];
+    for (const [index, piece] of pieces.entries()) {
+      if (halfway && index === HALFWAY_PIECES) await untilReleased(this.gate(halfway).promise, request.signal);
       await sleep(big ? 2 : 8, undefined, { signal: request.signal });
       request.onText(piece);
     }
@@ -366,6 +386,86 @@ describe('Socket.IO', () => {
     expect(deltas.slice(first.length)).toEqual(second); // the new attempt after all of the old
     client.socket.close();
   });
+
+  it('a client that subscribes mid-answer gets the text so far in the ack; with the deltas after it, exactly the answer', async () => {
+    const asker = await connect(scripted.url);
+    const asked = await asker.socket.emitWithAck('ask', { question: 'Join me midway [halfway:join]' });
+    const id = asked.messageId;
+    await eventually(() => asker.of(id).deltas.length > 0, 5000, 'the answer streams');
+    // Subscribes while the first half is still streaming: deltas may cross the ack.
+    const late = await connect(scripted.url);
+    const ack = await late.socket.emitWithAck('subscribe', { messageId: id });
+    const heardBeforeAck = late.of(id).deltas.length;
+    expect(ack).toEqual({
+      message: {
+        messageId: id,
+        status: 'processing',
+        conversationId: asked.conversationId,
+        partial: { attempt: 1, seq: expect.any(Number), text: expect.any(String) },
+      },
+    });
+    const partial = ack.message.partial as PartialAnswer;
+    expect(partial.seq).toBeGreaterThan(0);
+    provider.release('join');
+    const final = await waitForFinal(scripted.url, id);
+    await eventually(() => hasStatus(late, id, 'completed'), 5000);
+    const deltas = late.of(id).deltas;
+    // Sent before the ack: already in the text so far. After it: from its seq on, no gap, no duplicate.
+    expect(deltas.slice(0, heardBeforeAck).filter((d) => d.seq >= partial.seq)).toEqual([]);
+    const afterAck = deltas.slice(heardBeforeAck);
+    expect(afterAck.length).toBeGreaterThan(0);
+    expect(seqsOf(afterAck)).toEqual(afterAck.map((_, i) => partial.seq + i));
+    expect(partial.text + textOf(afterAck)).toBe(final.response);
+    expect(statusesOf(late, id)).toEqual(['completed']);
+    asker.socket.close();
+    late.socket.close();
+  });
+
+  it('every instance that heard the answer from its start offers the text so far; one started mid-answer offers none', async () => {
+    const question = 'Wait halfway [halfway:instances]';
+    const asker = await connect(scripted.url);
+    const asked = await asker.socket.emitWithAck('ask', { question });
+    const id = asked.messageId;
+    await eventually(() => textOf(asker.of(id).deltas) === firstHalfOf(question), 5000, 'the first half');
+    // The other instance listened all along: it offers the first half (once its listener heard it all).
+    const onOther = await connect(service.url);
+    await eventually(
+      async () =>
+        (await onOther.socket.emitWithAck('subscribe', { messageId: id })).message?.partial?.text ===
+        firstHalfOf(question),
+      5000,
+      'the other instance has the first half',
+    );
+    const halfwaySeq = asker.of(id).deltas.length;
+    expect((await onOther.socket.emitWithAck('subscribe', { messageId: id })).message.partial).toEqual({
+      attempt: 1,
+      seq: halfwaySeq,
+      text: firstHalfOf(question),
+    });
+    // An instance started now missed the start of the answer: it must not offer half of it.
+    const newcomer = await startTestService({ databaseUrl: db.url, env: { WORKER_LEASE_SECONDS: '30' } });
+    try {
+      const onNewcomer = await connect(newcomer.url);
+      expect(await onNewcomer.socket.emitWithAck('subscribe', { messageId: id })).toEqual({
+        message: { messageId: id, status: 'processing', conversationId: asked.conversationId },
+      });
+      provider.release('instances');
+      const final = await waitForFinal(scripted.url, id);
+      await eventually(() => [onOther, onNewcomer].every((c) => hasStatus(c, id, 'completed')), 5000);
+      // Both get the rest of the stream from the halfway point on.
+      const rest = final.response?.slice(firstHalfOf(question).length);
+      for (const client of [onOther, onNewcomer]) {
+        const deltas = client.of(id).deltas;
+        expect(seqsOf(deltas)).toEqual(deltas.map((_, i) => halfwaySeq + i));
+        expect(textOf(deltas)).toBe(rest);
+      }
+      onNewcomer.socket.close();
+    } finally {
+      await newcomer.close();
+    }
+    asker.socket.close();
+    onOther.socket.close();
+  });
 });
 
 describe('/monitor', () => {
@@ -488,6 +588,91 @@ describe('SSE', () => {
     monitor.socket.close();
   });
 
+  it('a stream opened mid-answer starts with the text so far; the deltas after it complete it exactly', async () => {
+    const asker = await connect(scripted.url);
+    const asked = await asker.socket.emitWithAck('ask', { question: 'Stream me midway [halfway:ssejoin]' });
+    const id = asked.messageId;
+    await eventually(() => asker.of(id).deltas.length > 0, 5000, 'the answer streams');
+    const events: SseEvent[] = [];
+    const reading = readSse(`${scripted.url}/api/chat/${id}/events`, { events, timeoutMs: 10_000 });
+    await eventually(() => events.length >= 1, 5000, 'the current state');
+    expect(events[0]).toEqual({
+      event: 'status',
+      data: {
+        messageId: id,
+        status: 'processing',
+        conversationId: asked.conversationId,
+        partial: { attempt: 1, seq: expect.any(Number), text: expect.any(String) },
+      },
+    });
+    const partial = (events[0]?.data as MessageCurrentState | undefined)?.partial as PartialAnswer;
+    provider.release('ssejoin');
+    const { ended } = await reading;
+    const final = await waitForFinal(scripted.url, id);
+    expect(ended).toBe(true);
+    expect(events.at(-1)).toMatchObject({ event: 'status', data: { status: 'completed', response: final.response } });
+    const deltas = events.filter((e) => e.event === 'delta').map((e) => e.data as MessageDeltaEvent);
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(seqsOf(deltas)).toEqual(deltas.map((_, i) => partial.seq + i));
+    expect(partial.text + textOf(deltas)).toBe(final.response);
+    asker.socket.close();
+  });
+
+  it('deltas heard while the stream reads the current state are not sent again when the text so far holds them', async () => {
+    const id = await ask(scripted.url, 'Hold for the filter [hold:ssefilter]');
+    await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
+    // A hub, a store and a relay of its own, fed by hand (the real relay serves the service).
+    const hub = new SseHub();
+    const partialAnswers = new PartialAnswers();
+    const relay = new Relay(scripted.pool, silent);
+    relay.addTarget(partialAnswers.relayTarget);
+    relay.addTarget(hub);
+    const stats = new StatsBroadcaster({ pool: scripted.pool, logger: silent, instanceStaleAfterMs: 10_000 });
+    const app = express();
+    app.use(sseRoutes({ pool: scripted.pool, hub, stats, partialAnswers }));
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const events: SseEvent[] = [];
+    try {
+      const lock = await lockMessages(db.url);
+      let reading: ReturnType<typeof readSse>;
+      try {
+        reading = readSse(`${base}/api/chat/${id}/events`, { events, timeoutMs: 5000 });
+        await readParked();
+        relay.handlers.delta({ messageId: id, seq: 0, text: 'Held ', attempt: 1 });
+        relay.handlers.delta({ messageId: id, seq: 1, text: 'text', attempt: 1 });
+      } finally {
+        await lock.release();
+      }
+      await eventually(() => events.length >= 1, 5000, 'the current state');
+      relay.handlers.delta({ messageId: id, seq: 2, text: ' after', attempt: 1 });
+      relay.handlers.status({ id, status: 'completed', response: 'Held text after' });
+      const { ended } = await reading;
+      expect(ended).toBe(true);
+      expect(events).toEqual([
+        {
+          event: 'status',
+          data: {
+            messageId: id,
+            status: 'processing',
+            conversationId: expect.any(String),
+            partial: { attempt: 1, seq: 2, text: 'Held text' },
+          },
+        },
+        { event: 'delta', data: { messageId: id, seq: 2, text: ' after', attempt: 1 } },
+        { event: 'status', data: { messageId: id, status: 'completed', response: 'Held text after' } },
+      ]);
+    } finally {
+      hub.close();
+      stats.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    provider.release('ssefilter');
+    await waitForFinal(scripted.url, id);
+  });
+
   it('answers 400 and 404 as plain JSON, not as a stream', async () => {
     const bad = await getJson(scripted.url, '/api/chat/nope/events');
     expect(bad).toMatchObject({ status: 400, body: { error: expect.any(String) } });
@@ -522,7 +707,7 @@ describe('SSE', () => {
       },
     });
     const app = express();
-    app.use(sseRoutes({ pool: scripted.pool, hub, stats }));
+    app.use(sseRoutes({ pool: scripted.pool, hub, stats, partialAnswers: new PartialAnswers() }));
     const server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { askRequestSchema, messageIdSchema } from '../../../shared/rest.js';
+import { askRequestSchema, idempotencyKeySchema, messageIdSchema } from '../../../shared/rest.js';
 import { cancelMessage, getMessage } from '../../db/messages.js';
 import type { Dispatcher } from '../../queue/dispatcher.js';
 import {
@@ -22,16 +22,7 @@ export interface ChatRouteDeps extends SubmitDeps {
   finished: FinishedMessageCache;
 }
 
-/** Idempotency-Key: 1..255 visible ASCII characters (as Stripe and the IETF draft allow). */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-function idempotencyKeyOf(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(header)) {
-    throw new HttpError(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
-  }
-  return header;
-}
+const idempotencyKeyHeaderSchema = idempotencyKeySchema('Idempotency-Key').optional();
 
 export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();
@@ -42,7 +33,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
       throw new HttpError(415, 'Send the question as JSON (Content-Type: application/json).');
     }
     const { question, conversationId } = parseOr400(askSchema, req.body);
-    const idempotencyKey = idempotencyKeyOf(req.get('Idempotency-Key'));
+    const idempotencyKey = parseOr400(idempotencyKeyHeaderSchema, req.get('Idempotency-Key'));
     try {
       const { replayed, ...submitted } = await submitQuestion(deps, { question, conversationId, idempotencyKey });
       if (replayed) res.set('Idempotent-Replayed', 'true');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   actionsKindOf,
   applyDelta,
+  applyPartial,
   applyStatus,
   newMessageView,
   statusLabel,
@@ -32,12 +33,44 @@ describe('message view', () => {
     expect(view).toMatchObject({ text: 'ABCD', gap: false, status: 'completed' });
   });
 
-  it('shows no text when joining a stream midway (after a reload), but says it is answering', () => {
+  it('shows no text when joining a stream midway without the text so far, but says it is answering', () => {
     let view = applyStatus(fresh(), { status: 'processing' });
     expect(statusLabel(view)).toBe('Thinking…');
     view = applyDelta(view, { seq: 14, text: 'middle of a sentence', attempt: 1 });
     expect(view.text).toBe('');
     expect(statusLabel(view)).toBe('Answering…');
+  });
+
+  it('joining mid-stream, takes the text so far from the subscribe answer and streams on from its seq', () => {
+    let view = applyStatus(fresh(), { status: 'processing' });
+    // Deltas sent before the subscribe answer are in its text so far; alone, they are a gap.
+    view = applyDelta(view, { seq: 3, text: 'D', attempt: 1 });
+    expect(view).toMatchObject({ text: '', gap: true });
+    view = applyPartial(view, { attempt: 1, seq: 4, text: 'ABCD' });
+    expect(view).toMatchObject({ text: 'ABCD', nextSeq: 4, gap: false, status: 'processing' });
+    expect(statusLabel(view)).toBe('Answering…');
+    view = applyDelta(view, { seq: 3, text: 'D', attempt: 1 }); // already in the text so far
+    view = applyDelta(view, { seq: 4, text: 'E', attempt: 1 });
+    expect(view.text).toBe('ABCDE');
+    // A later attempt restarts as usual.
+    view = applyDelta(view, { seq: 0, text: 'New', attempt: 2, restart: true });
+    expect(view).toMatchObject({ text: 'New', attempt: 2, nextSeq: 1 });
+  });
+
+  it('keeps what it has when the text so far is older, and closes a gap the stream will fill', () => {
+    let view = applyDelta(fresh(), { seq: 0, text: 'AB', attempt: 2 });
+    expect(applyPartial(view, { attempt: 1, seq: 9, text: 'old attempt' })).toBe(view);
+    view = applyDelta(view, { seq: 1, text: 'C', attempt: 2 });
+    view = applyDelta(view, { seq: 3, text: 'E', attempt: 2 }); // seq 2 was lost (a reconnect)
+    expect(view).toMatchObject({ text: 'ABC', gap: true });
+    // An instance a little behind: its text is a prefix of ours, and seq 1 on follow it.
+    view = applyPartial(view, { attempt: 2, seq: 1, text: 'AB' });
+    expect(view).toMatchObject({ text: 'ABC', nextSeq: 2, gap: false });
+    view = applyDelta(view, { seq: 1, text: 'C', attempt: 2 });
+    view = applyDelta(view, { seq: 2, text: 'D', attempt: 2 });
+    expect(view.text).toBe('ABCD');
+    const done = applyStatus(view, { status: 'completed', response: 'ABCDE' });
+    expect(applyPartial(done, { attempt: 3, seq: 1, text: 'x' })).toBe(done);
   });
 
   it('drops the text of a failed attempt when a new attempt restarts, and ignores stale attempts', () => {
