@@ -42,19 +42,24 @@ export async function fanoutBenchmark(params: {
   sockets: number;
   rounds: number;
 }): Promise<FanoutResult> {
-  const server = await startServer({
-    DATABASE_URL: params.databaseUrl,
-    MOCK_LATENCY_MS: '0',
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-  });
+  const server = await startServer(
+    {
+      DATABASE_URL: params.databaseUrl,
+      MOCK_LATENCY_MS: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+    },
+    { inspect: true },
+  );
   let sockets: Socket[] = [];
   try {
     await sleep(500);
-    global.gc?.();
+    // Memory kept per socket: both readings after a full collection in the server.
+    await server.collectGarbage();
     const rssBefore = server.rssBytes();
     sockets = await connectAll(server.url, params.sockets);
     await sleep(1500); // let the connect-time work (first stats push) settle
+    await server.collectGarbage();
     const rssAfter = server.rssBytes();
 
     const lastArrivals: number[] = [];

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
 import { PROJECT_ROOT } from '../../server/paths.js';
 
 function freePort(): Promise<number> {
@@ -22,16 +23,25 @@ export interface ServerProcess {
   pid: number;
   /** Resident memory in bytes (from /proc). */
   rssBytes(): number;
+  /**
+   * A full garbage collection in the server (through its inspector), so that a memory reading
+   * counts what is kept, not garbage waiting for the next collection. Needs `inspect: true`.
+   */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  options: { inspect?: boolean } = {},
+): Promise<ServerProcess> {
   const main = path.join(PROJECT_ROOT, 'dist', 'node', 'server', 'main.js');
   if (!fs.existsSync(main)) throw new Error('Build first: npm run build');
   const port = await freePort();
   // BENCH_CPU_PROF=dir: each server writes a V8 CPU profile there on exit (node --cpu-prof).
   const profileDir = process.env.BENCH_CPU_PROF;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  if (options.inspect) nodeArgs.push('--inspect=127.0.0.1:0');
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, SERVER_PORT: String(port) },
@@ -66,6 +76,11 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   return {
     url,
     pid,
+    async collectGarbage() {
+      const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+      if (!inspectorUrl) throw new Error('collectGarbage needs startServer(env, { inspect: true })');
+      await collectGarbageThrough(inspectorUrl);
+    },
     rssBytes() {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
@@ -77,4 +92,20 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Asks a Node.js inspector (Chrome DevTools Protocol) for a full garbage collection. */
+function collectGarbageThrough(inspectorUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(inspectorUrl);
+    socket.once('error', reject);
+    socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+    socket.on('message', (data) => {
+      const reply = JSON.parse(String(data)) as { id?: number; error?: { message: string } };
+      if (reply.id !== 1) return;
+      socket.close();
+      if (reply.error) reject(new Error(reply.error.message));
+      else resolve();
+    });
+  });
 }
