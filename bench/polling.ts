@@ -1,10 +1,12 @@
 /**
  * 4. Polling: GET /api/chat/:messageId requests per second (autocannon), against a bare Node
- * http server answering constant JSON, each in its own process, measured in the same run.
+ * http server answering constant JSON, each in its own process, measured in the same run. The
+ * bare server answers the very bytes the service answered for that message, so the ratio
+ * measures the service's own cost, not the size of a medical answer.
  */
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { ask } from './lib/http-client.js';
+import { ask, request } from './lib/http-client.js';
 import { watchCompletions } from './lib/monitor.js';
 import { startServer } from './lib/server-process.js';
 
@@ -27,7 +29,7 @@ async function load(url: string, seconds: number, connections: number) {
 
 const BARE_SERVER = `
 const http = require('node:http');
-const body = JSON.stringify({ status: 'completed', response: 'A fever is the body’s normal response to an infection.' });
+const body = process.env.BARE_BODY;
 const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -35,8 +37,11 @@ const server = http.createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
-async function startBareServer(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startBareServer(body: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['-e', BARE_SERVER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', BARE_BODY: body },
+  });
   const port = await new Promise<string>((resolve) =>
     child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
   );
@@ -50,17 +55,19 @@ export async function pollingBenchmark(params: {
 }): Promise<PollingResult> {
   const server = await startServer({ DATABASE_URL: params.databaseUrl, MOCK_LATENCY_MS: '0', LOG_LEVEL: 'warn' });
   let service: { requestsPerSecond: number; p99Ms: number };
+  let answered: string;
   try {
     const watcher = await watchCompletions(server.url);
     const id = await ask(server.url, 'What is a normal body temperature?');
     await watcher.waitFor(1, 10_000);
     watcher.close();
+    answered = (await request(`${server.url}/api/chat/${id}`)).body;
     await load(`${server.url}/api/chat/${id}`, 2, params.connections); // warm-up
     service = await load(`${server.url}/api/chat/${id}`, params.seconds, params.connections);
   } finally {
     await server.stop();
   }
-  const bare = await startBareServer();
+  const bare = await startBareServer(answered);
   try {
     await load(bare.url, 2, params.connections);
     const bareResult = await load(bare.url, params.seconds, params.connections);
