@@ -205,7 +205,10 @@ Produced by \`${r.command}\` on ${r.date.slice(0, 10)}.
 
 Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node.js ${m.node}; PostgreSQL ${m.postgres}; ${m.os}.
 The service runs as a child process from \`dist/\` with \`LOG_LEVEL=warn\`; the load generators
-run in the bench process on the same machine, so they share its ${m.cores} cores.
+run in the bench process on the same machine, so they share its ${m.cores} cores. This machine is a
+shared virtual machine whose speed varies from run to run (the bare HTTP server alone has measured
+from 18,000 to 40,000 req/s on one day): read each result against its reference measured in the
+same run (the database floor, the bare server), not against another run's numbers.
 
 ${table}
 
