@@ -110,11 +110,18 @@ describe('POST /api/chat', () => {
 
 describe('GET /api/chat/:messageId', () => {
   it('returns exactly the original shapes', async () => {
-    const id = await ask(service.url, 'Shape check');
-    const first = (await getJson(service.url, `/api/chat/${id}`)).body;
-    expect(['pending', 'processing']).toContain(first.status);
-    expect(Object.keys(first)).toEqual(['status']);
-    expect(await waitForFinal(service.url, id)).toEqual({ status: 'completed', response: expect.any(String) });
+    // An answer that takes long enough that the first read cannot find it finished, however
+    // busy the machine is.
+    const slow = await startTestService({ databaseUrl: db.url, env: { MOCK_LATENCY_MS: '1500' } });
+    try {
+      const id = await ask(slow.url, 'Shape check');
+      const first = (await getJson(slow.url, `/api/chat/${id}`)).body;
+      expect(['pending', 'processing']).toContain(first.status);
+      expect(Object.keys(first)).toEqual(['status']);
+      expect(await waitForFinal(slow.url, id)).toEqual({ status: 'completed', response: expect.any(String) });
+    } finally {
+      await slow.close();
+    }
   });
 
   it('400 for a malformed id, 404 for an unknown one, JSON errors', async () => {
