@@ -7,14 +7,13 @@
  * statements (insert, claim, complete, with their triggers) issued one after the other through
  * pg, until a LISTEN connection hears the `completed` NOTIFY. No HTTP, no socket, no queue.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { STATUS_CHANNEL } from '../server/db/channels.js';
-import { claimMessage, completeMessage, insertMessage } from '../server/db/messages.js';
 import { migrate } from '../server/db/migrate.js';
 import { createPool } from '../server/db/pool.js';
 import { MIGRATIONS_DIR } from '../server/paths.js';
+import { messageThroughDatabase } from './lib/floor.js';
 import { ask, percentile } from './lib/http-client.js';
 import { watchCompletions } from './lib/monitor.js';
 import { startServer } from './lib/server-process.js';
@@ -61,35 +60,24 @@ export async function databaseLatencyFloor(params: {
   try {
     await migrate(db, MIGRATIONS_DIR);
     await listener.connect();
-    const heard = new Map<string, () => void>();
+    // When each message's `completed` NOTIFY arrived, and who waits for one still to come.
+    const arrivedAt = new Map<string, number>();
+    const waiting = new Map<string, () => void>();
     listener.on('notification', (n) => {
       const event = JSON.parse(n.payload ?? '{}') as { id?: string; status?: string };
-      if (event.status === 'completed' && event.id) heard.get(event.id)?.();
+      if (event.status !== 'completed' || !event.id) return;
+      arrivedAt.set(event.id, performance.now());
+      waiting.get(event.id)?.();
     });
     await listener.query(`LISTEN ${STATUS_CHANNEL}`);
-    const instanceId = 'bench-latency-floor';
-    const leaseMs = 30_000;
     const latencies: number[] = [];
     await atSteadyRate(WARM_UP_MESSAGES + params.messages, params.ratePerSecond, async (i) => {
-      const id = randomUUID();
-      const completed = new Promise<void>((resolve) => heard.set(id, resolve));
       const t0 = performance.now();
-      const question = `Is a sore throat with a cold serious? (${i})`;
-      await insertMessage(db, { id, question, conversationId: null, urgentAdvice: null, instanceId, leaseMs });
-      await claimMessage(db, { id, instanceId, leaseMs });
-      await completeMessage(db, {
-        id,
-        instanceId,
-        response: 'Coughs, colds and sore throats are usually caused by viruses…',
-        provider: 'mock',
-        model: 'mock-medical-1',
-        promptTokens: 300,
-        completionTokens: 200,
-        finalDeltas: [JSON.stringify({ messageId: id, seq: 0, text: 'Coughs, colds…', attempt: 1 })],
-      });
-      await completed;
-      if (i >= WARM_UP_MESSAGES) latencies.push(performance.now() - t0);
-      heard.delete(id);
+      const id = await messageThroughDatabase(db, `Is a sore throat with a cold serious? (${i})`);
+      if (!arrivedAt.has(id)) await new Promise<void>((resolve) => waiting.set(id, resolve));
+      if (i >= WARM_UP_MESSAGES) latencies.push((arrivedAt.get(id) as number) - t0);
+      arrivedAt.delete(id);
+      waiting.delete(id);
     });
     latencies.sort((a, b) => a - b);
     return { p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99) };

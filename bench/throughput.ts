@@ -5,11 +5,10 @@
  * with their triggers) issued directly through pg at the same concurrency, one statement per
  * transaction.
  */
-import { randomUUID } from 'node:crypto';
-import { claimMessage, completeMessage, insertMessage } from '../server/db/messages.js';
 import { migrate } from '../server/db/migrate.js';
 import { createPool } from '../server/db/pool.js';
 import { MIGRATIONS_DIR } from '../server/paths.js';
+import { messageThroughDatabase } from './lib/floor.js';
 import { ask, pool } from './lib/http-client.js';
 import { watchCompletions } from './lib/monitor.js';
 import { startServer } from './lib/server-process.js';
@@ -70,23 +69,7 @@ export async function databaseFloor(params: {
   });
   try {
     await migrate(db, MIGRATIONS_DIR);
-    const instanceId = 'bench-floor';
-    const leaseMs = 30_000;
-    const oneMessage = async (i: number) => {
-      const id = randomUUID();
-      const question = `How do I treat a fever? (${i})`;
-      await insertMessage(db, { id, question, conversationId: null, urgentAdvice: null, instanceId, leaseMs });
-      await claimMessage(db, { id, instanceId, leaseMs });
-      await completeMessage(db, {
-        id,
-        instanceId,
-        response: 'A fever is the body’s normal response to an infection…',
-        provider: 'mock',
-        model: 'mock-medical-1',
-        promptTokens: 300,
-        completionTokens: 200,
-      });
-    };
+    const oneMessage = (i: number) => messageThroughDatabase(db, `How do I treat a fever? (${i})`);
     await pool(200, params.concurrency, oneMessage);
     const started = performance.now();
     await pool(params.messages, params.concurrency, oneMessage);

@@ -2,6 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { migrate } from '../../server/db/migrate.js';
+import { createPool, type Pool } from '../../server/db/pool.js';
+import { MIGRATIONS_DIR } from '../../server/paths.js';
 
 export interface TestDatabase {
   url: string;
@@ -42,4 +45,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** The service's own pool on a test database, with the migrations applied: for query-level tests. */
+export async function migratedPool(db: TestDatabase, params: { max: number; applicationName: string }): Promise<Pool> {
+  const pool = createPool({
+    connectionString: db.url,
+    max: params.max,
+    idleTimeoutMs: 10_000,
+    applicationName: params.applicationName,
+    onError: () => undefined,
+  });
+  await migrate(pool, MIGRATIONS_DIR);
+  return pool;
 }

@@ -8,10 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELTA_CHANNEL, STATUS_CHANNEL } from '../../server/db/channels.js';
 import { claimMessages, completeMessages, insertMessages } from '../../server/db/messages.js';
-import { migrate } from '../../server/db/migrate.js';
-import { createPool, type Pool } from '../../server/db/pool.js';
-import { MIGRATIONS_DIR } from '../../server/paths.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { Pool } from '../../server/db/pool.js';
+import { createTestDatabase, migratedPool, type TestDatabase } from '../helpers/database.js';
 
 let db: TestDatabase;
 let pool: Pool;
@@ -20,14 +18,7 @@ const heard: Array<{ channel: string; payload: string }> = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = createPool({
-    connectionString: db.url,
-    max: 4,
-    idleTimeoutMs: 10_000,
-    applicationName: 'complete test',
-    onError: () => undefined,
-  });
-  await migrate(pool, MIGRATIONS_DIR);
+  pool = await migratedPool(db, { max: 4, applicationName: 'complete test' });
   listener = new pg.Client({ connectionString: db.url });
   await listener.connect();
   listener.on('notification', (n) => heard.push({ channel: n.channel, payload: n.payload ?? '' }));

@@ -15,10 +15,8 @@ import {
   recordRetry,
   releaseMessages,
 } from '../../server/db/messages.js';
-import { migrate } from '../../server/db/migrate.js';
-import { createPool, type Pool } from '../../server/db/pool.js';
-import { MIGRATIONS_DIR } from '../../server/paths.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { Pool } from '../../server/db/pool.js';
+import { createTestDatabase, migratedPool, type TestDatabase } from '../helpers/database.js';
 
 let db: TestDatabase;
 let pool: Pool;
@@ -27,14 +25,7 @@ const leaseMs = 30_000;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = createPool({
-    connectionString: db.url,
-    max: 8,
-    idleTimeoutMs: 10_000,
-    applicationName: 'stats test',
-    onError: () => undefined,
-  });
-  await migrate(pool, MIGRATIONS_DIR);
+  pool = await migratedPool(db, { max: 8, applicationName: 'stats test' });
 });
 afterAll(async () => {
   await pool?.end();
