@@ -7,11 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Service } from '../../server/service.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { describe, expect, it } from 'vitest';
 import { ask } from '../helpers/http.js';
-import { startTestService } from '../helpers/service.js';
+import { useServiceForFile } from '../helpers/service.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -24,23 +22,14 @@ async function settledHeapMiB(): Promise<number> {
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
-let db: TestDatabase;
-let service: Service;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  service = await startTestService({ databaseUrl: db.url });
-});
-afterAll(async () => {
-  await service?.close();
-  await db?.drop();
-});
+const file = useServiceForFile();
 
 async function churn(cycles: number, messageId: string): Promise<void> {
   const parallel = 20;
   for (let i = 0; i < cycles; i += parallel) {
     await Promise.all(
       Array.from({ length: Math.min(parallel, cycles - i) }, async () => {
-        const socket = io(service.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+        const socket = io(file.service.url, { transports: ['websocket'], forceNew: true, reconnection: false });
         await new Promise((resolve) => socket.once('connect', () => resolve(undefined)));
         const ack = await socket.emitWithAck('subscribe', { messageId });
         if (!('message' in ack)) throw new Error(`subscribe failed: ${JSON.stringify(ack)}`);
@@ -52,7 +41,7 @@ async function churn(cycles: number, messageId: string): Promise<void> {
 
 describe('socket churn', () => {
   it('2,000 connect/subscribe/disconnect cycles leave memory flat and nothing behind', async () => {
-    const messageId = await ask(service.url, 'What is a normal blood pressure?');
+    const messageId = await ask(file.service.url, 'What is a normal blood pressure?');
     await churn(1000, messageId); // warm-up: JIT, pools, caches (growth levels off by about 1,000)
     const heapBefore = await settledHeapMiB();
     const rssBefore = process.memoryUsage().rss / 2 ** 20;
@@ -66,7 +55,7 @@ describe('socket churn', () => {
     );
     // A leak of 1 KB per cycle would add 2 MiB.
     expect(heapAfter - heapBefore).toBeLessThan(2);
-    expect(service.sockets.io.of('/').sockets.size).toBe(0);
-    expect([...service.sockets.watchedMessageIds()]).toEqual([]);
+    expect(file.service.sockets.io.of('/').sockets.size).toBe(0);
+    expect([...file.service.sockets.watchedMessageIds()]).toEqual([]);
   }, 120_000);
 });

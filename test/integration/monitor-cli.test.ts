@@ -1,21 +1,10 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/paths.js';
-import type { Service } from '../../server/service.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { ask, eventually, waitForFinal } from '../helpers/http.js';
-import { startTestService } from '../helpers/service.js';
+import { useServiceForFile } from '../helpers/service.js';
 
-let db: TestDatabase;
-let service: Service;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  service = await startTestService({ databaseUrl: db.url });
-});
-afterAll(async () => {
-  await service?.close();
-  await db?.drop();
-});
+const file = useServiceForFile();
 
 function runMonitor(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/monitor.ts', ...args], { cwd: PROJECT_ROOT });
@@ -32,10 +21,10 @@ function runMonitor(args: string[]) {
 
 describe('npm run monitor', () => {
   it('prints the live statistics and a line per status change until Ctrl-C', async () => {
-    const monitor = runMonitor(['--url', service.url]);
+    const monitor = runMonitor(['--url', file.service.url]);
     await eventually(() => monitor.output().includes('stats processed='), 15_000, 'stats line');
-    const id = await ask(service.url, 'Watch me in the terminal');
-    await waitForFinal(service.url, id);
+    const id = await ask(file.service.url, 'Watch me in the terminal');
+    await waitForFinal(file.service.url, id);
     await eventually(() => monitor.output().includes(`message ${id} completed`), 10_000, 'status line');
     expect(monitor.output()).toContain(`message ${id} pending`);
     monitor.child.kill('SIGINT');

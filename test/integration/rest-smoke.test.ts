@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Service } from '../../server/service.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { describe, expect, it } from 'vitest';
 import { ask, getJson, waitForFinal } from '../helpers/http.js';
-import { startTestService } from '../helpers/service.js';
+import { useServiceForFile } from '../helpers/service.js';
 
-let db: TestDatabase;
-let service: Service;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  service = await startTestService({ databaseUrl: db.url });
-});
-afterAll(async () => {
-  await service?.close();
-  await db?.drop();
-});
+const file = useServiceForFile();
 
 describe('a question end to end', () => {
   it('is answered by the mock and counted', async () => {
-    const id = await ask(service.url, 'What helps against a headache?');
-    const final = await waitForFinal(service.url, id);
+    const id = await ask(file.service.url, 'What helps against a headache?');
+    const final = await waitForFinal(file.service.url, id);
     expect(final.status).toBe('completed');
     expect(final.response).toContain('headache');
-    const stats = await getJson(service.url, '/api/statistics');
+    const stats = await getJson(file.service.url, '/api/statistics');
     expect(stats.body.messagesSucceeded).toBe(1);
   });
 });
