@@ -41,26 +41,40 @@ export interface NewMessage {
   /** An existing conversation to append to, or null to start a new one. */
   conversationId: string | null;
   urgentAdvice: string | null;
+  /**
+   * Written already claimed by this instance (processing, attempt 1), because one of its workers
+   * is free to answer it now: saves the separate claim. Watchers still hear pending, then
+   * processing (db/008_insert_claimed.sql). Default false: pending, queued here.
+   */
+  claimed?: boolean;
+}
+
+/** A message as written: its conversation, and when it was asked. */
+export interface InsertedMessage {
+  conversationId: string;
+  createdAt: Date;
 }
 
 /**
- * New pending messages, held (queued) by the instance that accepted them, in one statement:
- * each in a new conversation (conversationId null) or appended to an existing one, whose
- * activity time it updates. Ids are chosen by the caller, so a socket can join a message's room
- * before the row (and its first event) exists. Returns, per message in order, its conversation
- * id, or null when the given conversation does not exist (that message is not written).
- * created_at is offset by each message's position (1 µs apart) so messages of one batch keep
- * their order.
+ * New messages, held by the instance that accepted them (pending and queued there, or already
+ * claimed), in one statement: each in a new conversation (conversationId null) or appended to
+ * an existing one, whose activity time it updates. Ids are chosen by the caller, so a socket can
+ * join a message's room before the row (and its first event) exists. Returns, per message in
+ * order, what was written, or null when the given conversation does not exist (that message is
+ * not written). created_at is offset by each message's position (1 µs apart) so messages of one
+ * batch keep their order; a claimed message starts then too. A prepared statement: it is on every answer's path.
  */
 export async function insertMessages(
   db: Queryable,
   params: { messages: NewMessage[]; instanceId: string; leaseMs: number },
-): Promise<Array<string | null>> {
+): Promise<Array<InsertedMessage | null>> {
   const newConversationIds = params.messages.map((m) => (m.conversationId === null ? randomUUID() : null));
-  const { rows } = await db.query<{ id: string; conversationId: string }>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
-                  WITH ORDINALITY AS t(id, question, existing_conversation, new_conversation, urgent_advice, position)),
+  const { rows } = await db.query<InsertedMessage & { id: string }>({
+    name: 'insert-messages',
+    text: `WITH input AS (
+       SELECT t.*, now() + t.position * interval '1 microsecond' AS created_at
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $8::boolean[])
+              WITH ORDINALITY AS t(id, question, existing_conversation, new_conversation, urgent_advice, claimed, position)),
      created AS (
        INSERT INTO conversations (id) SELECT new_conversation FROM input WHERE new_conversation IS NOT NULL
        RETURNING id),
@@ -68,12 +82,16 @@ export async function insertMessages(
        UPDATE conversations c SET updated_at = now() FROM input
         WHERE c.id = input.existing_conversation RETURNING c.id),
      usable AS (SELECT id FROM created UNION SELECT id FROM touched)
-     INSERT INTO messages (id, question, conversation_id, urgent, urgent_advice, claimed_by, lease_expires_at, created_at)
+     INSERT INTO messages (id, question, conversation_id, urgent, urgent_advice, claimed_by, lease_expires_at, created_at,
+                           status, attempts, started_at)
      SELECT input.id, input.question, usable.id, input.urgent_advice IS NOT NULL, input.urgent_advice,
-            $6, now() + $7 * interval '1 millisecond', now() + input.position * interval '1 microsecond'
+            $6, now() + $7 * interval '1 millisecond', input.created_at,
+            CASE WHEN input.claimed THEN 'processing' ELSE 'pending' END,
+            CASE WHEN input.claimed THEN 1 ELSE 0 END,
+            CASE WHEN input.claimed THEN input.created_at END
        FROM input JOIN usable ON usable.id = coalesce(input.existing_conversation, input.new_conversation)
-     RETURNING id, conversation_id AS "conversationId"`,
-    [
+     RETURNING id, conversation_id AS "conversationId", created_at AS "createdAt"`,
+    values: [
       params.messages.map((m) => m.id),
       params.messages.map((m) => m.question),
       params.messages.map((m) => m.conversationId),
@@ -81,24 +99,29 @@ export async function insertMessages(
       params.messages.map((m) => m.urgentAdvice),
       params.instanceId,
       params.leaseMs,
+      params.messages.map((m) => m.claimed === true),
     ],
-  );
-  const conversationOf = new Map(rows.map((r) => [r.id, r.conversationId]));
-  return params.messages.map((m) => conversationOf.get(m.id) ?? null);
+  });
+  const written = new Map(rows.map(({ id, ...inserted }) => [id, inserted]));
+  return params.messages.map((m) => written.get(m.id) ?? null);
 }
 
 /** One message: see insertMessages. */
 export async function insertMessage(
   db: Queryable,
   params: NewMessage & { instanceId: string; leaseMs: number },
-): Promise<string | null> {
+): Promise<InsertedMessage | null> {
   const { instanceId, leaseMs, ...message } = params;
-  const [conversationId] = await insertMessages(db, { messages: [message], instanceId, leaseMs });
-  return conversationId ?? null;
+  const [inserted] = await insertMessages(db, { messages: [message], instanceId, leaseMs });
+  return inserted ?? null;
 }
 
 export async function getMessage(db: Queryable, id: string): Promise<MessageRow | null> {
-  const { rows } = await db.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [id]);
+  const { rows } = await db.query<MessageRow>({
+    name: 'get-message',
+    text: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`,
+    values: [id],
+  });
   return rows[0] ?? null;
 }
 
@@ -152,8 +175,9 @@ export async function claimMessages(
   pool: Queryable,
   params: { ids: string[]; instanceId: string; leaseMs: number },
 ): Promise<ClaimedMessage[]> {
-  const { rows } = await pool.query<ClaimedMessage>(
-    `WITH no_flush_wait AS (SELECT set_config('synchronous_commit', 'off', true))
+  const { rows } = await pool.query<ClaimedMessage>({
+    name: 'claim-messages',
+    text: `WITH no_flush_wait AS (SELECT set_config('synchronous_commit', 'off', true))
      UPDATE messages
         SET status = 'processing', claimed_by = $2, lease_expires_at = now() + $3 * interval '1 millisecond',
             started_at = now(), attempts = attempts + 1
@@ -163,8 +187,8 @@ export async function claimMessages(
                 EXISTS (SELECT 1 FROM messages earlier
                          WHERE earlier.conversation_id = messages.conversation_id
                            AND earlier.created_at < messages.created_at) AS "hasEarlierTurns"`,
-    [params.ids, params.instanceId, params.leaseMs],
-  );
+    values: [params.ids, params.instanceId, params.leaseMs],
+  });
   return rows;
 }
 
@@ -211,8 +235,9 @@ export interface Completion {
  */
 export async function completeMessages(pool: Queryable, completions: Completion[]): Promise<Set<string>> {
   const deltas = completions.flatMap((c) => (c.finalDeltas ?? []).map((payload) => ({ id: c.id, payload })));
-  const { rows } = await pool.query<{ id: string }>(
-    `WITH input AS (
+  const { rows } = await pool.query<{ id: string }>({
+    name: 'complete-messages',
+    text: `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
                 AS c(id, instance_id, response, provider, model, prompt_tokens, completion_tokens)),
      held AS (
@@ -234,7 +259,7 @@ export async function completeMessages(pool: Queryable, completions: Completion[
         -- Evaluated once, before any row changes: the deltas are queued before the status events.
         AND (SELECT count(*) FROM final_deltas) >= 0
       RETURNING m.id`,
-    [
+    values: [
       completions.map((c) => c.id),
       completions.map((c) => c.instanceId),
       completions.map((c) => c.response),
@@ -246,7 +271,7 @@ export async function completeMessages(pool: Queryable, completions: Completion[
       deltas.map((d) => d.payload),
       DELTA_CHANNEL,
     ],
-  );
+  });
   return new Set(rows.map((r) => r.id));
 }
 

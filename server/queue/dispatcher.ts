@@ -57,6 +57,14 @@ export interface DispatcherDeps {
   observer?: DispatcherObserver;
 }
 
+/** A worker kept for a message being written already claimed: see Dispatcher.reserveWorker. */
+export interface WorkerReservation {
+  /** The message is written, claimed by this instance: answer it. */
+  start(claimed: ClaimedMessage): void;
+  /** The write failed: free the worker. */
+  abandon(): void;
+}
+
 export class Dispatcher {
   private readonly queue: PQueue;
   /** Ids this instance holds: queued here or being processed here. */
@@ -109,9 +117,34 @@ export class Dispatcher {
   /** Queues a message this instance holds the lease of. Ignores one it already has. */
   enqueue(messageId: string): void {
     if (this.stopping || this.held.has(messageId)) return;
+    this.run(messageId, () => this.process(messageId));
+  }
+
+  /**
+   * A worker that is free right now, kept for a message about to be written already claimed by
+   * this instance (NewMessage.claimed): it starts on the message as soon as the write is done,
+   * with no separate claim. Null when every worker is busy or others are waiting (then write the
+   * message pending and enqueue it). The caller must settle the reservation either way.
+   */
+  reserveWorker(messageId: string): WorkerReservation | null {
+    const busy = this.queue.size > 0 || this.queue.pending >= this.deps.settings.maxWorkers;
+    if (this.stopping || busy || this.held.has(messageId)) return null;
+    let settle: (claimed: ClaimedMessage | null) => void = () => undefined;
+    const written = new Promise<ClaimedMessage | null>((resolve) => {
+      settle = resolve;
+    });
+    // p-queue starts the job synchronously when a slot is free, so the slot is taken from here.
+    this.run(messageId, async () => {
+      const claimed = await written;
+      if (claimed) await this.work(claimed);
+    });
+    return { start: (claimed) => settle(claimed), abandon: () => settle(null) };
+  }
+
+  private run(messageId: string, job: () => Promise<void>): void {
     this.held.add(messageId);
     this.queue
-      .add(() => this.process(messageId))
+      .add(job)
       .catch((error: unknown) => this.deps.logger.error({ err: error, messageId }, 'worker crashed'))
       .finally(() => this.held.delete(messageId));
   }
@@ -166,13 +199,18 @@ export class Dispatcher {
   private async process(messageId: string): Promise<void> {
     const claimed = await this.claim(messageId);
     if (!claimed) return; // another worker has it, or it is finished
+    await this.work(claimed);
+  }
+
+  /** Answers a message this worker has claimed. */
+  private async work(claimed: ClaimedMessage): Promise<void> {
     const controller = new AbortController();
-    this.inFlight.set(messageId, controller);
+    this.inFlight.set(claimed.id, controller);
     try {
       const turns = await this.conversationTurns(claimed);
       await this.answer(claimed.id, turns, claimed.attempts, claimed.retries, controller.signal);
     } finally {
-      this.inFlight.delete(messageId);
+      this.inFlight.delete(claimed.id);
     }
   }
 

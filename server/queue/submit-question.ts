@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { detectRedFlags } from '../../shared/red-flags.js';
 import { claimIdempotencyKey, findIdempotencyKey } from '../db/idempotency-keys.js';
-import { getMessage, insertMessage, type NewMessage } from '../db/messages.js';
+import { getMessage, type InsertedMessage, insertMessage, type NewMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -40,8 +40,8 @@ export interface SubmitDeps {
   dispatcher: Dispatcher;
   instanceId: string;
   leaseMs: number;
-  /** Writes one message (batched with others arriving together); its conversation id or null. */
-  insert: (message: NewMessage) => Promise<string | null>;
+  /** Writes one message (batched with others arriving together); null when its conversation does not exist. */
+  insert: (message: NewMessage) => Promise<InsertedMessage | null>;
 }
 
 export interface SubmitRequest {
@@ -76,16 +76,39 @@ export async function submitQuestion(deps: SubmitDeps, request: SubmitRequest): 
   const redFlags = detectRedFlags(request.question);
   const urgentAdvice = redFlags.urgent ? (redFlags.advice ?? null) : null;
   await request.beforeInsert?.(messageId);
-  let conversationId: string;
+  // An idle worker here takes the message in the statement that writes it: no separate claim.
+  const worker = deps.dispatcher.reserveWorker(messageId);
+  const message: NewMessage = {
+    id: messageId,
+    question: request.question,
+    conversationId: request.conversationId ?? null,
+    urgentAdvice,
+    claimed: worker !== null,
+  };
+  let inserted: InsertedMessage;
   try {
-    conversationId = await insertInConversation(pool, deps, request, messageId, urgentAdvice);
+    inserted = await insertInConversation(pool, deps, request, message);
   } catch (error) {
+    worker?.abandon();
     if (!(error instanceof IdempotencyKeyTakenError) || !request.idempotencyKey) throw error;
     const existing = await replayOf(pool, request);
     if (!existing) throw new Error('An idempotency key vanished while it was being used.', { cause: error });
     return existing;
   }
-  deps.dispatcher.enqueue(messageId);
+  const { conversationId, createdAt } = inserted;
+  if (worker) {
+    worker.start({
+      id: messageId,
+      question: request.question,
+      attempts: 1,
+      retries: 0,
+      conversationId,
+      createdAt,
+      hasEarlierTurns: request.conversationId !== undefined,
+    });
+  } else {
+    deps.dispatcher.enqueue(messageId);
+  }
   return {
     messageId,
     conversationId,
@@ -102,28 +125,22 @@ async function insertInConversation(
   pool: Pool,
   deps: SubmitDeps,
   request: SubmitRequest,
-  messageId: string,
-  urgentAdvice: string | null,
-): Promise<string> {
-  const message: NewMessage = {
-    id: messageId,
-    question: request.question,
-    conversationId: request.conversationId ?? null,
-    urgentAdvice,
-  };
-  const found = (conversationId: string | null) => {
-    if (!conversationId) throw new ConversationNotFoundError();
-    return conversationId;
+  message: NewMessage,
+): Promise<InsertedMessage> {
+  const found = (inserted: InsertedMessage | null) => {
+    if (!inserted) throw new ConversationNotFoundError();
+    return inserted;
   };
   const key = request.idempotencyKey;
   if (!key) return found(await deps.insert(message));
   return inTransaction(pool, async (client) => {
-    const conversationId = found(
+    const inserted = found(
       await insertMessage(client, { ...message, instanceId: deps.instanceId, leaseMs: deps.leaseMs }),
     );
     const fingerprint = fingerprintOf(request);
+    const messageId = message.id;
     if (!(await claimIdempotencyKey(client, { key, messageId, fingerprint }))) throw new IdempotencyKeyTakenError();
-    return conversationId;
+    return inserted;
   });
 }
 

@@ -30,7 +30,11 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
   // The deltas of all messages streaming at the same moment go out in one statement.
   const notify = createBatcher(
     async (payloads: string[]) => {
-      await pool.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [DELTA_CHANNEL, payloads]);
+      await pool.query({
+        name: 'publish-deltas',
+        text: 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload',
+        values: [DELTA_CHANNEL, payloads],
+      });
       return payloads.map(() => undefined);
     },
     { maxBatch: 200 },

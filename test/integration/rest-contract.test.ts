@@ -288,6 +288,54 @@ describe('processing', () => {
     }
   });
 
+  it('a question asked while a worker is idle is written already claimed, in the statement that writes it', async () => {
+    const slow = await startTestService({ databaseUrl: db.url, env: { MAX_WORKERS: '2', MOCK_LATENCY_MS: '1500' } });
+    try {
+      const first = await ask(slow.url, 'Claimed as it is written?');
+      const second = await ask(slow.url, 'And this one too?');
+      const third = await ask(slow.url, 'This one waits for a worker.');
+      // xmin is the transaction that wrote a row's current version: a message claimed by a second
+      // statement would carry another transaction than the conversation created with it.
+      const { rows } = await db.query(
+        `SELECT m.id, m.status, m.attempts, m.claimed_by, m.started_at = m.created_at AS started_as_written,
+                m.xmin::text = c.xmin::text AS one_statement
+           FROM messages m JOIN conversations c ON c.id = m.conversation_id
+          WHERE m.id = ANY($1::uuid[])`,
+        [[first, second, third]],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const id of [first, second]) {
+        expect(byId.get(id)).toMatchObject({
+          status: 'processing',
+          attempts: 1,
+          claimed_by: slow.instanceId,
+          started_as_written: true,
+          one_statement: true,
+        });
+      }
+      // Both workers busy: the third is written pending, queued here, and claimed when one is free.
+      expect(byId.get(third)).toMatchObject({ status: 'pending', attempts: 0, claimed_by: slow.instanceId });
+      for (const id of [first, second, third]) expect((await waitForFinal(slow.url, id)).status).toBe('completed');
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a worker kept for a question whose write fails is free again', async () => {
+    const fresh = await createTestDatabase();
+    const single = await startTestService({ databaseUrl: fresh.url, env: { MAX_WORKERS: '1' } });
+    try {
+      const unknown = { question: 'Lost conversation?', conversationId: '00000000-0000-4000-8000-000000000000' };
+      for (let i = 0; i < 3; i++) expect((await postJson(single.url, '/api/chat', unknown)).status).toBe(404);
+      expect(single.dispatcher.activeWorkers).toBe(0);
+      const id = await ask(single.url, 'Still answered after three refused questions?');
+      expect((await waitForFinal(single.url, id, 5000)).status).toBe('completed');
+    } finally {
+      await single.close();
+      await fresh.drop();
+    }
+  });
+
   it('recovers from transient failures and counts every retry', async () => {
     const fresh = await createTestDatabase();
     const flaky = await startTestService({
