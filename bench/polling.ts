@@ -3,6 +3,10 @@
  * http server answering constant JSON, each in its own process, measured in the same run. The
  * bare server answers the very bytes the service answered for that message, so the ratio
  * measures the service's own cost, not the size of a medical answer.
+ *
+ * The two are measured in alternating slices (service, bare, service, bare…) and each total is
+ * summed over its slices: this machine's speed drifts by tens of percent within a minute, and
+ * one long run of each would put that drift into the ratio.
  */
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
@@ -19,13 +23,22 @@ export interface PollingResult {
   serviceP99Ms: number;
 }
 
-async function load(url: string, seconds: number, connections: number) {
+interface Load {
+  requests: number;
+  seconds: number;
+  p99Ms: number;
+}
+
+async function load(url: string, seconds: number, connections: number): Promise<Load> {
   const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`polling load: ${result.non2xx} non-2xx, ${result.errors} errors`);
   }
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99 };
+  return { requests: result.requests.total, seconds: result.duration, p99Ms: result.latency.p99 };
 }
+
+/** Slices per server: long enough for autocannon's numbers, many enough to average the drift. */
+const SLICES = 5;
 
 const BARE_SERVER = `
 const http = require('node:http');
@@ -54,32 +67,36 @@ export async function pollingBenchmark(params: {
   connections: number;
 }): Promise<PollingResult> {
   const server = await startServer({ DATABASE_URL: params.databaseUrl, MOCK_LATENCY_MS: '0', LOG_LEVEL: 'warn' });
-  let service: { requestsPerSecond: number; p99Ms: number };
-  let answered: string;
+  let bare: { url: string; stop: () => void } | undefined;
   try {
     const watcher = await watchCompletions(server.url);
     const id = await ask(server.url, 'What is a normal body temperature?');
     await watcher.waitFor(1, 10_000);
     watcher.close();
-    answered = (await request(`${server.url}/api/chat/${id}`)).body;
-    await load(`${server.url}/api/chat/${id}`, 2, params.connections); // warm-up
-    service = await load(`${server.url}/api/chat/${id}`, params.seconds, params.connections);
-  } finally {
-    await server.stop();
-  }
-  const bare = await startBareServer(answered);
-  try {
-    await load(bare.url, 2, params.connections);
-    const bareResult = await load(bare.url, params.seconds, params.connections);
+    const serviceUrl = `${server.url}/api/chat/${id}`;
+    bare = await startBareServer((await request(serviceUrl)).body);
+    const targets = { service: serviceUrl, bare: bare.url };
+    for (const url of Object.values(targets)) await load(url, 2, params.connections); // warm-up
+    const slices: Record<keyof typeof targets, Load[]> = { service: [], bare: [] };
+    const sliceSeconds = Math.max(1, Math.round(params.seconds / SLICES));
+    for (let i = 0; i < SLICES; i++) {
+      slices.service.push(await load(targets.service, sliceSeconds, params.connections));
+      slices.bare.push(await load(targets.bare, sliceSeconds, params.connections));
+    }
+    const perSecond = (loads: Load[]) =>
+      loads.reduce((sum, l) => sum + l.requests, 0) / loads.reduce((sum, l) => sum + l.seconds, 0);
+    const service = perSecond(slices.service);
+    const bareRate = perSecond(slices.bare);
     return {
-      seconds: params.seconds,
+      seconds: sliceSeconds * SLICES,
       connections: params.connections,
-      serviceRequestsPerSecond: service.requestsPerSecond,
-      bareRequestsPerSecond: bareResult.requestsPerSecond,
-      ratio: service.requestsPerSecond / bareResult.requestsPerSecond,
-      serviceP99Ms: service.p99Ms,
+      serviceRequestsPerSecond: service,
+      bareRequestsPerSecond: bareRate,
+      ratio: service / bareRate,
+      serviceP99Ms: Math.max(...slices.service.map((l) => l.p99Ms)),
     };
   } finally {
-    bare.stop();
+    bare?.stop();
+    await server.stop();
   }
 }

@@ -98,7 +98,7 @@ function tableOf(r: Results): string {
   if (r.polling) {
     const p = r.polling;
     rows.push([
-      `4. polling GET /api/chat/:id (${p.connections} connections, ${p.seconds} s)`,
+      `4. polling GET /api/chat/:id (${p.connections} connections, ${p.seconds} s each in alternating slices)`,
       `${fmt(p.serviceRequestsPerSecond)} req/s vs bare ${fmt(p.bareRequestsPerSecond)} req/s = ${fmt(p.ratio, 2)}× (p99 ${fmt(p.serviceP99Ms, 1)} ms)`,
       '≥ 0.5× bare',
       verdict(p.ratio >= 0.5),
