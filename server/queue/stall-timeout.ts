@@ -16,22 +16,30 @@ export async function withStallTimeout<T>(
   call: (signal: AbortSignal, progress: () => void) => Promise<T>,
 ): Promise<T> {
   const stall = new AbortController();
-  const stalled = new ProviderError(
-    `The model sent nothing for ${duration(params.timeoutMs)} (LLM_TIMEOUT_MS) and was stopped.`,
-    { retryable: true },
-  );
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => stall.abort(stalled), params.timeoutMs);
+  let stalled: ProviderError | undefined;
+  const timer = setTimeout(() => {
+    stalled = new ProviderError(
+      `The model sent nothing for ${duration(params.timeoutMs)} (LLM_TIMEOUT_MS) and was stopped.`,
+      { retryable: true },
+    );
+    stall.abort(stalled);
+  }, params.timeoutMs);
+  // Called for every piece of text: refresh() re-arms the one timer (a new timer per piece cost
+  // as much as the mock provider's whole answer); a fired one stays fired.
+  const progress = () => {
+    if (!stall.signal.aborted) timer.refresh();
   };
-  arm();
+  // The outer signal aborts the call too (linked by hand: AbortSignal.any costs ~23 µs a call).
+  const abortWithOuter = () => stall.abort(params.outer.reason);
+  if (params.outer.aborted) abortWithOuter();
+  else params.outer.addEventListener('abort', abortWithOuter, { once: true });
   try {
-    return await call(AbortSignal.any([params.outer, stall.signal]), arm);
+    return await call(stall.signal, progress);
   } catch (error) {
-    if (stall.signal.aborted && !params.outer.aborted) throw stalled;
+    if (stalled && !params.outer.aborted) throw stalled;
     throw error;
   } finally {
     clearTimeout(timer);
+    params.outer.removeEventListener('abort', abortWithOuter);
   }
 }
