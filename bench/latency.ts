@@ -2,18 +2,21 @@
  * 2. Latency at a steady rate: a question every 1/rate seconds; the time from sending the POST
  * to the `completed` event arriving on a subscribed socket (/monitor sees every message).
  *
- * Both start with WARM_UP_MESSAGES at the same rate that are not measured (JIT, new connections).
- * Beside it, the database's own floor for one message at the same rate: the service's three
- * statements (insert, claim, complete, with their triggers) issued one after the other through
- * pg, until a LISTEN connection hears the `completed` NOTIFY. No HTTP, no socket, no queue.
+ * Beside it, at the same rate, two references measured through pg until a LISTEN connection
+ * hears the `completed` NOTIFY (no HTTP, no socket, no queue):
+ * - the database floor: the three statements a plain client runs (insert, claim, complete,
+ *   with their triggers, unprepared), as in the throughput benchmark;
+ * - the service's own statements: the two it runs when a worker is idle (insert already
+ *   claimed, complete; prepared). The service's latency minus this is all it adds itself.
+ * Each starts with WARM_UP_MESSAGES at the same rate that are not measured (JIT, connections).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { STATUS_CHANNEL } from '../server/db/channels.js';
 import { migrate } from '../server/db/migrate.js';
-import { createPool } from '../server/db/pool.js';
+import { createPool, type Pool } from '../server/db/pool.js';
 import { MIGRATIONS_DIR } from '../server/paths.js';
-import { messageThroughDatabase } from './lib/floor.js';
+import { claimedMessageThroughDatabase, messageThroughDatabase } from './lib/floor.js';
 import { ask, percentile } from './lib/http-client.js';
 import { watchCompletions } from './lib/monitor.js';
 import { startServer } from './lib/server-process.js';
@@ -25,7 +28,14 @@ export interface LatencyResult {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
-  floor?: { p50Ms: number; p95Ms: number; p99Ms: number };
+  floor?: Percentiles;
+  serviceStatements?: Percentiles;
+}
+
+export interface Percentiles {
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
 }
 
 /** Sent first and not measured, by the service and the floor alike. */
@@ -44,11 +54,13 @@ async function atSteadyRate(total: number, ratePerSecond: number, send: (i: numb
   await Promise.all(sends);
 }
 
-export async function databaseLatencyFloor(params: {
+export async function databaseLatency(params: {
   databaseUrl: string;
   ratePerSecond: number;
   messages: number;
-}): Promise<NonNullable<LatencyResult['floor']>> {
+  /** One message through the database; resolves with its id when its completion is committed. */
+  oneMessage: (db: Pool, question: string) => Promise<string>;
+}): Promise<Percentiles> {
   const db = createPool({
     connectionString: params.databaseUrl,
     max: 8,
@@ -73,7 +85,7 @@ export async function databaseLatencyFloor(params: {
     const latencies: number[] = [];
     await atSteadyRate(WARM_UP_MESSAGES + params.messages, params.ratePerSecond, async (i) => {
       const t0 = performance.now();
-      const id = await messageThroughDatabase(db, `Is a sore throat with a cold serious? (${i})`);
+      const id = await params.oneMessage(db, `Is a sore throat with a cold serious? (${i})`);
       if (!arrivedAt.has(id)) await new Promise<void>((resolve) => waiting.set(id, resolve));
       if (i >= WARM_UP_MESSAGES) latencies.push((arrivedAt.get(id) as number) - t0);
       arrivedAt.delete(id);
@@ -89,16 +101,20 @@ export async function databaseLatencyFloor(params: {
 
 export async function latencyBenchmark(params: {
   databaseUrl: string;
-  /** A second, fresh database for the floor. */
-  floorDatabaseUrl: string;
+  /** Fresh databases for the two references. */
+  createDatabase: () => Promise<string>;
   ratePerSecond: number;
   seconds: number;
 }): Promise<LatencyResult> {
-  const floor = await databaseLatencyFloor({
-    databaseUrl: params.floorDatabaseUrl,
-    ratePerSecond: params.ratePerSecond,
-    messages: params.ratePerSecond * params.seconds,
-  });
+  const reference = async (oneMessage: (db: Pool, question: string) => Promise<string>) =>
+    databaseLatency({
+      databaseUrl: await params.createDatabase(),
+      ratePerSecond: params.ratePerSecond,
+      messages: params.ratePerSecond * params.seconds,
+      oneMessage,
+    });
+  const floor = await reference(messageThroughDatabase);
+  const serviceStatements = await reference(claimedMessageThroughDatabase);
   const server = await startServer({
     DATABASE_URL: params.databaseUrl,
     MOCK_LATENCY_MS: '0',
@@ -133,6 +149,7 @@ export async function latencyBenchmark(params: {
       p99Ms: percentile(latencies, 99),
       maxMs: latencies.at(-1) ?? Number.NaN,
       floor,
+      serviceStatements,
     };
   } finally {
     await server.stop();

@@ -22,6 +22,24 @@ export async function messageThroughDatabase(pool: Pool, question: string): Prom
   const lease = { instanceId: INSTANCE_ID, leaseMs: LEASE_MS };
   await insertMessage(db, { id, question, conversationId: null, urgentAdvice: null, ...lease });
   await claimMessage(db, { id, ...lease });
+  await complete(db, id);
+  return id;
+}
+
+/**
+ * The statements the service itself runs for a message an idle worker takes (written already
+ * claimed, then completed; prepared), with nothing else: no HTTP, no queue, no provider, no
+ * socket. What is left of a latency once everything but the database is taken away.
+ */
+export async function claimedMessageThroughDatabase(pool: Pool, question: string): Promise<string> {
+  const id = randomUUID();
+  const lease = { instanceId: INSTANCE_ID, leaseMs: LEASE_MS };
+  await insertMessage(pool, { id, question, conversationId: null, urgentAdvice: null, claimed: true, ...lease });
+  await complete(pool, id);
+  return id;
+}
+
+async function complete(db: Queryable, id: string): Promise<void> {
   await completeMessage(db, {
     id,
     instanceId: INSTANCE_ID,
@@ -33,7 +51,6 @@ export async function messageThroughDatabase(pool: Pool, question: string): Prom
     // As the service does: the answer's last text goes out with the completing statement.
     finalDeltas: [JSON.stringify({ messageId: id, seq: 0, text: ANSWER, attempt: 1 })],
   });
-  return id;
 }
 
 /** The pool with statement names dropped, so that nothing is prepared. */
