@@ -1,6 +1,11 @@
 /**
  * Queries on the messages table: one exported function per SQL operation, explicit parameters.
  * Every write that changes `status` fires the NOTIFY trigger (db/002_notify.sql).
+ *
+ * The statements on every answer's path are named, so pg prepares them once per connection.
+ * A prepared statement fails ("cached plan must not change result type") if a migration changes
+ * the type of a column it returns while instances run: such a migration needs the old instances
+ * stopped first (adding columns or indexes is fine).
  */
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../../shared/status.js';

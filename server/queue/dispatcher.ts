@@ -133,10 +133,14 @@ export class Dispatcher {
     const written = new Promise<ClaimedMessage | null>((resolve) => {
       settle = resolve;
     });
+    // Abortable from now: a cancel or a stop while the row is being written must not be missed.
+    const controller = new AbortController();
+    this.inFlight.set(messageId, controller);
     // p-queue starts the job synchronously when a slot is free, so the slot is taken from here.
     this.run(messageId, async () => {
       const claimed = await written;
-      if (claimed) await this.work(claimed);
+      if (claimed) await this.work(claimed, controller);
+      else this.inFlight.delete(messageId);
     });
     return { start: (claimed) => settle(claimed), abandon: () => settle(null) };
   }
@@ -202,11 +206,14 @@ export class Dispatcher {
     await this.work(claimed);
   }
 
-  /** Answers a message this worker has claimed. */
-  private async work(claimed: ClaimedMessage): Promise<void> {
-    const controller = new AbortController();
+  /**
+   * Answers a message this worker has claimed, unless the instance is stopping (stop() gives it
+   * back as pending) or it was cancelled or aborted since (nothing to do).
+   */
+  private async work(claimed: ClaimedMessage, controller = new AbortController()): Promise<void> {
     this.inFlight.set(claimed.id, controller);
     try {
+      if (this.stopping || controller.signal.aborted) return;
       const turns = await this.conversationTurns(claimed);
       await this.answer(claimed.id, turns, claimed.attempts, claimed.retries, controller.signal);
     } finally {
