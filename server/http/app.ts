@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express, type Router } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
 import type { Pool } from '../db/pool.js';
@@ -24,6 +23,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { statisticsRoutes } from './routes/statistics.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {
   pool: Pool;
@@ -43,32 +43,6 @@ export interface AppDeps {
   clientDir: string;
   /** More routes (the SSE streams), mounted before the JSON 404s. */
   extraRoutes?: Router[];
-}
-
-/**
- * The Content-Security-Policy the web app runs under: its own scripts and styles only, no inline
- * script, connections (fetch, Socket.IO, SSE) to its own origin.
- */
-const CONTENT_SECURITY_POLICY = {
-  directives: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    fontSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    baseUri: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    // helmet adds upgrade-insecure-requests by default; it breaks plain-HTTP use on a LAN address.
-    upgradeInsecureRequests: null,
-  },
-};
-
-/** helmet with our policy: the headers every response carries. */
-export function securityHeaders() {
-  return helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
 }
 
 export function createApp(deps: AppDeps): Express {

@@ -10,27 +10,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Metrics } from '../stats/metrics.js';
-import { securityHeaders } from './app.js';
 import { type Tokens, tokenMatches, tokenOf } from './auth.js';
 import type { FinishedMessageCache } from './finished-messages.js';
-import { requestIdOf } from './request-logging.js';
+import { logRequest, requestIdOf } from './request-logging.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 const POLL_PATH = /^\/api\/chat\/([0-9a-fA-F-]{36})$/;
-
-/** The headers helmet sets, read once by running it against a stand-in response. */
-function helmetHeaders(): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const response = {
-    setHeader: (name: string, value: string) => {
-      headers[name.toLowerCase()] = String(value);
-    },
-    removeHeader: (name: string) => {
-      delete headers[name.toLowerCase()];
-    },
-  };
-  securityHeaders()({} as never, response as never, () => undefined);
-  return headers;
-}
 
 export function createPollingFastPath(deps: {
   finished: FinishedMessageCache;
@@ -40,31 +25,20 @@ export function createPollingFastPath(deps: {
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   // As a flat [name, value, …] list: node writes such a list much faster than an object (the
   // polling benchmark: 36,000 against 28,000 responses a second with these very headers).
-  const baseHeaders = Object.entries({ ...helmetHeaders(), 'content-type': 'application/json; charset=utf-8' }).flat();
+  const baseHeaders = [...SECURITY_HEADERS.flat(), 'content-type', 'application/json; charset=utf-8'];
   return (req, res) => {
     if (req.method !== 'GET' || req.headers.origin !== undefined) return false;
     const match = POLL_PATH.exec(req.url ?? '');
     const body = match?.[1] ? deps.finished.get(match[1]) : undefined;
     if (body === undefined) return false;
     if (deps.tokens.apiToken && !tokenMatches(deps.tokens.apiToken, tokenOf(req))) return false;
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const requestId = requestIdOf(req);
     res.writeHead(200, [...baseHeaders, 'content-length', String(Buffer.byteLength(body)), 'x-request-id', requestId]);
     res.end(body);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    deps.metrics.httpRequest('GET', '/api/chat/:messageId', 200, seconds);
-    if (deps.logger.isLevelEnabled('info')) {
-      deps.logger.info(
-        {
-          // The same fields as pino-http's line (reqId, req, res, responseTime).
-          reqId: requestId,
-          req: { id: requestId, method: 'GET', path: req.url },
-          res: { status: 200 },
-          responseTime: Math.round(seconds * 1000),
-        },
-        'request completed',
-      );
-    }
+    const ms = performance.now() - started;
+    deps.metrics.httpRequest('GET', '/api/chat/:messageId', 200, ms / 1000);
+    logRequest(deps.logger, { id: requestId, method: 'GET', path: req.url ?? '', status: 200, ms });
     return true;
   };
 }
