@@ -198,6 +198,19 @@ async function main() {
   }
 }
 
+/** Where the latency goes, from this run's own references. */
+function latencyNote(r: Results): string {
+  const l = r.latency;
+  if (!l?.serviceStatements || !l.floor) return '';
+  const own = l.p50Ms - l.serviceStatements.p50Ms;
+  return `
+Latency, p50: the service's own two statements take ${fmt(l.serviceStatements.p50Ms, 1)} ms through pg at this rate
+(two commits waiting for the disk, and an idle database backend to wake for each); HTTP, queue,
+provider, relay and socket add ${fmt(own, 1)} ms to them, for ${fmt(l.p50Ms, 1)} ms in all, against ${fmt(l.floor.p50Ms, 1)} ms for
+the three statements a plain client would run.
+`;
+}
+
 function resultsMarkdown(r: Results, table: string): string {
   const m = r.machine;
   return `# Benchmark results
@@ -212,7 +225,7 @@ from 18,000 to 40,000 req/s on one day): read each result against its reference 
 same run (the database floor, the bare server), not against another run's numbers.
 
 ${table}
-
+${latencyNote(r)}
 What each measures is described at the top of its file in \`bench/\`. Raw numbers:
 [\`results.json\`](results.json).
 `;
