@@ -13,9 +13,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { STATUS_CHANNEL } from '../server/db/channels.js';
-import { migrate } from '../server/db/migrate.js';
-import { createPool, type Pool } from '../server/db/pool.js';
-import { MIGRATIONS_DIR } from '../server/paths.js';
+import type { Pool } from '../server/db/pool.js';
+import { migratedPool } from './lib/database.js';
 import { claimedMessageThroughDatabase, messageThroughDatabase } from './lib/floor.js';
 import { ask, percentile } from './lib/http-client.js';
 import { watchCompletions } from './lib/monitor.js';
@@ -61,16 +60,9 @@ export async function databaseLatency(params: {
   /** One message through the database; resolves with its id when its completion is committed. */
   oneMessage: (db: Pool, question: string) => Promise<string>;
 }): Promise<Percentiles> {
-  const db = createPool({
-    connectionString: params.databaseUrl,
-    max: 8,
-    idleTimeoutMs: 10_000,
-    applicationName: 'medchat bench latency floor',
-    onError: () => undefined,
-  });
+  const db = await migratedPool(params.databaseUrl, { max: 8, applicationName: 'medchat bench latency reference' });
   const listener = new pg.Client({ connectionString: params.databaseUrl });
   try {
-    await migrate(db, MIGRATIONS_DIR);
     await listener.connect();
     // When each message's `completed` NOTIFY arrived, and who waits for one still to come.
     const arrivedAt = new Map<string, number>();

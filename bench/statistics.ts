@@ -4,10 +4,8 @@
  * against the scan of every message they replaced. /monitor and SSE read them up to four times
  * a second, so their cost must not grow with the history.
  */
-import { migrate } from '../server/db/migrate.js';
-import { createPool } from '../server/db/pool.js';
-import { MIGRATIONS_DIR } from '../server/paths.js';
 import { readStatistics } from '../server/stats/statistics.js';
+import { migratedPool } from './lib/database.js';
 import { percentile } from './lib/http-client.js';
 
 export interface StatisticsResult {
@@ -44,15 +42,8 @@ export async function statisticsBenchmark(params: {
   databaseUrl: string;
   messages: number;
 }): Promise<StatisticsResult> {
-  const pool = createPool({
-    connectionString: params.databaseUrl,
-    max: 4,
-    idleTimeoutMs: 10_000,
-    applicationName: 'medchat bench statistics',
-    onError: () => undefined,
-  });
+  const pool = await migratedPool(params.databaseUrl, { max: 4, applicationName: 'medchat bench statistics' });
   try {
-    await migrate(pool, MIGRATIONS_DIR);
     // Finished messages as the service leaves them (the triggers keep the totals, as in service).
     await pool.query(
       `INSERT INTO messages (question, status, response, provider, model, attempts, prompt_tokens,

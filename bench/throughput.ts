@@ -5,9 +5,7 @@
  * with their triggers) issued directly through pg at the same concurrency, one statement per
  * transaction.
  */
-import { migrate } from '../server/db/migrate.js';
-import { createPool } from '../server/db/pool.js';
-import { MIGRATIONS_DIR } from '../server/paths.js';
+import { migratedPool } from './lib/database.js';
 import { messageThroughDatabase } from './lib/floor.js';
 import { ask, pool } from './lib/http-client.js';
 import { watchCompletions } from './lib/monitor.js';
@@ -60,15 +58,11 @@ export async function databaseFloor(params: {
   messages: number;
   concurrency: number;
 }): Promise<number> {
-  const db = createPool({
-    connectionString: params.databaseUrl,
+  const db = await migratedPool(params.databaseUrl, {
     max: params.concurrency,
-    idleTimeoutMs: 10_000,
     applicationName: 'medchat bench floor',
-    onError: () => undefined,
   });
   try {
-    await migrate(db, MIGRATIONS_DIR);
     const oneMessage = (i: number) => messageThroughDatabase(db, `How do I treat a fever? (${i})`);
     await pool(200, params.concurrency, oneMessage);
     const started = performance.now();

@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../server/db/embedded.js';
+import { migrate } from '../../server/db/migrate.js';
+import { createPool, type Pool } from '../../server/db/pool.js';
 import { createLogger } from '../../server/logger.js';
+import { MIGRATIONS_DIR } from '../../server/paths.js';
 
 export interface BenchDatabaseServer {
   adminUrl: string;
@@ -93,4 +96,25 @@ export async function openDatabaseServer(): Promise<BenchDatabaseServer> {
       await stop();
     },
   };
+}
+
+/** A pool on a bench database with the service's migrations applied, for the floors and references. */
+export async function migratedPool(
+  databaseUrl: string,
+  params: { max: number; applicationName: string },
+): Promise<Pool> {
+  const pool = createPool({
+    connectionString: databaseUrl,
+    max: params.max,
+    idleTimeoutMs: 10_000,
+    applicationName: params.applicationName,
+    onError: () => undefined,
+  });
+  try {
+    await migrate(pool, MIGRATIONS_DIR);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
 }
