@@ -14,7 +14,11 @@ export interface DeltaStream {
 }
 
 export interface DeltaSink {
-  open(params: { messageId: string; attempt: number }): DeltaStream;
+  /**
+   * `after`: the message is still being written. Nothing is published before it resolves (no
+   * watcher may hear text before the message's first status), nor at all if it resolves false.
+   */
+  open(params: { messageId: string; attempt: number; after?: Promise<boolean> }): DeltaStream;
 }
 
 export const discardDeltas: DeltaSink = {

@@ -125,8 +125,14 @@ export class Dispatcher {
    * this instance (NewMessage.claimed): it starts on the message as soon as the write is done,
    * with no separate claim. Null when every worker is busy or others are waiting (then write the
    * message pending and enqueue it). The caller must settle the reservation either way.
+   *
+   * The first question of a conversation is all the model needs, so its call starts now, while
+   * the row is being written: the answer's text is published, and its outcome written, only once
+   * the row exists, and the call is aborted if the write fails. A follow-up waits for the write:
+   * its earlier turns are read from the table.
    */
-  reserveWorker(messageId: string): WorkerReservation | null {
+  reserveWorker(message: { id: string; question: string; continuesConversation: boolean }): WorkerReservation | null {
+    const messageId = message.id;
     const busy = this.queue.size > 0 || this.queue.pending >= this.deps.settings.maxWorkers;
     if (this.stopping || busy || this.held.has(messageId)) return null;
     let settle: (claimed: ClaimedMessage | null) => void = () => undefined;
@@ -138,9 +144,31 @@ export class Dispatcher {
     this.inFlight.set(messageId, controller);
     // p-queue starts the job synchronously when a slot is free, so the slot is taken from here.
     this.run(messageId, async () => {
-      const claimed = await written;
-      if (claimed) await this.work(claimed, controller);
-      else this.inFlight.delete(messageId);
+      if (message.continuesConversation) {
+        const claimed = await written;
+        if (claimed) await this.work(claimed, controller);
+        else this.inFlight.delete(messageId);
+        return;
+      }
+      const isWritten = written.then((claimed) => {
+        if (!claimed) controller.abort();
+        return claimed !== null;
+      });
+      const unwritten: ClaimedMessage = {
+        id: messageId,
+        question: message.question,
+        attempts: 1,
+        retries: 0,
+        conversationId: null,
+        createdAt: new Date(),
+        hasEarlierTurns: false,
+      };
+      try {
+        await this.work(unwritten, controller, isWritten);
+      } finally {
+        // stop() releases what this instance holds once the queue is idle: not before the row is.
+        await written;
+      }
     });
     return { start: (claimed) => settle(claimed), abandon: () => settle(null) };
   }
@@ -210,12 +238,17 @@ export class Dispatcher {
    * Answers a message this worker has claimed, unless the instance is stopping (stop() gives it
    * back as pending) or it was cancelled or aborted since (nothing to do).
    */
-  private async work(claimed: ClaimedMessage, controller = new AbortController()): Promise<void> {
+  private async work(
+    claimed: ClaimedMessage,
+    controller = new AbortController(),
+    /** Set while the row may still be being written: resolves with whether it was. */
+    isWritten?: Promise<boolean>,
+  ): Promise<void> {
     this.inFlight.set(claimed.id, controller);
     try {
       if (this.stopping || controller.signal.aborted) return;
       const turns = await this.conversationTurns(claimed);
-      await this.answer(claimed.id, turns, claimed.attempts, claimed.retries, controller.signal);
+      await this.answer(claimed.id, turns, claimed.attempts, claimed.retries, controller.signal, isWritten);
     } finally {
       this.inFlight.delete(claimed.id);
     }
@@ -235,11 +268,19 @@ export class Dispatcher {
   }
 
   /** Calls the provider until it answers, the error is final, or the retries are used up. */
-  private async answer(id: string, turns: ChatTurn[], attempt: number, retries: number, signal: AbortSignal) {
+  private async answer(
+    id: string,
+    turns: ChatTurn[],
+    attempt: number,
+    retries: number,
+    signal: AbortSignal,
+    isWritten?: Promise<boolean>,
+  ) {
     const { pool, provider, settings, logger } = this.deps;
     const instanceId = settings.instanceId;
     for (;;) {
-      const deltas = this.deps.deltas.open({ messageId: id, attempt });
+      if (signal.aborted) return; // stopping, cancelled, or (not yet written) the write failed
+      const deltas = this.deps.deltas.open({ messageId: id, attempt, ...(isWritten ? { after: isWritten } : {}) });
       const started = performance.now();
       try {
         const result = await withStallTimeout(
@@ -257,6 +298,7 @@ export class Dispatcher {
         );
         const finalDeltas = await deltas.takeRest();
         this.deps.observer?.providerCall(result.provider, 'success', (performance.now() - started) / 1000);
+        if (isWritten && !(await isWritten)) return;
         const completed = await withDatabaseRetry(signal, () =>
           this.complete({
             id,
@@ -282,6 +324,7 @@ export class Dispatcher {
           this.deps.observer?.providerCall(provider.name, 'aborted', seconds);
           return;
         }
+        if (isWritten && !(await isWritten)) return;
         const failure = asProviderError(error);
         const failedProvider = failure.failedProvider ?? { name: provider.name, model: provider.model };
         this.deps.observer?.providerCall(failedProvider.name, failure.retryable ? 'retryable_error' : 'error', seconds);
@@ -321,6 +364,7 @@ export class Dispatcher {
         if (nextAttempt === null) return; // lost the message (lease expired and taken elsewhere)
         attempt = nextAttempt;
         retries += 1;
+        isWritten = undefined;
         this.deps.observer?.retry(failedProvider.name);
       }
     }

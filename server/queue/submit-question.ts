@@ -77,7 +77,11 @@ export async function submitQuestion(deps: SubmitDeps, request: SubmitRequest): 
   const urgentAdvice = redFlags.urgent ? (redFlags.advice ?? null) : null;
   await request.beforeInsert?.(messageId);
   // An idle worker here takes the message in the statement that writes it: no separate claim.
-  const worker = deps.dispatcher.reserveWorker(messageId);
+  const worker = deps.dispatcher.reserveWorker({
+    id: messageId,
+    question: request.question,
+    continuesConversation: request.conversationId !== undefined,
+  });
   const message: NewMessage = {
     id: messageId,
     question: request.question,

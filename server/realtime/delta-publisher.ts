@@ -41,12 +41,18 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
   );
 
   return {
-    open({ messageId, attempt }): DeltaStream {
+    open({ messageId, attempt, after }): DeltaStream {
       let buffer = '';
       let seq = 0;
       let timer: NodeJS.Timeout | undefined;
-      // Sends are chained so that the deltas of one message leave (and arrive) in order.
-      let sending: Promise<void> = Promise.resolve();
+      // Sends are chained so that the deltas of one message leave (and arrive) in order, and
+      // only once the message is written.
+      let written = true;
+      let sending: Promise<void> = after
+        ? after.then((ok) => {
+            written = ok;
+          })
+        : Promise.resolve();
 
       const payloadOf = (text: string) => {
         const event: MessageDeltaEvent = { messageId, seq, text, attempt };
@@ -57,7 +63,7 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
       const send = (text: string) => {
         const payload = payloadOf(text);
         sending = sending.then(() =>
-          notify(payload).then(
+          (written ? notify(payload) : Promise.resolve()).then(
             () => undefined,
             (error: unknown) => logger.warn({ err: error, messageId }, 'could not publish a delta'),
           ),
@@ -85,7 +91,7 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
           clearTimeout(timer);
           timer = undefined;
           await sending;
-          const rest = splitByBytes(buffer, maxBatchBytes).map(payloadOf);
+          const rest = written ? splitByBytes(buffer, maxBatchBytes).map(payloadOf) : [];
           buffer = '';
           return rest;
         },

@@ -1,6 +1,8 @@
 /**
- * A worker reserved for a question being written already claimed (Dispatcher.reserveWorker):
- * a stop or a cancel while the row is being written must keep it from calling the provider.
+ * A worker reserved for a question being written already claimed (Dispatcher.reserveWorker).
+ * The first question of a conversation goes to the model while its row is being written: nothing
+ * of the answer may be published or written before the row exists, nothing at all if the write
+ * fails, and a stop or a cancel meanwhile must abort the call. A follow-up waits for the write.
  */
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -24,6 +26,26 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** A provider that answers at once, streaming its text, and counts its calls. */
+function instantProvider(): LlmProvider & { calls: number } {
+  return {
+    name: 'instant',
+    model: 'instant-1',
+    calls: 0,
+    async complete(request: CompletionRequest): Promise<CompletionResult> {
+      this.calls++;
+      request.onText?.('Rest ');
+      request.onText?.('and fluids.');
+      return {
+        text: 'Rest and fluids.',
+        provider: 'instant',
+        model: 'instant-1',
+        usage: { promptTokens: 3, completionTokens: 4 },
+      };
+    },
+  };
+}
+
 /** A provider that never answers on its own, and counts its calls. */
 function hangingProvider(): LlmProvider & { calls: number } {
   return {
@@ -43,11 +65,34 @@ const noDeltas: DeltaSink = {
   open: () => ({ push: () => undefined, takeRest: async () => [], end: async () => undefined }),
 } as unknown as DeltaSink;
 
-function dispatcherWith(provider: LlmProvider): Dispatcher {
+/** Records what would be published, and whether the write had been announced by then. */
+function recordingDeltas(): DeltaSink & { published: string[] } {
+  const published: string[] = [];
+  return {
+    published,
+    open: ({ after }) => {
+      let buffer = '';
+      return {
+        push: (text: string) => {
+          buffer += text;
+        },
+        end: async () => {
+          if (!after || (await after)) published.push(buffer);
+        },
+        takeRest: async () => {
+          if (after && !(await after)) return [];
+          return buffer ? [buffer] : [];
+        },
+      };
+    },
+  };
+}
+
+function dispatcherWith(provider: LlmProvider, deltas: DeltaSink = noDeltas): Dispatcher {
   return new Dispatcher({
     pool,
     provider,
-    deltas: noDeltas,
+    deltas,
     logger: pino({ level: 'silent' }),
     settings: {
       instanceId: INSTANCE,
@@ -65,50 +110,114 @@ function dispatcherWith(provider: LlmProvider): Dispatcher {
 }
 
 /** Writes the message already claimed, as submitQuestion does, and hands it to the reserved worker. */
-async function writeClaimed(id: string, worker: NonNullable<ReturnType<Dispatcher['reserveWorker']>>) {
+async function writeClaimed(
+  id: string,
+  worker: NonNullable<ReturnType<Dispatcher['reserveWorker']>>,
+  conversationId: string | null = null,
+) {
   const inserted = await insertMessage(pool, {
     id,
     question: 'Written while the instance stops?',
-    conversationId: null,
+    conversationId,
     urgentAdvice: null,
     claimed: true,
     instanceId: INSTANCE,
     leaseMs: 30_000,
   });
   if (!inserted) throw new Error('not written');
-  worker.start({ id, question: 'q', attempts: 1, retries: 0, ...inserted, hasEarlierTurns: false });
+  worker.start({ id, question: 'q', attempts: 1, retries: 0, ...inserted, hasEarlierTurns: conversationId !== null });
 }
+
+const newQuestion = (id: string) => ({ id, question: 'What helps a cold?', continuesConversation: false });
 
 const statusOf = async (id: string) =>
   (await pool.query('SELECT status, claimed_by FROM messages WHERE id = $1', [id])).rows[0];
+const rowOf = async (id: string) =>
+  (await pool.query('SELECT status, response FROM messages WHERE id = $1', [id])).rows[0] ?? null;
 
 describe('a reserved worker', () => {
-  it('does not start on a message written after the stop began; the stop gives it back', async () => {
+  it('aborts the model call when the grace of a stop ends while the row is written; the stop gives it back', async () => {
     const provider = hangingProvider();
     const dispatcher = dispatcherWith(provider);
     const id = randomUUID();
-    const worker = dispatcher.reserveWorker(id);
+    const worker = dispatcher.reserveWorker(newQuestion(id));
     if (!worker) throw new Error('no idle worker');
+    await expect.poll(() => provider.calls).toBe(1); // a new conversation's question goes to the model at once
     const stopped = dispatcher.stop(50);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the grace period is over
     await writeClaimed(id, worker);
     const started = performance.now();
     await stopped;
     expect(performance.now() - started).toBeLessThan(5_000);
+    expect(await statusOf(id)).toEqual({ status: 'pending', claimed_by: null });
+  });
+
+  it('does not start a follow-up written after the stop began; the stop gives it back', async () => {
+    const provider = hangingProvider();
+    const dispatcher = dispatcherWith(provider);
+    const first = await insertMessage(pool, {
+      id: randomUUID(),
+      question: 'First question',
+      conversationId: null,
+      urgentAdvice: null,
+      instanceId: 'elsewhere',
+      leaseMs: 30_000,
+    });
+    const id = randomUUID();
+    const worker = dispatcher.reserveWorker({ id, question: 'And then?', continuesConversation: true });
+    if (!worker || !first) throw new Error('no idle worker');
+    const stopped = dispatcher.stop(50);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writeClaimed(id, worker, first.conversationId);
+    await stopped;
     expect(provider.calls).toBe(0);
     expect(await statusOf(id)).toEqual({ status: 'pending', claimed_by: null });
   });
 
-  it('does not start on a message aborted (cancelled) while it was being written', async () => {
+  it('aborts the model call of a message aborted (cancelled) while it was being written', async () => {
     const provider = hangingProvider();
     const dispatcher = dispatcherWith(provider);
     const id = randomUUID();
-    const worker = dispatcher.reserveWorker(id);
+    const worker = dispatcher.reserveWorker(newQuestion(id));
     if (!worker) throw new Error('no idle worker');
     dispatcher.abort(id);
     await writeClaimed(id, worker);
     await expect.poll(() => dispatcher.activeWorkers).toBe(0);
-    expect(provider.calls).toBe(0);
+    expect(await rowOf(id)).toMatchObject({ status: 'processing', response: null });
     await dispatcher.stop(0);
+  });
+
+  it('answers while the row is written, but publishes and completes only once it is', async () => {
+    const provider = instantProvider();
+    const deltas = recordingDeltas();
+    const dispatcher = dispatcherWith(provider, deltas);
+    const id = randomUUID();
+    const worker = dispatcher.reserveWorker(newQuestion(id));
+    if (!worker) throw new Error('no idle worker');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(provider.calls).toBe(1);
+    expect(deltas.published).toEqual([]);
+    expect(dispatcher.activeWorkers).toBe(1); // answered, and waiting for the row
+    await writeClaimed(id, worker);
+    await expect.poll(() => rowOf(id)).toEqual({ status: 'completed', response: 'Rest and fluids.' });
+    await expect.poll(() => dispatcher.activeWorkers).toBe(0);
+    await dispatcher.stop(0);
+  });
+
+  it('publishes and writes nothing, and frees the worker, when the write fails', async () => {
+    for (const provider of [instantProvider(), hangingProvider()]) {
+      const deltas = recordingDeltas();
+      const dispatcher = dispatcherWith(provider, deltas);
+      const id = randomUUID();
+      const worker = dispatcher.reserveWorker(newQuestion(id));
+      if (!worker) throw new Error('no idle worker');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      worker.abandon(); // e.g. the statement failed
+      await expect.poll(() => dispatcher.activeWorkers).toBe(0);
+      expect(provider.calls).toBe(1);
+      expect(deltas.published).toEqual([]);
+      expect(await rowOf(id)).toBeNull();
+      await dispatcher.stop(0);
+    }
   });
 });
