@@ -16,6 +16,8 @@ import { insertMessages, type NewMessage } from './db/messages.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createApp } from './http/app.js';
+import { createAskFastPath } from './http/ask-fast-path.js';
+import { createAskQuestion } from './http/ask-question.js';
 import { clientAddressResolver } from './http/client-address.js';
 import { FinishedMessageCache } from './http/finished-messages.js';
 import { createPollingFastPath } from './http/polling-fast-path.js';
@@ -201,8 +203,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     extraRoutes: [sseRoutes({ pool, hub: sseHub, stats, partialAnswers })],
   });
   const pollingFastPath = createPollingFastPath({ finished, tokens, metrics, logger: log });
+  const clientAddress = clientAddressResolver(config.security.trustProxy);
+  const askFastPath = createAskFastPath({
+    askQuestion: createAskQuestion({ ...submit, maxQuestionChars: config.maxQuestionChars }),
+    rateLimiter,
+    clientAddress,
+    tokens,
+    metrics,
+    logger: log,
+  });
   const httpServer = http.createServer((req, res) => {
-    if (!pollingFastPath(req, res)) app(req, res);
+    if (!pollingFastPath(req, res) && !askFastPath(req, res)) app(req, res);
   });
   const sockets = attachSocketServer({
     httpServer,
@@ -213,7 +224,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger: log,
     tokens,
     rateLimiter,
-    clientAddress: clientAddressResolver(config.security.trustProxy),
+    clientAddress,
     corsOrigins: config.security.corsOrigins,
     partialAnswers,
   });

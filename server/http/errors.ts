@@ -32,11 +32,16 @@ function databaseInputError(error: { code?: unknown }): HttpError | null {
   return null;
 }
 
+/** A body that is not (strict) JSON: from express.json, and from the ask fast path. */
+export function invalidJsonError(): HttpError {
+  return new HttpError(400, 'The request body is not valid JSON.');
+}
+
 /** Body-parser errors carry a `type` and a `status`; we turn them into our JSON errors. */
 function bodyParserError(error: { type?: unknown; status?: unknown }): HttpError | null {
   switch (error.type) {
     case 'entity.parse.failed':
-      return new HttpError(400, 'The request body is not valid JSON.');
+      return invalidJsonError();
     case 'entity.too.large':
       return new HttpError(413, 'The request body is too large (at most 64 KiB).');
     case 'charset.unsupported':
@@ -51,22 +56,35 @@ function bodyParserError(error: { type?: unknown; status?: unknown }): HttpError
   }
 }
 
+/**
+ * What the client is told about an error: its own HttpError, a request body or value refused, the
+ * database away (503, try again). Null for a fault of ours (a 500, to be logged).
+ */
+export function toHttpError(error: unknown): HttpError | null {
+  if (error instanceof HttpError) return error;
+  // Anything may be thrown, null included: read fields only from objects.
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+    type?: unknown;
+    status?: unknown;
+    code?: unknown;
+  };
+  const refused = bodyParserError(fields) ?? databaseInputError(fields);
+  if (refused) return refused;
+  if (isConnectionError(error)) {
+    return new HttpError(503, 'The database is unavailable; try again shortly.', { 'Retry-After': '2' });
+  }
+  return null;
+}
+
+export const INTERNAL_ERROR = 'Internal server error.';
+
 /** The one error shape: `{ "error": "..." }` with the right status; never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    // Anything may be thrown, null included: read fields only from objects.
-    const fields = (typeof error === 'object' && error !== null ? error : {}) as {
-      type?: unknown;
-      status?: unknown;
-      code?: unknown;
-    };
-    let httpError = error instanceof HttpError ? error : (bodyParserError(fields) ?? databaseInputError(fields));
-    if (!httpError && isConnectionError(error)) {
-      httpError = new HttpError(503, 'The database is unavailable; try again shortly.', { 'Retry-After': '2' });
-    }
+    let httpError = toHttpError(error);
     if (!httpError) {
       (req.log ?? logger).error({ err: error, method: req.method, path: req.path }, 'unhandled error');
-      httpError = new HttpError(500, 'Internal server error.');
+      httpError = new HttpError(500, INTERNAL_ERROR);
     }
     if (res.headersSent) {
       res.end(); // a stream (SSE) that failed after it started: close it

@@ -23,7 +23,11 @@ export function containsNul(value: unknown): boolean {
   return false;
 }
 
+export function nulCharacterError(): HttpError {
+  return new HttpError(400, 'Text must not contain NUL (U+0000) characters.');
+}
+
 export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
-  if (containsNul(req.body)) return next(new HttpError(400, 'Text must not contain NUL (U+0000) characters.'));
+  if (containsNul(req.body)) return next(nulCharacterError());
   next();
 };

@@ -28,10 +28,16 @@ export function createQuestionRateLimiter(perMinute: number): QuestionRateLimite
   };
 }
 
+export function tooManyQuestionsError(waitSeconds: number): HttpError {
+  return new HttpError(429, `Too many questions; try again in ${waitSeconds} s.`, {
+    'Retry-After': String(waitSeconds),
+  });
+}
+
 export function limitQuestions(limiter: QuestionRateLimiter): RequestHandler {
   return async (req, _res, next) => {
     const wait = await limiter.take(req.ip ?? 'unknown');
     if (wait === 0) return next();
-    next(new HttpError(429, `Too many questions; try again in ${wait} s.`, { 'Retry-After': String(wait) }));
+    next(tooManyQuestionsError(wait));
   };
 }

@@ -2,13 +2,11 @@
  * The polling fast path answers finished messages before express: it must answer exactly as
  * express does (status, body, security headers), and leave everything else to express.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
-import { type Service, startService } from '../../server/service.js';
+import type { Service } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startTestService, TEST_ENV } from '../helpers/service.js';
+import { requestLineShape, startLoggedService } from '../helpers/logged-service.js';
+import { startTestService } from '../helpers/service.js';
 
 const TOKEN = 'fast-path-token-0123456789';
 let db: TestDatabase;
@@ -77,15 +75,7 @@ describe('polling fast path', () => {
   });
 
   it('logs its answers as express does: one line with the request id', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
-    });
-    const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: 'info' });
-    const logged = await startService({ config, databaseUrl: db.url, logger: createLogger('info', sink) });
+    const { service: logged, lines } = await startLoggedService({ databaseUrl: db.url, level: 'info' });
     try {
       // Polled twice: the first read fills the cache (express), the second is the fast path's.
       for (const requestId of ['poll-express', 'poll-fast']) {
@@ -95,10 +85,7 @@ describe('polling fast path', () => {
     } finally {
       await logged.close();
     }
-    const shape = (requestId: string) => {
-      const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === requestId);
-      return line && { keys: Object.keys(line).sort(), req: line.req, res: line.res, msg: line.msg };
-    };
+    const shape = (requestId: string) => requestLineShape(lines, requestId);
     expect(shape('poll-fast')).toEqual({
       ...shape('poll-express'),
       req: { id: 'poll-fast', method: 'GET', path: `/api/chat/${messageId}` },

@@ -1,16 +1,16 @@
 /** Issue 7, security: tokens, rate limits, CSP and other headers, CORS and socket origins, logs. */
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import express from 'express';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { errorHandler } from '../../server/http/errors.js';
 import { createLogger } from '../../server/logger.js';
-import { type Service, startService } from '../../server/service.js';
+import type { Service } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { eventually } from '../helpers/http.js';
-import { startTestService, TEST_ENV } from '../helpers/service.js';
+import { startLoggedService } from '../helpers/logged-service.js';
+import { startTestService } from '../helpers/service.js';
 
 const API_TOKEN = 'api-token-0123456789abcdef';
 const MONITOR_TOKEN = 'monitor-token-0123456789abcdef';
@@ -318,16 +318,12 @@ describe('errors', () => {
 
 describe('logs', () => {
   it('never hold question or answer text, tokens or keys, and carry a request id', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
+    // The production logger (its redaction included), its lines kept.
+    const { service, lines } = await startLoggedService({
+      databaseUrl: db.url,
+      level: 'trace',
+      env: { API_TOKEN, OPENAI_API_KEY: 'sk-secret-key-abcdef' },
     });
-    const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: 'trace', API_TOKEN, OPENAI_API_KEY: 'sk-secret-key-abcdef' });
-    // The production logger (its redaction included), writing to the sink.
-    const service = await startService({ config, databaseUrl: db.url, logger: createLogger('trace', sink) });
     try {
       const question = 'My secret symptom is zebra-striped toenails';
       const response = await fetch(`${service.url}/api/chat?access_token=${API_TOKEN}`, {

@@ -1,14 +1,9 @@
 import { Router } from 'express';
-import { askRequestSchema, idempotencyKeySchema, messageIdSchema } from '../../../shared/rest.js';
+import { messageIdSchema } from '../../../shared/rest.js';
 import { cancelMessage, getMessage } from '../../db/messages.js';
 import type { Dispatcher } from '../../queue/dispatcher.js';
-import {
-  ConversationNotFoundError,
-  IdempotencyKeyReusedError,
-  QueueFullError,
-  type SubmitDeps,
-  submitQuestion,
-} from '../../queue/submit-question.js';
+import type { SubmitDeps } from '../../queue/submit-question.js';
+import { createAskQuestion } from '../ask-question.js';
 import { HttpError } from '../errors.js';
 import type { FinishedMessageCache } from '../finished-messages.js';
 import { toMessageState } from '../message-state.js';
@@ -22,28 +17,18 @@ export interface ChatRouteDeps extends SubmitDeps {
   finished: FinishedMessageCache;
 }
 
-const idempotencyKeyHeaderSchema = idempotencyKeySchema('Idempotency-Key').optional();
-
 export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();
-  const askSchema = askRequestSchema(deps.maxQuestionChars);
+  const askQuestion = createAskQuestion(deps);
 
+  // The ask fast path (server/http/ask-fast-path.ts) answers most of these before express.
   router.post('/api/chat', limitQuestions(deps.rateLimiter), async (req, res) => {
     if (!req.is('application/json')) {
       throw new HttpError(415, 'Send the question as JSON (Content-Type: application/json).');
     }
-    const { question, conversationId } = parseOr400(askSchema, req.body);
-    const idempotencyKey = parseOr400(idempotencyKeyHeaderSchema, req.get('Idempotency-Key'));
-    try {
-      const { replayed, ...submitted } = await submitQuestion(deps, { question, conversationId, idempotencyKey });
-      if (replayed) res.set('Idempotent-Replayed', 'true');
-      res.status(202).json(submitted);
-    } catch (error) {
-      if (error instanceof QueueFullError) throw new HttpError(503, error.message, { 'Retry-After': '5' });
-      if (error instanceof ConversationNotFoundError) throw new HttpError(404, error.message);
-      if (error instanceof IdempotencyKeyReusedError) throw new HttpError(422, error.message);
-      throw error;
-    }
+    const { accepted, replayed } = await askQuestion(req.body, req.get('Idempotency-Key'));
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(202).json(accepted);
   });
 
   router.get('/api/chat/:messageId', async (req, res) => {
