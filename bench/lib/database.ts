@@ -84,8 +84,8 @@ export async function openDatabaseServer(): Promise<BenchDatabaseServer> {
     version,
     async createDatabase() {
       const name = `medchat_bench_${Date.now()}_${created.length}`;
+      created.push(name); // before the await: names stay unique when databases are made together
       await adminQuery(url, `CREATE DATABASE ${name}`);
-      created.push(name);
       const u = new URL(url);
       u.pathname = `/${name}`;
       return u.toString();
