@@ -59,8 +59,14 @@ export async function databaseLatency(params: {
   messages: number;
   /** One message through the database; resolves with its id when its completion is committed. */
   oneMessage: (db: Pool, question: string) => Promise<string>;
+  /** PostgreSQL's own planning, as a plain client has it (the floor), or the service's. */
+  plainClient: boolean;
 }): Promise<Percentiles> {
-  const db = await migratedPool(params.databaseUrl, { max: 8, applicationName: 'medchat bench latency reference' });
+  const db = await migratedPool(params.databaseUrl, {
+    max: 8,
+    applicationName: 'medchat bench latency reference',
+    plainClient: params.plainClient,
+  });
   const listener = new pg.Client({ connectionString: params.databaseUrl });
   try {
     await listener.connect();
@@ -98,15 +104,16 @@ export async function latencyBenchmark(params: {
   ratePerSecond: number;
   seconds: number;
 }): Promise<LatencyResult> {
-  const reference = async (oneMessage: (db: Pool, question: string) => Promise<string>) =>
+  const reference = async (oneMessage: (db: Pool, question: string) => Promise<string>, plainClient: boolean) =>
     databaseLatency({
       databaseUrl: await params.createDatabase(),
       ratePerSecond: params.ratePerSecond,
       messages: params.ratePerSecond * params.seconds,
       oneMessage,
+      plainClient,
     });
-  const floor = await reference(messageThroughDatabase);
-  const serviceStatements = await reference(claimedMessageThroughDatabase);
+  const floor = await reference(messageThroughDatabase, true);
+  const serviceStatements = await reference(claimedMessageThroughDatabase, false);
   const server = await startServer({
     DATABASE_URL: params.databaseUrl,
     MOCK_LATENCY_MS: '0',

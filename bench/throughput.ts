@@ -61,6 +61,7 @@ export async function databaseFloor(params: {
   const db = await migratedPool(params.databaseUrl, {
     max: params.concurrency,
     applicationName: 'medchat bench floor',
+    plainClient: true,
   });
   try {
     const oneMessage = (i: number) => messageThroughDatabase(db, `How do I treat a fever? (${i})`);

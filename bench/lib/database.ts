@@ -101,7 +101,7 @@ export async function openDatabaseServer(): Promise<BenchDatabaseServer> {
 /** A pool on a bench database with the service's migrations applied, for the floors and references. */
 export async function migratedPool(
   databaseUrl: string,
-  params: { max: number; applicationName: string },
+  params: { max: number; applicationName: string; plainClient?: boolean },
 ): Promise<Pool> {
   const pool = createPool({
     connectionString: databaseUrl,
@@ -109,6 +109,7 @@ export async function migratedPool(
     idleTimeoutMs: 10_000,
     applicationName: params.applicationName,
     onError: () => undefined,
+    plainClient: params.plainClient,
   });
   try {
     await migrate(pool, MIGRATIONS_DIR);
