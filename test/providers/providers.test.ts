@@ -237,8 +237,11 @@ describe.each(Object.keys(providers) as Name[])('%s', (name) => {
     fake.script({ kind: 'hang' }, { kind: 'stall', pieces: ['Some'] });
     for (let i = 0; i < 2; i++) {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
-      const error = await run(make(), controller.signal).then(
+      const running = run(make(), controller.signal);
+      // Aborted once the server holds the request (a fixed delay raced the SDK's start).
+      await expect.poll(() => fake.requests.length, { interval: 5 }).toBe(i + 1);
+      controller.abort();
+      const error = await running.then(
         () => undefined,
         (e: unknown) => e,
       );
