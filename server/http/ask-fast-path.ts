@@ -12,10 +12,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
-import type { Metrics } from '../stats/metrics.js';
+import { type Metrics, REFUSED_ROUTE } from '../stats/metrics.js';
 import type { AskQuestion } from './ask-question.js';
 import { type Tokens, tokenMatches, tokenOf } from './auth.js';
-import { HttpError, INTERNAL_ERROR, invalidJsonError, toHttpError } from './errors.js';
+import { abortedRequestError, HttpError, INTERNAL_ERROR, invalidJsonError, toHttpError } from './errors.js';
 import { containsNul, nulCharacterError } from './nul-characters.js';
 import { type QuestionRateLimiter, tooManyQuestionsError } from './rate-limit.js';
 import { logRequest, requestIdOf } from './request-logging.js';
@@ -45,25 +45,34 @@ export function createAskFastPath(deps: AskFastPathDeps): (req: IncomingMessage,
     res.end(json);
   };
 
+  const sendError = (res: ServerResponse, error: HttpError, requestId: string) => {
+    const headers = [...Object.entries(error.headers).flat(), 'x-request-id', requestId];
+    send(res, error.status, { error: error.message }, headers);
+  };
+
   const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const requestId = requestIdOf(req);
+    // A body express.json would have refused is counted as refused before routing, as there.
+    let route = ROUTE;
     // As express's request logging and metrics do: when the response is sent, or the client left.
     const done = () => {
       res.off('finish', done);
       res.off('close', done);
       const ms = performance.now() - started;
-      if (res.writableFinished) deps.metrics.httpRequest('POST', ROUTE, res.statusCode, ms / 1000);
+      if (res.writableFinished) deps.metrics.httpRequest('POST', route, res.statusCode, ms / 1000);
       const closedEarly = !res.writableFinished;
       logRequest(deps.logger, { id: requestId, method: 'POST', path: ROUTE, status: res.statusCode, ms, closedEarly });
     };
     res.on('finish', done);
     res.on('close', done);
     try {
-      const text = await readBody(req);
-      if (text === null) return; // the client left before sending its question
-      // In express's order: the body is parsed (express.json) before the rate limit is counted.
+      // In express's order: the body is read and parsed (express.json) before the rate limit.
+      route = REFUSED_ROUTE;
+      const text = await readBody(req, () => sendError(res, abortedRequestError(), requestId));
+      if (text === null) return; // the client left before sending it all: answered above
       const body = parseStrictJson(text);
+      route = ROUTE;
       const wait = await deps.rateLimiter.take(deps.clientAddress(req));
       if (wait > 0) throw tooManyQuestionsError(wait);
       const { accepted, replayed } = await deps.askQuestion(body, idempotencyKeyOf(req));
@@ -75,8 +84,7 @@ export function createAskFastPath(deps: AskFastPathDeps): (req: IncomingMessage,
         deps.logger.error({ reqId: requestId, err: error, method: 'POST', path: ROUTE }, 'unhandled error');
         httpError = new HttpError(500, INTERNAL_ERROR);
       }
-      const headers = [...Object.entries(httpError.headers).flat(), 'x-request-id', requestId];
-      send(res, httpError.status, { error: httpError.message }, headers);
+      sendError(res, httpError, requestId);
     }
   };
 
@@ -104,20 +112,32 @@ function idempotencyKeyOf(req: IncomingMessage): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** The body as text; null when the client went away before sending all of it. */
-function readBody(req: IncomingMessage): Promise<string | null> {
+/**
+ * The body as text; null when the client went away before sending all of it, after calling
+ * `aborted` at once, within the 'aborted' event: body-parser answers there too (with a 400 no
+ * one may read), so both paths log and count such a request alike.
+ */
+function readBody(req: IncomingMessage, aborted: () => void): Promise<string | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('aborted', () => {
+      aborted();
+      resolve(null);
+    });
     req.once('close', () => {
       if (!req.complete) resolve(null);
     });
   });
 }
 
-/** As express.json({ strict: true }) reads a body: an object or array; an empty body is {}. */
-function parseStrictJson(text: string): unknown {
+/**
+ * As express.json({ strict: true }) reads a body: an object or array; an empty body is {}; a
+ * byte-order mark is dropped (body-parser's decoder does that).
+ */
+function parseStrictJson(body: string): unknown {
+  const text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
   if (text.length === 0) return {};
   const first = text[text.search(/[^ \t\n\r]/)]; // after JSON's whitespace
   if (first !== '{' && first !== '[') throw invalidJsonError();

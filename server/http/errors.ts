@@ -37,6 +37,11 @@ export function invalidJsonError(): HttpError {
   return new HttpError(400, 'The request body is not valid JSON.');
 }
 
+/** The client went away before sending its whole body. */
+export function abortedRequestError(): HttpError {
+  return new HttpError(400, 'The request was aborted.');
+}
+
 /** Body-parser errors carry a `type` and a `status`; we turn them into our JSON errors. */
 function bodyParserError(error: { type?: unknown; status?: unknown }): HttpError | null {
   switch (error.type) {
@@ -48,7 +53,7 @@ function bodyParserError(error: { type?: unknown; status?: unknown }): HttpError
     case 'encoding.unsupported':
       return new HttpError(415, 'The request body must be UTF-8 JSON.');
     case 'request.aborted':
-      return new HttpError(400, 'The request was aborted.');
+      return abortedRequestError();
     default:
       return typeof error.status === 'number' && error.status >= 400 && error.status < 500
         ? new HttpError(error.status, 'The request could not be read.')

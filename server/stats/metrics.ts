@@ -17,10 +17,13 @@ export interface MetricSources {
  * The route pattern (never the URL: ids would make a series per message). Requests refused before
  * routing (401, 413, 415, 429) are 'refused'; static files 'static'; everything else 'unmatched'.
  */
+/** The route label of a request refused before it reached a route (bad body, token, CORS). */
+export const REFUSED_ROUTE = 'refused';
+
 function routeLabel(pattern: unknown, path: string, status: number): string {
   if (typeof pattern === 'string') return pattern;
   if (status === 404) return 'unmatched';
-  return path.startsWith('/api/') || path === '/metrics' ? 'refused' : 'static';
+  return path.startsWith('/api/') || path === '/metrics' ? REFUSED_ROUTE : 'static';
 }
 
 export class Metrics {

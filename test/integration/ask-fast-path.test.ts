@@ -62,6 +62,21 @@ function post(
   });
 }
 
+/** Sends half a question and goes away. */
+function leaveHalfway(url: string, requestId: string, viaExpress: boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
+    if (!viaExpress) headers['content-length'] = '100';
+    const req = http.request(`${url}/api/chat`, { method: 'POST', headers });
+    req.on('error', () => undefined);
+    req.write('{"question":"half');
+    setTimeout(() => {
+      req.destroy();
+      resolve();
+    }, 100);
+  });
+}
+
 /** Headers that must match; the rest differ by nature (time, id, framing). */
 const comparable = (headers: http.IncomingHttpHeaders) =>
   Object.fromEntries(
@@ -92,6 +107,8 @@ describe('ask fast path', () => {
     expect(fast.body).toEqual({ messageId: expect.any(String), conversationId: expect.any(String) });
     const urgent = await bothWays(JSON.stringify({ question: 'Crushing chest pain and I cannot breathe' }));
     expect(urgent.body).toMatchObject({ urgent: true, urgentAdvice: expect.stringMatching(/emergency/) });
+    // A byte-order mark (a file saved as "UTF-8 with BOM" and sent with curl) is dropped by both.
+    expect((await bothWays('\uFEFF{"question":"Saved with a BOM?"}')).status).toBe(202);
   });
 
   it('continues a conversation, and the answer arrives', async () => {
@@ -134,6 +151,22 @@ describe('ask fast path', () => {
     }
     const after = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+  });
+
+  it('counts a body express.json would refuse as refused before routing, as express does', async () => {
+    const count = async (route: string) => {
+      const text = await (
+        await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`medchat_http_requests_total{method="POST",route="${route}",status="400"}`));
+      return Number(line?.split(' ').at(-1) ?? 0);
+    };
+    const [refused, routed] = [await count('refused'), await count('/api/chat')];
+    expect((await post(service.url, '{"question":')).status).toBe(400); // the fast path
+    expect((await post(service.url, '{"question":""}')).status).toBe(400); // reached the route
+    expect([await count('refused'), await count('/api/chat')]).toEqual([refused + 1, routed + 1]);
   });
 
   it('replays an Idempotency-Key as express does, and refuses its reuse for another question', async () => {
@@ -260,23 +293,27 @@ describe('ask fast path', () => {
     expect(requestLineShape(lines, 'ask-fast')).toMatchObject({ res: { status: 202 }, msg: 'request completed' });
   });
 
-  it('writes nothing for a client that leaves before sending all of its question', async () => {
-    const before = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
-    await new Promise<void>((resolve) => {
-      const req = http.request(`${service.url}/api/chat`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': '100' },
-      });
-      req.on('error', () => resolve());
-      req.write('{"question":"half');
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 100);
+  it('writes nothing for a client that leaves before sending all of its question, and logs it as express does', async () => {
+    const { service: logged, lines } = await startLoggedService({ databaseUrl: db.url, level: 'info' });
+    try {
+      const before = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
+      for (const [requestId, viaExpress] of [
+        ['left-fast', false],
+        ['left-express', true],
+      ] as const) {
+        await leaveHalfway(logged.url, requestId, viaExpress);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const after = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
+      expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+      expect((await post(logged.url, '{"question":"Still there?"}')).status).toBe(202);
+    } finally {
+      await logged.close();
+    }
+    expect(requestLineShape(lines, 'left-express')).toBeDefined();
+    expect(requestLineShape(lines, 'left-fast')).toEqual({
+      ...requestLineShape(lines, 'left-express'),
+      req: { id: 'left-fast', method: 'POST', path: '/api/chat' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const after = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
-    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
-    expect((await post(service.url, '{"question":"Still there?"}')).status).toBe(202);
   });
 });

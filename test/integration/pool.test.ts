@@ -38,9 +38,23 @@ describe('createPool', () => {
     expect(await planCacheModeOf(db.url, true)).toBe('auto');
   });
 
-  it('lets `options` in DATABASE_URL take precedence', async () => {
+  it('keeps the start-up options of DATABASE_URL (poolers such as PgBouncer refuse unknown ones)', async () => {
     const url = new URL(db.url);
-    url.searchParams.set('options', '-c plan_cache_mode=force_custom_plan');
-    expect(await planCacheModeOf(url.toString())).toBe('force_custom_plan');
+    url.searchParams.set('options', '-c statement_timeout=12345');
+    const pool = createPool({
+      connectionString: url.toString(),
+      max: 1,
+      idleTimeoutMs: 1000,
+      applicationName: 'pool test',
+      onError: () => undefined,
+    });
+    try {
+      const { rows } = await pool.query(
+        "SELECT current_setting('statement_timeout') AS timeout, current_setting('plan_cache_mode') AS mode",
+      );
+      expect(rows[0]).toEqual({ timeout: '12345ms', mode: 'force_generic_plan' });
+    } finally {
+      await pool.end();
+    }
   });
 });

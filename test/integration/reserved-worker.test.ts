@@ -65,23 +65,26 @@ const noDeltas: DeltaSink = {
   open: () => ({ push: () => undefined, takeRest: async () => [], end: async () => undefined }),
 } as unknown as DeltaSink;
 
-/** Records what would be published, and whether the write had been announced by then. */
+/**
+ * Publishes each piece of text as it comes, as the real publisher does once a message is
+ * written: at once when the dispatcher gives no `after`, else when `after` says it is written.
+ */
 function recordingDeltas(): DeltaSink & { published: string[] } {
   const published: string[] = [];
   return {
     published,
     open: ({ after }) => {
-      let buffer = '';
+      const written = after ?? Promise.resolve(true);
       return {
         push: (text: string) => {
-          buffer += text;
+          void written.then((ok) => ok && published.push(text));
         },
         end: async () => {
-          if (!after || (await after)) published.push(buffer);
+          await written;
         },
         takeRest: async () => {
-          if (after && !(await after)) return [];
-          return buffer ? [buffer] : [];
+          await written;
+          return [];
         },
       };
     },
@@ -200,6 +203,7 @@ describe('a reserved worker', () => {
     expect(dispatcher.activeWorkers).toBe(1); // answered, and waiting for the row
     await writeClaimed(id, worker);
     await expect.poll(() => rowOf(id)).toEqual({ status: 'completed', response: 'Rest and fluids.' });
+    expect(deltas.published).toEqual(['Rest ', 'and fluids.']);
     await expect.poll(() => dispatcher.activeWorkers).toBe(0);
     await dispatcher.stop(0);
   });

@@ -71,6 +71,8 @@ describe('createBatcher', () => {
     );
     await expect(batched(1)).rejects.toThrow('thrown synchronously');
     // Still idle (nothing counted as running): the next call goes at once, alone.
-    expect(await batched(2)).toBe(2);
+    const next = batched(2);
+    expect(calls).toBe(2);
+    expect(await next).toBe(2);
   });
 });
