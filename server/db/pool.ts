@@ -15,8 +15,8 @@ export interface PoolOptions {
 /**
  * Every connection plans a prepared statement once (a generic plan) instead of PostgreSQL's
  * default of choosing per execution: for the completing statement "auto" settled on re-planning
- * every time, 0.4-0.5 ms of each answer at 50 questions/s on the benchmark machine (generic:
- * complete 1.07-1.29 ms, re-planned: 1.58-1.69 ms; bench/RESULTS.md). It applies to every
+ * every time, 0.4-0.5 ms of each answer at 50 questions/s on the benchmark machine (timed
+ * through pg: complete 1.07-1.29 ms with a generic plan, 1.58-1.69 ms re-planned). It applies to every
  * query with parameters (unnamed ones and the triggers' PL/pgSQL too). The service's are key
  * lookups and small batches, whose best plan does not depend on the values bound; the one range
  * query, the hourly retention DELETE, stays on an index (a bitmap scan) at 300k conversations.

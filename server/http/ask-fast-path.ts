@@ -1,8 +1,7 @@
 /**
  * POST /api/chat from an API client, answered before express: the first step of every answer.
- * At the latency benchmark's steady 50 questions a second, express's middleware chain and
- * response took about 0.8 ms of the ~6 ms from POST to answer (bench/RESULTS.md); here they take
- * about 0.2 ms. The answer is the same as express's: the same validation, errors and rate limit
+ * Timed at the latency benchmark's steady 50 questions a second, express's middleware chain
+ * and response took 0.55-0.75 ms of the ~6 ms from POST to answer; here they take about 0.25 ms. The answer is the same as express's: the same validation, errors and rate limit
  * (ask-question.ts), security headers, request id, metrics and request log line.
  *
  * Anything unusual goes to express untouched, before a byte of the body is read: a cross-origin
