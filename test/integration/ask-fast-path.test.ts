@@ -4,25 +4,14 @@
  * to express without reading the body.
  */
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAskFastPath } from '../../server/http/ask-fast-path.js';
 import { createLogger } from '../../server/logger.js';
-import type { Service } from '../../server/service.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { requestLineShape, startLoggedService } from '../helpers/logged-service.js';
-import { startTestService } from '../helpers/service.js';
+import { startTestService, useServiceForFile } from '../helpers/service.js';
 
 const TOKEN = 'ask-fast-path-token-0123456789';
-let db: TestDatabase;
-let service: Service;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  service = await startTestService({ databaseUrl: db.url, env: { API_TOKEN: TOKEN } });
-});
-afterAll(async () => {
-  await service?.close();
-  await db?.drop();
-});
+const file = useServiceForFile({ env: { API_TOKEN: TOKEN } });
 
 interface Answer {
   status: number;
@@ -87,8 +76,8 @@ const comparable = (headers: http.IncomingHttpHeaders) =>
 
 /** The fast path's and express's answers to one request, compared; ids in a 202 differ. */
 async function bothWays(body: string, headers: Record<string, string> = {}) {
-  const fast = await post(service.url, body, { headers });
-  const express = await post(service.url, body, { headers, viaExpress: true });
+  const fast = await post(file.service.url, body, { headers });
+  const express = await post(file.service.url, body, { headers, viaExpress: true });
   expect(fast.status).toBe(express.status);
   expect(comparable(fast.headers)).toEqual(comparable(express.headers));
   const withoutIds = ({ messageId, conversationId, ...rest }: Record<string, unknown>) => ({
@@ -112,16 +101,16 @@ describe('ask fast path', () => {
   });
 
   it('continues a conversation, and the answer arrives', async () => {
-    const first = await post(service.url, '{"question":"I have a fever"}');
+    const first = await post(file.service.url, '{"question":"I have a fever"}');
     const followUp = await post(
-      service.url,
+      file.service.url,
       JSON.stringify({ question: 'And for a child?', conversationId: first.body.conversationId }),
     );
     expect(followUp.status).toBe(202);
     expect(followUp.body.conversationId).toBe(first.body.conversationId);
     await expect
       .poll(async () => {
-        const r = await fetch(`${service.url}/api/chat/${followUp.body.messageId}`, {
+        const r = await fetch(`${file.service.url}/api/chat/${followUp.body.messageId}`, {
           headers: { authorization: `Bearer ${TOKEN}` },
         });
         return ((await r.json()) as { status: string }).status;
@@ -130,7 +119,7 @@ describe('ask fast path', () => {
   });
 
   it('refuses bad input exactly as express does, writing nothing', async () => {
-    const before = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
+    const before = await file.db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
     const refusals: Array<[string, number, Record<string, string>?]> = [
       ['{"question":', 400],
       ['"just a string"', 400],
@@ -149,14 +138,14 @@ describe('ask fast path', () => {
       expect([body, fast.status]).toEqual([body, status]);
       expect(fast.body).toEqual({ error: expect.any(String) });
     }
-    const after = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
+    const after = await file.db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });
 
   it('counts a body express.json would refuse as refused before routing, as express does', async () => {
     const count = async (route: string) => {
       const text = await (
-        await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+        await fetch(`${file.service.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
       ).text();
       const line = text
         .split('\n')
@@ -164,16 +153,16 @@ describe('ask fast path', () => {
       return Number(line?.split(' ').at(-1) ?? 0);
     };
     const [refused, routed] = [await count('refused'), await count('/api/chat')];
-    expect((await post(service.url, '{"question":')).status).toBe(400); // the fast path
-    expect((await post(service.url, '{"question":""}')).status).toBe(400); // reached the route
+    expect((await post(file.service.url, '{"question":')).status).toBe(400); // the fast path
+    expect((await post(file.service.url, '{"question":""}')).status).toBe(400); // reached the route
     expect([await count('refused'), await count('/api/chat')]).toEqual([refused + 1, routed + 1]);
   });
 
   it('replays an Idempotency-Key as express does, and refuses its reuse for another question', async () => {
     const key = { 'idempotency-key': 'fast-path-key-1' };
-    const first = await post(service.url, '{"question":"Is ibuprofen safe?"}', { headers: key });
-    const fastReplay = await post(service.url, '{"question":"Is ibuprofen safe?"}', { headers: key });
-    const expressReplay = await post(service.url, '{"question":"Is ibuprofen safe?"}', {
+    const first = await post(file.service.url, '{"question":"Is ibuprofen safe?"}', { headers: key });
+    const fastReplay = await post(file.service.url, '{"question":"Is ibuprofen safe?"}', { headers: key });
+    const expressReplay = await post(file.service.url, '{"question":"Is ibuprofen safe?"}', {
       headers: key,
       viaExpress: true,
     });
@@ -189,18 +178,20 @@ describe('ask fast path', () => {
 
   it('leaves to express what it does not take: CORS, other media types, no or a wrong token', async () => {
     const question = '{"question":"What is a fever?"}';
-    const crossOrigin = await post(service.url, question, { headers: { origin: 'https://elsewhere.example' } });
+    const crossOrigin = await post(file.service.url, question, { headers: { origin: 'https://elsewhere.example' } });
     expect(crossOrigin.status).toBe(202); // CORS headers are absent: the browser refuses it
     expect(crossOrigin.headers['access-control-allow-origin']).toBeUndefined();
-    expect((await post(service.url, question, { headers: { 'content-type': 'text/plain' } })).status).toBe(415);
-    const latin1 = await post(service.url, question, {
+    expect((await post(file.service.url, question, { headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    const latin1 = await post(file.service.url, question, {
       headers: { 'content-type': 'application/json; charset=latin1' },
     });
     expect(latin1.status).toBe(415);
-    const noToken = await post(service.url, question, { headers: { authorization: '' } });
+    const noToken = await post(file.service.url, question, { headers: { authorization: '' } });
     expect(noToken.status).toBe(401);
     expect(noToken.headers['www-authenticate']).toBe('Bearer');
-    expect((await post(service.url, question, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
+    expect((await post(file.service.url, question, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(
+      401,
+    );
   });
 
   it('declines, without reading the body, every request that is not a plain JSON question', () => {
@@ -251,7 +242,7 @@ describe('ask fast path', () => {
   });
 
   it('counts the rate limit across both paths, and answers 429 as express does', async () => {
-    const limited = await startTestService({ databaseUrl: db.url, env: { RATE_LIMIT_PER_MINUTE: '2' } });
+    const limited = await startTestService({ databaseUrl: file.db.url, env: { RATE_LIMIT_PER_MINUTE: '2' } });
     try {
       const question = '{"question":"How much water should I drink?"}';
       expect((await post(limited.url, question)).status).toBe(202);
@@ -268,7 +259,7 @@ describe('ask fast path', () => {
   });
 
   it('logs and counts its answers as express does', async () => {
-    const { service: logged, lines } = await startLoggedService({ databaseUrl: db.url, level: 'info' });
+    const { service: logged, lines } = await startLoggedService({ databaseUrl: file.db.url, level: 'info' });
     try {
       for (const [requestId, viaExpress] of [
         ['ask-fast', false],
@@ -294,9 +285,9 @@ describe('ask fast path', () => {
   });
 
   it('writes nothing for a client that leaves before sending all of its question, and logs it as express does', async () => {
-    const { service: logged, lines } = await startLoggedService({ databaseUrl: db.url, level: 'info' });
+    const { service: logged, lines } = await startLoggedService({ databaseUrl: file.db.url, level: 'info' });
     try {
-      const before = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
+      const before = await file.db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
       for (const [requestId, viaExpress] of [
         ['left-fast', false],
         ['left-express', true],
@@ -304,7 +295,7 @@ describe('ask fast path', () => {
         await leaveHalfway(logged.url, requestId, viaExpress);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const after = await db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
+      const after = await file.db.query<{ n: string }>('SELECT count(*) AS n FROM messages');
       expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
       expect((await post(logged.url, '{"question":"Still there?"}')).status).toBe(202);
     } finally {
