@@ -8,7 +8,11 @@
  *   with their triggers, unprepared), as in the throughput benchmark;
  * - the service's own statements: the two it runs when a worker is idle (insert already
  *   claimed, complete; prepared). The service's latency minus this is all it adds itself.
- * Each starts with WARM_UP_MESSAGES at the same rate that are not measured (JIT, connections).
+ *
+ * The three are measured in alternating slices (the order rotating), so that the machine's drift
+ * falls on all three alike: measured one after the other, the service's "own cost" came out
+ * anywhere from 0.7 to 3.4 ms on one afternoon. Each starts with WARM_UP_MESSAGES at the same
+ * rate that are not measured (JIT, connections).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -37,8 +41,10 @@ export interface Percentiles {
   p99Ms: number;
 }
 
-/** Sent first and not measured, by the service and the floor alike. */
+/** Sent first and not measured, by the service and the references alike. */
 const WARM_UP_MESSAGES = 100;
+/** Each of the three is measured in this many slices, alternating with the others. */
+const SLICES = 5;
 
 /** Open loop: calls `send(i)` every 1/rate seconds, whatever the earlier calls are doing. */
 async function atSteadyRate(total: number, ratePerSecond: number, send: (i: number) => Promise<void>) {
@@ -53,48 +59,101 @@ async function atSteadyRate(total: number, ratePerSecond: number, send: (i: numb
   await Promise.all(sends);
 }
 
-export async function databaseLatency(params: {
+/** Something whose latency is measured: `measure` sends `count` messages at the rate. */
+interface LatencySource {
+  /** The latency of each message, in milliseconds. */
+  measure(count: number): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** Messages through the database alone, each until its `completed` NOTIFY is heard. */
+async function databaseSource(params: {
   databaseUrl: string;
   ratePerSecond: number;
-  messages: number;
   /** One message through the database; resolves with its id when its completion is committed. */
   oneMessage: (db: Pool, question: string) => Promise<string>;
   /** PostgreSQL's own planning, as a plain client has it (the floor), or the service's. */
   plainClient: boolean;
-}): Promise<Percentiles> {
+}): Promise<LatencySource> {
   const db = await migratedPool(params.databaseUrl, {
     max: 8,
     applicationName: 'medchat bench latency reference',
     plainClient: params.plainClient,
   });
   const listener = new pg.Client({ connectionString: params.databaseUrl });
-  try {
-    await listener.connect();
-    // When each message's `completed` NOTIFY arrived, and who waits for one still to come.
-    const arrivedAt = new Map<string, number>();
-    const waiting = new Map<string, () => void>();
-    listener.on('notification', (n) => {
-      const event = JSON.parse(n.payload ?? '{}') as { id?: string; status?: string };
-      if (event.status !== 'completed' || !event.id) return;
-      arrivedAt.set(event.id, performance.now());
-      waiting.get(event.id)?.();
-    });
-    await listener.query(`LISTEN ${STATUS_CHANNEL}`);
-    const latencies: number[] = [];
-    await atSteadyRate(WARM_UP_MESSAGES + params.messages, params.ratePerSecond, async (i) => {
-      const t0 = performance.now();
-      const id = await params.oneMessage(db, `Is a sore throat with a cold serious? (${i})`);
-      if (!arrivedAt.has(id)) await new Promise<void>((resolve) => waiting.set(id, resolve));
-      if (i >= WARM_UP_MESSAGES) latencies.push((arrivedAt.get(id) as number) - t0);
-      arrivedAt.delete(id);
-      waiting.delete(id);
-    });
-    latencies.sort((a, b) => a - b);
-    return { p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99) };
-  } finally {
+  // When each message's `completed` NOTIFY arrived, and who waits for one still to come.
+  const arrivedAt = new Map<string, number>();
+  const waiting = new Map<string, () => void>();
+  listener.on('notification', (n) => {
+    const event = JSON.parse(n.payload ?? '{}') as { id?: string; status?: string };
+    if (event.status !== 'completed' || !event.id) return;
+    arrivedAt.set(event.id, performance.now());
+    waiting.get(event.id)?.();
+  });
+  const close = async () => {
     await listener.end().catch(() => undefined);
     await db.end();
+  };
+  try {
+    await listener.connect();
+    await listener.query(`LISTEN ${STATUS_CHANNEL}`);
+  } catch (error) {
+    await close();
+    throw error;
   }
+  let sent = 0;
+  return {
+    async measure(count) {
+      const latencies: number[] = [];
+      await atSteadyRate(count, params.ratePerSecond, async () => {
+        const t0 = performance.now();
+        const id = await params.oneMessage(db, `Is a sore throat with a cold serious? (${sent++})`);
+        if (!arrivedAt.has(id)) await new Promise<void>((resolve) => waiting.set(id, resolve));
+        latencies.push((arrivedAt.get(id) as number) - t0);
+        arrivedAt.delete(id);
+        waiting.delete(id);
+      });
+      return latencies;
+    },
+    close,
+  };
+}
+
+/** Questions POSTed to the service, each until its `completed` event reaches a /monitor socket. */
+async function serviceSource(params: { databaseUrl: string; ratePerSecond: number }): Promise<LatencySource> {
+  const server = await startServer({
+    DATABASE_URL: params.databaseUrl,
+    MOCK_LATENCY_MS: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+  });
+  const watcher = await watchCompletions(server.url).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  let sent = 0;
+  return {
+    async measure(count) {
+      const sentAt = new Map<string, number>();
+      await atSteadyRate(count, params.ratePerSecond, async () => {
+        const t0 = performance.now();
+        const id = await ask(server.url, `Is a sore throat with a cold serious? (${sent++})`);
+        sentAt.set(id, t0);
+      });
+      // The watcher has heard every message since it connected: wait for all sent so far.
+      const finished = await watcher.waitFor(sent, 60_000);
+      return [...sentAt].map(([id, t0]) => (finished.get(id) ?? Number.NaN) - t0);
+    },
+    async close() {
+      watcher.close();
+      await server.stop();
+    },
+  };
+}
+
+function percentilesOf(latencies: number[]): Percentiles {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) };
 }
 
 export async function latencyBenchmark(params: {
@@ -104,53 +163,48 @@ export async function latencyBenchmark(params: {
   ratePerSecond: number;
   seconds: number;
 }): Promise<LatencyResult> {
-  const reference = async (oneMessage: (db: Pool, question: string) => Promise<string>, plainClient: boolean) =>
-    databaseLatency({
-      databaseUrl: await params.createDatabase(),
-      ratePerSecond: params.ratePerSecond,
-      messages: params.ratePerSecond * params.seconds,
-      oneMessage,
-      plainClient,
-    });
-  const floor = await reference(messageThroughDatabase, true);
-  const serviceStatements = await reference(claimedMessageThroughDatabase, false);
-  const server = await startServer({
-    DATABASE_URL: params.databaseUrl,
-    MOCK_LATENCY_MS: '0',
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-  });
+  const { ratePerSecond } = params;
+  const sources: LatencySource[] = [];
   try {
-    // Warm up (JIT, the pool's connections) at the same rate, as a running service is; then measure.
-    const warm = await watchCompletions(server.url);
-    await atSteadyRate(WARM_UP_MESSAGES, params.ratePerSecond, async (i) => {
-      await ask(server.url, `Warm-up question about a cold (${i})`);
+    const floor = await databaseSource({
+      databaseUrl: await params.createDatabase(),
+      ratePerSecond,
+      oneMessage: messageThroughDatabase,
+      plainClient: true,
     });
-    await warm.waitFor(WARM_UP_MESSAGES, 60_000);
-    warm.close();
+    sources.push(floor);
+    const statements = await databaseSource({
+      databaseUrl: await params.createDatabase(),
+      ratePerSecond,
+      oneMessage: claimedMessageThroughDatabase,
+      plainClient: false,
+    });
+    sources.push(statements);
+    const service = await serviceSource({ databaseUrl: params.databaseUrl, ratePerSecond });
+    sources.push(service);
 
-    const watcher = await watchCompletions(server.url);
-    const total = params.ratePerSecond * params.seconds;
-    const sentAt = new Map<string, number>();
-    await atSteadyRate(total, params.ratePerSecond, async (i) => {
-      const t0 = performance.now();
-      const id = await ask(server.url, `Is a sore throat with a cold serious? (${i})`);
-      sentAt.set(id, t0);
-    });
-    const finished = await watcher.waitFor(total, 60_000);
-    watcher.close();
-    const latencies = [...sentAt].map(([id, t0]) => (finished.get(id) ?? Number.NaN) - t0).sort((a, b) => a - b);
+    for (const source of sources) await source.measure(WARM_UP_MESSAGES);
+    const total = ratePerSecond * params.seconds;
+    const perSlice = Math.ceil(total / SLICES);
+    const measured = sources.map((): number[] => []);
+    for (let slice = 0; slice < SLICES; slice++) {
+      for (let k = 0; k < sources.length; k++) {
+        const index = (slice + k) % sources.length; // a different one goes first each slice
+        const count = Math.min(perSlice, total - slice * perSlice);
+        measured[index]?.push(...(await (sources[index] as LatencySource).measure(count)));
+      }
+    }
+    const [floorLatencies = [], statementLatencies = [], serviceLatencies = []] = measured;
+    const serviceSorted = [...serviceLatencies].sort((a, b) => a - b);
     return {
-      ratePerSecond: params.ratePerSecond,
-      messages: total,
-      p50Ms: percentile(latencies, 50),
-      p95Ms: percentile(latencies, 95),
-      p99Ms: percentile(latencies, 99),
-      maxMs: latencies.at(-1) ?? Number.NaN,
-      floor,
-      serviceStatements,
+      ratePerSecond,
+      messages: serviceLatencies.length,
+      ...percentilesOf(serviceLatencies),
+      maxMs: serviceSorted.at(-1) ?? Number.NaN,
+      floor: percentilesOf(floorLatencies),
+      serviceStatements: percentilesOf(statementLatencies),
     };
   } finally {
-    await server.stop();
+    for (const source of sources) await source.close();
   }
 }
