@@ -159,6 +159,7 @@ export class Dispatcher {
         question: message.question,
         attempts: 1,
         retries: 0,
+        // Not known before the write, and not needed: there are no earlier turns to read.
         conversationId: null,
         createdAt: new Date(),
         hasEarlierTurns: false,

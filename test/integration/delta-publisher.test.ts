@@ -39,6 +39,15 @@ const textOf = (messageId: string) =>
     .join('');
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
+/** The `after` of a message being written, and the call that says whether it was. */
+function writeOutcome() {
+  let written: (ok: boolean) => void = () => undefined;
+  const after = new Promise<boolean>((resolve) => {
+    written = resolve;
+  });
+  return { after, written };
+}
+
 describe('delta publisher', () => {
   it('publishes the text in order, in pieces of at most maxBatchBytes', async () => {
     const stream = publisher().open({ messageId: 'm-plain', attempt: 1 });
@@ -51,10 +60,7 @@ describe('delta publisher', () => {
   });
 
   it('holds everything back until the message is written', async () => {
-    let written: (ok: boolean) => void = () => undefined;
-    const after = new Promise<boolean>((resolve) => {
-      written = resolve;
-    });
+    const { after, written } = writeOutcome();
     const stream = publisher().open({ messageId: 'm-held', attempt: 1, after });
     stream.push('Well over ten bytes of answer, ');
     await settle();
@@ -66,10 +72,7 @@ describe('delta publisher', () => {
   });
 
   it('publishes nothing, and hands back nothing, when the write fails', async () => {
-    let written: (ok: boolean) => void = () => undefined;
-    const after = new Promise<boolean>((resolve) => {
-      written = resolve;
-    });
+    const { after, written } = writeOutcome();
     const stream = publisher().open({ messageId: 'm-unwritten', attempt: 1, after });
     stream.push('An answer to a question that was never stored.');
     written(false);

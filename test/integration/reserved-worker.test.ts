@@ -133,6 +133,15 @@ async function writeClaimed(
 
 const newQuestion = (id: string) => ({ id, question: 'What helps a cold?', continuesConversation: false });
 
+/** A dispatcher with an idle worker reserved for a new conversation's question, not yet written. */
+function reservedForNewQuestion(provider: LlmProvider, deltas?: DeltaSink) {
+  const dispatcher = dispatcherWith(provider, deltas);
+  const id = randomUUID();
+  const worker = dispatcher.reserveWorker(newQuestion(id));
+  if (!worker) throw new Error('no idle worker');
+  return { dispatcher, id, worker };
+}
+
 const statusOf = async (id: string) =>
   (await pool.query('SELECT status, claimed_by FROM messages WHERE id = $1', [id])).rows[0];
 const rowOf = async (id: string) =>
@@ -141,10 +150,7 @@ const rowOf = async (id: string) =>
 describe('a reserved worker', () => {
   it('aborts the model call when the grace of a stop ends while the row is written; the stop gives it back', async () => {
     const provider = hangingProvider();
-    const dispatcher = dispatcherWith(provider);
-    const id = randomUUID();
-    const worker = dispatcher.reserveWorker(newQuestion(id));
-    if (!worker) throw new Error('no idle worker');
+    const { dispatcher, id, worker } = reservedForNewQuestion(provider);
     await expect.poll(() => provider.calls).toBe(1); // a new conversation's question goes to the model at once
     const stopped = dispatcher.stop(50);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the grace period is over
@@ -179,10 +185,7 @@ describe('a reserved worker', () => {
 
   it('aborts the model call of a message aborted (cancelled) while it was being written', async () => {
     const provider = hangingProvider();
-    const dispatcher = dispatcherWith(provider);
-    const id = randomUUID();
-    const worker = dispatcher.reserveWorker(newQuestion(id));
-    if (!worker) throw new Error('no idle worker');
+    const { dispatcher, id, worker } = reservedForNewQuestion(provider);
     dispatcher.abort(id);
     await writeClaimed(id, worker);
     await expect.poll(() => dispatcher.activeWorkers).toBe(0);
@@ -193,10 +196,7 @@ describe('a reserved worker', () => {
   it('answers while the row is written, but publishes and completes only once it is', async () => {
     const provider = instantProvider();
     const deltas = recordingDeltas();
-    const dispatcher = dispatcherWith(provider, deltas);
-    const id = randomUUID();
-    const worker = dispatcher.reserveWorker(newQuestion(id));
-    if (!worker) throw new Error('no idle worker');
+    const { dispatcher, id, worker } = reservedForNewQuestion(provider, deltas);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(provider.calls).toBe(1);
     expect(deltas.published).toEqual([]);
@@ -211,10 +211,7 @@ describe('a reserved worker', () => {
   it('publishes and writes nothing, and frees the worker, when the write fails', async () => {
     for (const provider of [instantProvider(), hangingProvider()]) {
       const deltas = recordingDeltas();
-      const dispatcher = dispatcherWith(provider, deltas);
-      const id = randomUUID();
-      const worker = dispatcher.reserveWorker(newQuestion(id));
-      if (!worker) throw new Error('no idle worker');
+      const { dispatcher, id, worker } = reservedForNewQuestion(provider, deltas);
       await new Promise((resolve) => setTimeout(resolve, 50));
       worker.abandon(); // e.g. the statement failed
       await expect.poll(() => dispatcher.activeWorkers).toBe(0);
