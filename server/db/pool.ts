@@ -43,6 +43,10 @@ export function createPool(options: PoolOptions): Pool {
     // refuses the SET only plans as it would anyway.
     ...(options.plainClient ? {} : { verify: planOnce }),
   });
-  pool.on('error', options.onError);
+  // pool.end() resolves before its connections have finished closing; a database stopped right
+  // after (the embedded one, at shutdown) then ends them first: expected, not worth a warning.
+  pool.on('error', (error) => {
+    if (!pool.ending) options.onError(error);
+  });
   return pool;
 }

@@ -30,6 +30,21 @@ async function planCacheModeOf(connectionString: string, plainClient?: boolean):
 }
 
 describe('createPool', () => {
+  it('reports a failed idle connection, but not once the pool is ending', async () => {
+    const reported: Error[] = [];
+    const pool = createPool({
+      connectionString: db.url,
+      max: 1,
+      idleTimeoutMs: 1000,
+      applicationName: 'pool test',
+      onError: (error) => reported.push(error),
+    });
+    pool.emit('error', new Error('server closed the connection'));
+    await pool.end();
+    pool.emit('error', new Error('terminating connection due to administrator command'));
+    expect(reported.map((e) => e.message)).toEqual(['server closed the connection']);
+  });
+
   it('gives every connection generic plans', async () => {
     expect(await planCacheModeOf(db.url)).toBe('force_generic_plan');
   });
