@@ -1,22 +1,11 @@
 /** Runs the built service (dist/) as a child process, as in production, and measures it. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
+import { anyFreePort } from '../../server/free-port.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ServerProcess {
   url: string;
@@ -37,7 +26,7 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const main = path.join(PROJECT_ROOT, 'dist', 'node', 'server', 'main.js');
   if (!fs.existsSync(main)) throw new Error('Build first: npm run build');
-  const port = await freePort();
+  const port = await anyFreePort();
   // BENCH_CPU_PROF=dir: each server writes a V8 CPU profile there on exit (node --cpu-prof).
   const profileDir = process.env.BENCH_CPU_PROF;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];

@@ -4,11 +4,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { anyFreePort, portIsFree } from '../free-port.js';
 
 export interface EmbeddedDatabase {
   /** Connection string of the `postgres` database. */
@@ -95,25 +95,6 @@ async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void
 async function untilDead(pid: number | undefined): Promise<void> {
   if (pid === undefined) return new Promise(() => undefined);
   while (isAlive(pid)) await sleep(200);
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function anyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startEmbeddedPostgres(options: {

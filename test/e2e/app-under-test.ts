@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { Service } from '../../server/service.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { startTestService } from '../helpers/service.js';
@@ -29,6 +30,33 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
       await db.drop();
       await fs.rm(clientDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The app of the calling test file: started before its tests, closed after them. Its fields can
+ * be read once the tests run (inside them or their hooks).
+ */
+export function appUnderTestForFile(): AppUnderTest {
+  let started: AppUnderTest | undefined;
+  const app = () => {
+    if (!started) throw new Error('The app under test did not start (see the beforeAll error).');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startAppUnderTest();
+  }, 60_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get service() {
+      return app().service;
+    },
+    get browser() {
+      return app().browser;
+    },
+    close: () => app().close(),
   };
 }
 

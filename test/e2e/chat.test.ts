@@ -6,26 +6,19 @@
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type AppUnderTest,
   answerTimeline,
+  appUnderTestForFile,
   ask,
   clearTimeline,
   lastExchange,
   openApp,
-  startAppUnderTest,
   statusOf,
 } from './app-under-test.js';
 import { SCREENSHOTS } from './browser.js';
 
-let app: AppUnderTest;
-beforeAll(async () => {
-  app = await startAppUnderTest();
-}, 60_000);
-afterAll(async () => {
-  await app?.close();
-});
+const app = appUnderTestForFile();
 
 const connectionMode = (page: Page) => page.locator('#connection').getAttribute('data-mode');
 const answerText = (page: Page) => lastExchange(page).locator('.answer-body').textContent();

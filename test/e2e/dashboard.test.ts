@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Statistics } from '../../shared/rest.js';
-import { type AppUnderTest, openApp, startAppUnderTest } from './app-under-test.js';
+import { appUnderTestForFile, openApp } from './app-under-test.js';
 import { SCREENSHOTS } from './browser.js';
 
 const FIELDS: Array<keyof Statistics> = [
@@ -26,13 +26,7 @@ const FIELDS: Array<keyof Statistics> = [
   'successRate',
 ];
 
-let app: AppUnderTest;
-beforeAll(async () => {
-  app = await startAppUnderTest();
-}, 60_000);
-afterAll(async () => {
-  await app?.close();
-});
+const app = appUnderTestForFile();
 
 const sourceMode = (page: Page) => page.locator('#dashboard-source').getAttribute('data-mode');
 const shown = (page: Page, field: keyof Statistics) => page.locator(`dd[data-field="${field}"]`).textContent();

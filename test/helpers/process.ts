@@ -1,6 +1,6 @@
 /** The real server as a child process (`node --import tsx server/main.ts`), for crash and multi-process tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
+import { anyFreePort } from '../../server/free-port.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
 import { eventually } from './http.js';
 import { TEST_ENV } from './service.js';
@@ -14,18 +14,9 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts the server and waits until /health answers 200. */
 export async function startServerProcess(env: Record<string, string>, options: { waitForHealth?: boolean } = {}) {
-  const port = env.SERVER_PORT ?? String(await freePort());
+  const port = env.SERVER_PORT ?? String(await anyFreePort());
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: PROJECT_ROOT,
