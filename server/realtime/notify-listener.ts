@@ -8,6 +8,7 @@ import type { MessageDeltaEvent } from '../../shared/socket-events.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../shared/status.js';
 
 import { DELETED_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, STATUS_CHANNEL } from '../db/channels.js';
+import { createAfterIoQueue } from './after-io.js';
 
 /** A retry was counted (db/006_statistics_notifications.sql): the statistics changed, no status did. */
 export const STATISTICS_CHANNEL = 'statistics_changed';
@@ -64,6 +65,8 @@ export async function startNotifyListener(options: {
 }): Promise<NotifyListener> {
   const { logger, handlers } = options;
   let closed = false;
+  // What is heard goes to the handlers in the order heard, after the turn's other I/O (after-io.ts).
+  const later = createAfterIoQueue((error) => logger.error({ err: error }, 'a notification handler failed'));
   // pg-listen is CommonJS with an `exports.default`: under ESM the function is `.default`.
   const subscriber: Subscriber = pgListen.default(
     { connectionString: options.databaseUrl, application_name: 'medchat listener' },
@@ -87,7 +90,7 @@ export async function startNotifyListener(options: {
     connected = true;
     if (everConnected) {
       logger.info('notification listener reconnected');
-      handlers.reconnected();
+      later(() => handlers.reconnected());
     }
     everConnected = true;
   });
@@ -99,14 +102,14 @@ export async function startNotifyListener(options: {
     if (!closed) logger.error({ err: error }, 'notification listener error');
   });
   subscriber.notifications.on(STATUS_CHANNEL, (payload: unknown) => {
-    if (isStatusNotification(payload)) handlers.status(payload);
+    if (isStatusNotification(payload)) later(() => handlers.status(payload));
   });
   subscriber.notifications.on(DELTA_CHANNEL, (payload: unknown) => {
-    if (isDeltaEvent(payload)) handlers.delta(payload);
+    if (isDeltaEvent(payload)) later(() => handlers.delta(payload));
   });
-  subscriber.notifications.on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
-  subscriber.notifications.on(DELETED_CHANNEL, () => handlers.messagesDeleted());
-  subscriber.notifications.on(STATISTICS_CHANNEL, () => handlers.statisticsChanged());
+  subscriber.notifications.on(INSTANCES_CHANNEL, () => later(() => handlers.instancesChanged()));
+  subscriber.notifications.on(DELETED_CHANNEL, () => later(() => handlers.messagesDeleted()));
+  subscriber.notifications.on(STATISTICS_CHANNEL, () => later(() => handlers.statisticsChanged()));
 
   await subscriber.connect();
   // One at a time: pg clients do not take concurrent queries.
