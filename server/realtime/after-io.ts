@@ -19,7 +19,11 @@ export function createAfterIoQueue(onError: (error: unknown) => void): (callback
       try {
         callback();
       } catch (error) {
-        onError(error);
+        try {
+          onError(error);
+        } catch {
+          // Reporting failed too (the logger): nothing is left to tell, and the rest must run.
+        }
       }
     }
   };

@@ -9,6 +9,8 @@ describe('createAfterIoQueue', () => {
     later(() => ran.push('second'));
     await Promise.resolve();
     expect(ran).toEqual([]); // not at once, nor in this turn's microtasks
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    expect(ran).toEqual([]); // nor with the next ticks, which come before the turn's other I/O
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(ran).toEqual(['first', 'second']);
   });
@@ -25,6 +27,19 @@ describe('createAfterIoQueue', () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(ran).toEqual(['before', 'after']);
     expect(errors).toEqual([new Error('handler failed')]);
+  });
+
+  it('keeps running the rest when reporting the error fails too', async () => {
+    const ran: string[] = [];
+    const later = createAfterIoQueue(() => {
+      throw new Error('the logger failed');
+    });
+    later(() => {
+      throw new Error('handler failed');
+    });
+    later(() => ran.push('after'));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(ran).toEqual(['after']);
   });
 
   it('runs what a callback queues in a later turn, after what was queued before it', async () => {
