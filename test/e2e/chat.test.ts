@@ -128,15 +128,24 @@ describe('when the answer to a socket ask is lost', () => {
   it('asks again over REST with the same idempotency key: the question is written once', async () => {
     const { page, context, requests } = await openApp(app);
     // From now on the server's answers to `ask` (ack packets carrying a messageId) never arrive.
+    let upgraded = false;
     await page.routeWebSocket(/\/socket\.io\//, (ws) => {
       const server = ws.connectToServer();
       server.onMessage((message) => {
         if (typeof message === 'string' && /^43\d+\[\{"messageId"/.test(message)) return;
         ws.send(message);
       });
+      ws.onMessage((message) => {
+        // Engine.IO's upgrade packet: from here on every packet travels over this WebSocket.
+        if (message === '5') upgraded = true;
+        server.send(message);
+      });
     });
     await page.reload();
     await expect.poll(() => connectionMode(page)).toBe('live');
+    // Socket.IO connects over HTTP long-polling first: an ask sent before the upgrade would
+    // get its answer over polling, past this filter (the race seen under a loaded machine).
+    await expect.poll(() => upgraded, { timeout: 15_000 }).toBe(true);
     const question = 'Lost acknowledgement: what helps a sore throat?';
     await ask(page, question);
     await expect.poll(() => statusOf(page), { timeout: 20_000 }).toBe('completed');
