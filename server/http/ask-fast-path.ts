@@ -11,11 +11,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
+import { containsNul } from '../db/nul-characters.js';
 import { type Metrics, REFUSED_ROUTE } from '../stats/metrics.js';
 import type { AskQuestion } from './ask-question.js';
 import { type Tokens, tokenMatches, tokenOf } from './auth.js';
 import { abortedRequestError, HttpError, INTERNAL_ERROR, invalidJsonError, toHttpError } from './errors.js';
-import { containsNul, nulCharacterError } from './nul-characters.js';
+import { nulCharacterError } from './nul-characters.js';
 import { type QuestionRateLimiter, tooManyQuestionsError } from './rate-limit.js';
 import { logRequest, requestIdOf } from './request-logging.js';
 import { SECURITY_HEADERS } from './security-headers.js';
