@@ -1,11 +1,13 @@
 /**
  * Applies the numbered SQL files in db/ in order, each once, each in its own transaction.
- * A session-level advisory lock makes concurrent start-ups of several instances safe: the
- * second waits, then finds nothing left to do.
+ * A transaction-level advisory lock, taken at the start of each, makes concurrent start-ups of
+ * several instances safe (the second waits, then finds nothing left to do), and works through a
+ * transaction pooler: a session-level lock would stay on whichever server session took it.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Pool } from './pool.js';
+import { inTransaction } from './transaction.js';
 
 const MIGRATION_LOCK_KEY = 7_004_221; // arbitrary, constant: "medchat migrations"
 const MIGRATION_FILE = /^(\d+)_[\w-]+\.sql$/;
@@ -34,37 +36,37 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
   return migrations;
 }
 
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
+
+/**
+ * One transaction: takes the lock, applies the first migration not yet applied, and returns it
+ * (undefined when none is left). The lock is released by COMMIT or ROLLBACK.
+ */
+async function applyNext(pool: Pool, migrations: Migration[]): Promise<Migration | undefined> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(CREATE_TABLE);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    const next = migrations.find((m) => !done.has(m.version));
+    if (!next) return undefined;
+    try {
+      await client.query(next.sql);
+    } catch (error) {
+      throw new Error(`Migration ${next.name} failed: ${(error as Error).message}`, { cause: error });
+    }
+    await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [next.version, next.name]);
+    return next;
+  });
+}
+
 /** Returns the names of the migrations it applied. */
 export async function migrate(pool: Pool, dir: string): Promise<string[]> {
   const migrations = await readMigrations(dir);
-  const client = await pool.connect();
   const applied: string[] = [];
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set(
-      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
-    );
-    for (const migration of migrations) {
-      if (done.has(migration.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-          migration.version,
-          migration.name,
-        ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
-      }
-      applied.push(migration.name);
-    }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-    client.release();
+  for (let next = await applyNext(pool, migrations); next; next = await applyNext(pool, migrations)) {
+    applied.push(next.name);
   }
   return applied;
 }
