@@ -10,6 +10,7 @@ import { DEFAULT_MAX_QUESTION_CHARS, MAX_QUESTION_CHARS_LIMIT } from '../shared/
 export const PROVIDER_NAMES = ['anthropic', 'openai', 'deepseek', 'mock'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const POOL_MODES = ['session', 'transaction'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -43,6 +44,10 @@ const envSchema = z.object({
   SERVER_PORT: integer(0, 65535).default(8000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: postgresUrl.optional(),
+  /** `transaction` behind a pooler in transaction mode (PgBouncer, Supavisor): no session state. */
+  DATABASE_POOL_MODE: oneOf(POOL_MODES).default('session'),
+  /** The one LISTEN connection; must reach PostgreSQL directly (default: DATABASE_URL). */
+  LISTEN_DATABASE_URL: postgresUrl.optional(),
   /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is not set. */
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_PG_PORT: integer(0, 65535).default(5433),
@@ -141,6 +146,10 @@ export interface Config {
   host: string;
   /** Undefined: start the embedded PostgreSQL. */
   databaseUrl: string | undefined;
+  /** `transaction`: the pool keeps no session state (no named statements, no SET). */
+  databasePoolMode: (typeof POOL_MODES)[number];
+  /** Where the LISTEN connection goes; undefined: the same database as the pool. */
+  listenDatabaseUrl: string | undefined;
   embeddedPostgres: { dir: string; port: number };
   llm: {
     provider: ProviderName;
@@ -231,6 +240,19 @@ function requireProviderKeys(llm: Config['llm']): void {
   }
 }
 
+/** LISTEN cannot go through a transaction pooler, and the embedded database has no second URL. */
+function requireDirectListenUrl(config: Config): void {
+  if (config.listenDatabaseUrl && !config.databaseUrl) {
+    throw new ConfigError('LISTEN_DATABASE_URL needs DATABASE_URL (without it the embedded PostgreSQL serves both).');
+  }
+  if (config.databasePoolMode === 'transaction' && !config.listenDatabaseUrl) {
+    throw new ConfigError(
+      'DATABASE_POOL_MODE=transaction needs LISTEN_DATABASE_URL: a direct connection to PostgreSQL for LISTEN, ' +
+        'which a transaction pooler cannot carry.',
+    );
+  }
+}
+
 export function loadConfig(rawEnv: Env = process.env): Config {
   const env: Env = {};
   for (const [key, value] of Object.entries(rawEnv)) {
@@ -249,6 +271,8 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     port: e.SERVER_PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolMode: e.DATABASE_POOL_MODE,
+    listenDatabaseUrl: e.LISTEN_DATABASE_URL,
     embeddedPostgres: { dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
     llm: {
       provider: e.LLM_PROVIDER ?? defaultProvider(e),
@@ -286,5 +310,6 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     },
   };
   requireProviderKeys(config.llm);
+  requireDirectListenUrl(config);
   return config;
 }
