@@ -348,17 +348,19 @@ export async function releaseMessages(pool: Pool, params: { instanceId: string }
 /**
  * The sweeper's take: unfinished messages that no live instance holds (no lease, or an expired
  * one) become pending and held by this instance, oldest first, at most `limit`. SKIP LOCKED lets
- * several instances sweep at once without waiting on or taking each other's rows.
+ * several instances sweep at once without waiting on or taking each other's rows. `exceptIds`,
+ * the messages the sweeping instance still works on, are never taken, even with expired leases.
  */
 export async function takeAbandonedMessages(
   pool: Pool,
-  params: { instanceId: string; leaseMs: number; limit: number },
+  params: { instanceId: string; leaseMs: number; limit: number; exceptIds: string[] },
 ): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
     `WITH abandoned AS (
        SELECT id FROM messages
         WHERE status IN ('pending', 'processing')
           AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          AND id <> ALL($4::uuid[])
         ORDER BY created_at
         LIMIT $3
         FOR UPDATE SKIP LOCKED)
@@ -366,7 +368,7 @@ export async function takeAbandonedMessages(
         SET status = 'pending', claimed_by = $1, lease_expires_at = now() + $2 * interval '1 millisecond'
        FROM abandoned WHERE m.id = abandoned.id
      RETURNING m.id`,
-    [params.instanceId, params.leaseMs, params.limit],
+    [params.instanceId, params.leaseMs, params.limit, params.exceptIds],
   );
   return rows.map((r) => r.id);
 }

@@ -190,8 +190,13 @@ export class Dispatcher {
     this.inFlight.get(messageId)?.abort();
   }
 
-  /** Takes abandoned messages (expired or no lease) from the database, as many as fit. */
+  /**
+   * Takes abandoned messages (expired or no lease) from the database, as many as fit. Renews this
+   * instance's own leases first, and never takes a message it holds: after a database outage
+   * their leases have expired while their workers still run.
+   */
   async sweep(): Promise<number> {
+    await this.renewLeases();
     const limit = this.room;
     if (limit === 0) return 0;
     const { pool, settings } = this.deps;
@@ -199,6 +204,7 @@ export class Dispatcher {
       instanceId: settings.instanceId,
       leaseMs: settings.leaseMs,
       limit,
+      exceptIds: this.heldIds(),
     });
     for (const id of ids) this.enqueue(id);
     return ids.length;
