@@ -3,8 +3,8 @@
  * API takes no temperature, so LLM_TEMPERATURE does not apply here.)
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { classifyProviderError, isAbort, type ProviderIdentity } from './errors.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from './types.js';
+import { abortOf, classifyProviderError, isAbort, type ProviderIdentity } from './errors.js';
+import type { CompletionRequest, CompletionResult, LlmProvider, StructuredRequest, StructuredResult } from './types.js';
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 
@@ -91,6 +91,38 @@ export class AnthropicProvider implements LlmProvider {
       }
       if (!stopped) throw new Error('The stream ended before message_stop.');
       return { text, usage: { promptTokens, completionTokens }, provider: this.name, model };
+    } catch (error) {
+      if (request.signal.aborted) throw abortOf(request.signal, error);
+      if (isAbort(error)) throw error;
+      throw classifyProviderError(this.identity, error);
+    }
+  }
+  /** A forced tool call: the model must answer by calling the one tool, whose input is the shape. */
+  async structured(request: StructuredRequest): Promise<StructuredResult> {
+    try {
+      const message = await this.client.messages.create(
+        {
+          model: this.model,
+          max_tokens: request.maxTokens,
+          system: request.system,
+          messages: [{ role: 'user', content: request.input }],
+          tools: [
+            {
+              name: request.name,
+              description: request.description,
+              input_schema: { ...request.jsonSchema, type: 'object' },
+            },
+          ],
+          tool_choice: { type: 'tool', name: request.name },
+        },
+        { signal: request.signal },
+      );
+      const call = message.content.find((block) => block.type === 'tool_use' && block.name === request.name);
+      return {
+        value: call?.type === 'tool_use' ? call.input : undefined,
+        provider: this.name,
+        model: message.model || this.model,
+      };
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) throw error;
       throw classifyProviderError(this.identity, error);

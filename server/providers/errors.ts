@@ -80,6 +80,15 @@ function errorType(error: unknown): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
+/**
+ * What a call ends with once its signal fired: an abort, whatever the SDK did meanwhile (an
+ * aborted stream may just end, and then look like an incomplete answer).
+ */
+export function abortOf(signal: AbortSignal, error: unknown): unknown {
+  if (isAbort(error)) return error;
+  return isAbort(signal.reason) ? signal.reason : new DOMException('The call was aborted.', 'AbortError');
+}
+
 export function isAbort(error: unknown): boolean {
   if (error instanceof AnthropicAbort || error instanceof OpenAiAbort) return true;
   return (error as { name?: unknown })?.name === 'AbortError';

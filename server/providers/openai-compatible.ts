@@ -3,8 +3,8 @@
  * and any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio) by its base URL.
  */
 import OpenAI from 'openai';
-import { classifyProviderError, isAbort, type ProviderIdentity } from './errors.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from './types.js';
+import { abortOf, classifyProviderError, isAbort, type ProviderIdentity } from './errors.js';
+import type { CompletionRequest, CompletionResult, LlmProvider, StructuredRequest, StructuredResult } from './types.js';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4.1';
 export const DEFAULT_DEEPSEEK_MODEL = 'deepseek-chat';
@@ -24,6 +24,18 @@ export interface OpenAiCompatibleOptions {
 
 /** Reasoning models (o-series, gpt-5) take no temperature and count output as max_completion_tokens. */
 const REASONING_MODEL = /^(o\d|gpt-5)/;
+/** Output tokens a reasoning model may spend on a structured answer: its thinking counts too. */
+const REASONING_MIN_TOKENS = 2048;
+
+/** The reply of JSON mode or Structured Outputs, parsed; the text itself when it is not JSON. */
+function parsedJson(content: string | null | undefined): unknown {
+  if (content == null) return undefined;
+  try {
+    return JSON.parse(content);
+  } catch {
+    return content;
+  }
+}
 
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly name: 'openai' | 'deepseek';
@@ -93,6 +105,49 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         provider: this.name,
         model,
       };
+    } catch (error) {
+      if (request.signal.aborted) throw abortOf(request.signal, error);
+      if (isAbort(error)) throw error;
+      throw classifyProviderError(this.identity, error);
+    }
+  }
+  /**
+   * Structured Outputs: a strict JSON Schema response format. DeepSeek has only JSON mode, so
+   * there the schema goes into the prompt (the caller checks the reply either way).
+   */
+  async structured(request: StructuredRequest): Promise<StructuredResult> {
+    const reasoning = REASONING_MODEL.test(this.model);
+    const maxTokens = reasoning ? Math.max(request.maxTokens, REASONING_MIN_TOKENS) : request.maxTokens;
+    const jsonMode = this.name === 'deepseek';
+    const schemaText = `Answer with one JSON object that matches this JSON Schema: ${JSON.stringify(request.jsonSchema)}`;
+    try {
+      const completion = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages: [
+            { role: 'system', content: jsonMode ? `${request.system}\n\n${schemaText}` : request.system },
+            { role: 'user', content: request.input },
+          ],
+          ...(reasoning ? { reasoning_effort: 'low' as const } : { temperature: 0 }),
+          ...(this.options.baseUrl.startsWith(OPENAI_API_URL)
+            ? { max_completion_tokens: maxTokens }
+            : { max_tokens: maxTokens }),
+          response_format: jsonMode
+            ? { type: 'json_object' }
+            : {
+                type: 'json_schema',
+                json_schema: {
+                  name: request.name,
+                  description: request.description,
+                  schema: request.jsonSchema,
+                  strict: true,
+                },
+              },
+        },
+        { signal: request.signal },
+      );
+      const content = completion.choices[0]?.message.content;
+      return { value: parsedJson(content), provider: this.name, model: completion.model || this.model };
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) throw error;
       throw classifyProviderError(this.identity, error);

@@ -8,7 +8,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import { ask } from '../helpers/http.js';
+import { ask, eventually } from '../helpers/http.js';
 import { useServiceForFile } from '../helpers/service.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -46,7 +46,7 @@ describe('socket churn', () => {
     const heapBefore = await settledHeapMiB();
     const rssBefore = process.memoryUsage().rss / 2 ** 20;
     await churn(2000, messageId);
-    await sleep(500); // closing handshakes
+    await eventually(() => file.service.sockets.io.of('/').sockets.size === 0, 10_000, 'every socket closed');
     const heapAfter = await settledHeapMiB();
     const rssAfter = process.memoryUsage().rss / 2 ** 20;
     console.log(

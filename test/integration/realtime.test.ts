@@ -156,6 +156,33 @@ const textOf = (deltas: MessageDeltaEvent[]) => deltas.map((d) => d.text).join('
 const seqsOf = (deltas: MessageDeltaEvent[]) => deltas.map((d) => d.seq);
 const gapless = (deltas: MessageDeltaEvent[]) => deltas.map((_, i) => i);
 
+let sentinels = 0;
+/**
+ * Resolves once each client has heard every event relayed to it before now, so a test can say
+ * "no duplicate came" without sleeping: a delta NOTIFY sent now for a sentinel message reaches
+ * them through the same listener, relay and sockets, each of which keeps its order.
+ */
+async function heardAllSoFar(...clients: Recorder[]): Promise<void> {
+  const text = `sentinel ${++sentinels}`;
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO messages (question, status, claimed_by, lease_expires_at)
+     VALUES ($1, 'processing', 'test-sentinel', 'infinity') RETURNING id`,
+    [text],
+  );
+  const id = rows[0]?.id ?? '';
+  try {
+    const acks = await Promise.all(clients.map((c) => c.socket.emitWithAck('subscribe', { messageId: id })));
+    expect(acks.every((ack) => ack.message?.messageId === id)).toBe(true);
+    await db.query(`SELECT pg_notify('message_delta', $1)`, [
+      JSON.stringify({ messageId: id, seq: 0, text, attempt: 1 }),
+    ]);
+    const heard = (c: Recorder) => c.deltas.some((d) => d.messageId === id && d.text === text);
+    await eventually(() => clients.every(heard), 10_000, 'the sentinel');
+  } finally {
+    await db.query('DELETE FROM messages WHERE id = $1', [id]);
+  }
+}
+
 /** Holds an exclusive lock on `messages` (parking every read of it) until `release`. */
 async function lockMessages(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -196,7 +223,7 @@ describe('Socket.IO', () => {
     const asked = await client.socket.emitWithAck('ask', { question: 'What helps against a headache?' });
     expect(asked).toMatchObject({ messageId: expect.any(String), conversationId: expect.any(String) });
     await eventually(() => hasStatus(client, asked.messageId, 'completed'), 10_000);
-    await sleep(100); // a duplicate would arrive by now
+    await heardAllSoFar(client); // a duplicate would have arrived before this
     const { statuses, deltas } = client.of(asked.messageId);
     // "pending" is sent when the row is written: seeing it proves the socket was subscribed before.
     expect(statuses.map((s) => s.status)).toEqual(['pending', 'processing', 'completed']);
@@ -247,7 +274,7 @@ describe('Socket.IO', () => {
 
     provider.release('subscribe');
     await eventually(() => hasStatus(bystander, id, 'completed'), 5000);
-    await sleep(100);
+    await heardAllSoFar(bystander, client);
     expect(statusesOf(bystander, id)).toEqual(['completed']);
     expect(bystander.socket.connected).toBe(true);
     expect(client.of(id).statuses).toEqual([]); // unsubscribed before anything happened
@@ -269,7 +296,7 @@ describe('Socket.IO', () => {
     provider.release('back');
     const final = await waitForFinal(scripted.url, asked.messageId);
     await eventually(() => hasStatus(client, asked.messageId, 'completed'), 5000);
-    await sleep(100);
+    await heardAllSoFar(client);
     const { statuses, deltas } = client.of(asked.messageId);
     expect(statuses.map((s) => s.status)).toEqual(['pending', 'processing', 'completed']);
     expect(statuses.at(-1)?.response).toBe(final.response);
@@ -347,7 +374,7 @@ describe('Socket.IO', () => {
     provider.release('fan');
     const final = await waitForFinal(scripted.url, id);
     await eventually(() => clients.every((c) => hasStatus(c, id, 'completed')), 15_000, 'all 500');
-    await sleep(200); // a duplicate would arrive by now
+    await heardAllSoFar(...clients); // a duplicate would have arrived before this
     const wrong = clients.filter((c) => {
       const { statuses, deltas } = c.of(id);
       return (
@@ -477,7 +504,8 @@ describe('/monitor', () => {
     const before = stats.length;
     const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => ask(service.url, `monitored ${i}`)));
     for (const id of ids) await waitForFinal(service.url, id);
-    await sleep(600);
+    const settled = (push: Statistics | undefined) => push?.queueLength === 0 && push.activeWorkers === 0;
+    await eventually(() => settled(stats.at(-1)?.stats), 5000, 'a push after the last answer');
     const pushes = stats.slice(before);
     expect(pushes.length).toBeGreaterThan(1);
     // Sent at least 250 ms apart (timed exactly in "the statistics pusher" below); here the
@@ -501,8 +529,7 @@ describe('/monitor', () => {
     monitor.socket.on('stats', (s: Statistics) => stats.push(s));
     const id = await ask(scripted.url, 'Count my retry [fail-first:counted] [hold:counted2]');
     await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
-    await sleep(600); // the pushes for pending and processing are out
-    const retriesBefore = stats.at(-1)?.totalRetries ?? Number.NaN;
+    const retriesBefore = (await getJson(scripted.url, '/api/statistics')).body.totalRetries as number;
     provider.release('counted'); // the first attempt fails; the retry waits at its own gate
     await eventually(() => stats.at(-1)?.totalRetries === retriesBefore + 1, 3000, 'a push counting the retry');
     expect(await restStatus(scripted.url, id)).toBe('processing');
@@ -683,8 +710,13 @@ describe('SSE', () => {
   });
 
   it('streams the statistics like /monitor', async () => {
-    const reading = readSse(`${service.url}/api/statistics/stream`, { until: (e) => e.length >= 2, timeoutMs: 8000 });
-    await sleep(200);
+    const heard: SseEvent[] = [];
+    const reading = readSse(`${service.url}/api/statistics/stream`, {
+      until: (e) => e.length >= 2,
+      timeoutMs: 8000,
+      events: heard,
+    });
+    await eventually(() => heard.length >= 1, 5000, 'the stream open, with the current statistics');
     await ask(service.url, 'Change the statistics');
     const { status, contentType, events } = await reading;
     expect(status).toBe(200);
@@ -930,8 +962,8 @@ describe('the listener connection', () => {
         10_000,
         'the answer written while no listener runs',
       );
+      // No listener runs, so nothing can have been relayed meanwhile.
       expect((await watcher.query(listeners)).rows).toEqual([]);
-      await sleep(200);
       expect(statusesOf(client, id)).toEqual(['pending', 'processing']);
     } finally {
       await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
@@ -950,8 +982,8 @@ describe('the listener connection', () => {
       10_000,
       'both listeners back',
     );
-    await sleep(100); // and their re-sends are read: the next question is not among them
     const final = await waitForFinal(scripted.url, id);
+    await heardAllSoFar(client); // a re-sent duplicate would have arrived before this
     expect(statusesOf(client, id)).toEqual(['pending', 'processing', 'completed']);
     expect(client.of(id).statuses.at(-1)?.response).toBe(final.response);
     // And new events flow again, on both instances' listeners.
@@ -989,7 +1021,7 @@ describe('several instances', () => {
       });
       const final = await waitForFinal(b.url, id);
       await eventually(() => hasStatus(onA, id, 'completed'), 10_000);
-      await sleep(300); // a duplicate would arrive by now
+      await heardAllSoFar(onA); // a duplicate would have arrived before this
       const { statuses, deltas } = onA.of(id);
       expect(statuses.map((s) => s.status)).toEqual(['processing', 'completed']);
       expect(statuses.at(-1)?.response).toBe(final.response);

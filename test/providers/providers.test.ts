@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { AnthropicProvider, DEFAULT_ANTHROPIC_MODEL } from '../../server/providers/anthropic.js';
-import { retryAfterMs } from '../../server/providers/errors.js';
+import { isAbort, retryAfterMs } from '../../server/providers/errors.js';
 import { createProvider } from '../../server/providers/index.js';
 import { MockProvider, mockAnswer } from '../../server/providers/mock.js';
 import { OpenAiCompatibleProvider } from '../../server/providers/openai-compatible.js';
@@ -245,7 +245,7 @@ describe.each(Object.keys(providers) as Name[])('%s', (name) => {
         () => undefined,
         (e: unknown) => e,
       );
-      expect(error).toBeDefined();
+      expect(isAbort(error)).toBe(true);
       expect(error).not.toBeInstanceOf(ProviderError);
     }
   });

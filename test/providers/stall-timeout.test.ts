@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AnthropicProvider } from '../../server/providers/anthropic.js';
+import { isAbort } from '../../server/providers/errors.js';
 import { OpenAiCompatibleProvider } from '../../server/providers/openai-compatible.js';
 import { ResilientProvider } from '../../server/providers/resilient.js';
 import { type LlmProvider, ProviderError } from '../../server/providers/types.js';
@@ -121,7 +122,7 @@ describe.each(Object.keys(providers) as Array<keyof typeof providers>)('%s', (na
     const cancelledAt = performance.now();
     outer.abort();
     const { error } = await calling;
-    expect(error).toBeDefined();
+    expect(isAbort(error)).toBe(true);
     expect(error).not.toBeInstanceOf(ProviderError);
     expect(performance.now() - cancelledAt).toBeLessThan(STALL_MS);
   });
