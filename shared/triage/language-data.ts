@@ -1,0 +1,29 @@
+/**
+ * What one language contributes to the triage, all of it data: the words that identify the
+ * language, the lexicon of concepts the rules read, and the vetted advice shown when urgent.
+ */
+import type { TriageCategory, TriageLanguage } from './categories.js';
+import type { Concept } from './concepts.js';
+
+export interface LanguageAdvice {
+  /** First sentence of every urgent advice: call the local emergency number (which one where). */
+  callNow: string;
+  /** What to do while help comes, per category: plain, safe first aid. */
+  categories: Readonly<Record<TriageCategory, string>>;
+}
+
+export interface LanguageData {
+  id: TriageLanguage;
+  /** Frequent function words, normalised (lower case, accents folded), that tell this language apart. */
+  stopwords: readonly string[];
+  /** Letters (before accent folding) that are a strong hint of this language. */
+  letters: string;
+  /** Words glue together (German "Brustschmerzen"): look words up inside longer words too. */
+  compounds: boolean;
+  advice: LanguageAdvice;
+  /**
+   * Concept → phrases, normalised. A word ending in `*` matches any word it starts (a stem);
+   * `#` matches a number. Phrases are matched as whole words, typos of one letter tolerated.
+   */
+  lexicon: Readonly<Partial<Record<Concept, readonly string[]>>>;
+}
