@@ -14,12 +14,20 @@
 import {
   BrokenCircuitError,
   type CircuitBreakerPolicy,
+  CircuitState,
   ConsecutiveBreaker,
   circuitBreaker,
   handleWhen,
 } from 'cockatiel';
 import { isAbort } from './errors.js';
-import { type CompletionRequest, type CompletionResult, type LlmProvider, ProviderError } from './types.js';
+import {
+  type CompletionRequest,
+  type CompletionResult,
+  type LlmProvider,
+  ProviderError,
+  type StructuredRequest,
+  type StructuredResult,
+} from './types.js';
 
 export const CONSECUTIVE_FAILURES = 5;
 export const OPEN_CIRCUIT_MS = 30_000;
@@ -112,6 +120,28 @@ export class ResilientProvider implements LlmProvider {
       }
     }
     throw report;
+  }
+
+  /**
+   * A structured call down the same chain, once each: a provider whose circuit is open is passed
+   * over, and one without structured answers (the mock) too. It does not count for the breakers:
+   * its caller's short deadline is no verdict on the provider.
+   */
+  async structured(request: StructuredRequest): Promise<StructuredResult> {
+    let failure: unknown = new ProviderError('No provider of the chain can give a structured answer now.', {
+      retryable: true,
+    });
+    for (const { provider, breaker } of this.chain) {
+      const open = breaker.state === CircuitState.Open || breaker.state === CircuitState.Isolated;
+      if (open || !provider.structured) continue;
+      try {
+        return await provider.structured(request);
+      } catch (error) {
+        if (isAbort(error) || request.signal.aborted) throw error;
+        failure = error;
+      }
+    }
+    throw failure;
   }
 
   /** How long the circuit stays open from now. */

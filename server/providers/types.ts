@@ -29,10 +29,37 @@ export interface CompletionResult {
   model: string;
 }
 
+/**
+ * A short, non-streamed call whose answer has a given shape (the triage's second opinion): the
+ * provider asks for it with its SDK's structured-output mechanism and returns what the model
+ * filled in, unchecked. The caller validates it (zod): a model can still send anything.
+ */
+export interface StructuredRequest {
+  system: string;
+  /** The one user turn. */
+  input: string;
+  /** The shape's name (a tool or response-format name): letters, digits, `_` and `-`. */
+  name: string;
+  description: string;
+  /** JSON Schema of the shape, strict: every property required, no others. */
+  jsonSchema: Record<string, unknown>;
+  maxTokens: number;
+  signal: AbortSignal;
+}
+
+export interface StructuredResult {
+  /** The model's filled-in shape as parsed JSON; anything (or undefined) when it did not comply. */
+  value: unknown;
+  provider: string;
+  model: string;
+}
+
 export interface LlmProvider {
   readonly name: string;
   readonly model: string;
   complete(request: CompletionRequest): Promise<CompletionResult>;
+  /** Absent when the provider cannot give structured answers (the mock). */
+  structured?(request: StructuredRequest): Promise<StructuredResult>;
 }
 
 /**
