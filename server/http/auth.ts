@@ -22,7 +22,10 @@ export function tokenMatches(expected: string, given: string | undefined): boole
   return timingSafeEqual(a, b);
 }
 
-/** The token a request carries: `Authorization: Bearer …`, or `?access_token=` (EventSource cannot set headers). */
+/**
+ * The token a request carries: `Authorization: Bearer …`, or `?access_token=` when `query` is given
+ * (only for the EventSource routes: tokens in URLs end up in proxy access logs).
+ */
 export function tokenOf(req: IncomingMessage, query?: unknown): string | undefined {
   const header = req.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
@@ -32,6 +35,9 @@ export function tokenOf(req: IncomingMessage, query?: unknown): string | undefin
 }
 
 export const MONITOR_PATHS = ['/api/statistics/stream', '/metrics'];
+
+/** The Server-Sent Events routes: EventSource cannot send headers, so only these take `?access_token=`. */
+const EVENT_SOURCE_ROUTES = [/^\/api\/chat\/[^/]+\/events$/, /^\/api\/statistics\/stream$/];
 
 /**
  * The path as express's routers match it: they ignore case and a trailing slash (so /METRICS/
@@ -43,6 +49,12 @@ export function routedPath(path: string): string {
     .replace(/\/{2,}/g, '/')
     .replace(/\/+$/, '');
   return folded === '' ? '/' : folded;
+}
+
+/** Whether a path may carry its token in the query string (as the router matches it: any case, trailing slash). */
+export function acceptsQueryToken(rawPath: string): boolean {
+  const path = routedPath(rawPath);
+  return EVENT_SOURCE_ROUTES.some((route) => route.test(path));
 }
 
 /** The token a path needs, or undefined when it is open. */
@@ -61,9 +73,12 @@ export function requiredToken(rawPath: string, tokens: Tokens): { token: string;
 export function requireTokens(tokens: Tokens): RequestHandler {
   return (req, _res, next) => {
     const required = requiredToken(req.path, tokens);
-    if (!required || tokenMatches(required.token, tokenOf(req, req.query))) return next();
+    if (!required) return next();
+    const queryAllowed = acceptsQueryToken(req.path);
+    if (tokenMatches(required.token, tokenOf(req, queryAllowed ? req.query : undefined))) return next();
+    const hint = !queryAllowed && 'access_token' in req.query ? ' ?access_token= is only for Server-Sent Events.' : '';
     next(
-      new HttpError(401, `A valid ${required.kind} token is required (Authorization: Bearer <token>).`, {
+      new HttpError(401, `A valid ${required.kind} token is required (Authorization: Bearer <token>).${hint}`, {
         'WWW-Authenticate': 'Bearer',
       }),
     );

@@ -133,6 +133,55 @@ describe('tokens', () => {
     await stream.body?.cancel();
   });
 
+  it('takes ?access_token= only on the two Server-Sent Events routes (EventSource cannot send headers)', async () => {
+    const posted = await fetch(`${service.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(API_TOKEN) },
+      body: '{"question":"a token in a URL"}',
+    });
+    const { messageId } = (await posted.json()) as { messageId: string };
+    const statusOf = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${service.url}${path}`, init);
+      await response.body?.cancel(); // the streams never end by themselves
+      return response.status;
+    };
+    const refused = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${service.url}${path}`, init);
+      expect(response.status, path).toBe(401);
+      expect(await response.json(), path).toEqual({ error: expect.stringMatching(/only for Server-Sent Events/) });
+    };
+    const api = `access_token=${API_TOKEN}`;
+    const monitor = `access_token=${MONITOR_TOKEN}`;
+    // The two EventSource routes, also as the router still matches them.
+    for (const path of [`/api/chat/${messageId}/events?${api}`, `/API/Chat/${messageId}/Events/?${api}`]) {
+      expect(await statusOf(path), path).toBe(200);
+    }
+    for (const path of [`/api/statistics/stream?${monitor}`, `/Api/Statistics/Stream/?${monitor}`]) {
+      expect(await statusOf(path), path).toBe(200);
+    }
+    expect(await statusOf(`/api/chat/${messageId}/events?access_token=${API_TOKEN}x`)).toBe(401);
+    // Everywhere else a token in the URL counts for nothing.
+    const before = await db.query('SELECT count(*)::int AS n FROM messages');
+    for (const [path, init] of [
+      [`/api/statistics?${api}`, {}],
+      [`/api/chat/${messageId}?${api}`, {}],
+      [`/API/CHAT/${messageId}/?${api}`, {}],
+      [`/api/conversations/00000000-0000-4000-8000-000000000000?${api}`, {}],
+      [`/api/chat/${messageId}/cancel?${api}`, { method: 'POST' }],
+      [
+        `/api/chat?${api}`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"x"}' },
+      ],
+      [`/metrics?${monitor}`, {}],
+      [`/api/chat/${messageId}/events/extra?${api}`, {}],
+    ] as const) {
+      await refused(path, init);
+    }
+    expect((await db.query('SELECT count(*)::int AS n FROM messages')).rows).toEqual(before.rows);
+    // The header still works beside a stray query token.
+    expect(await statusOf(`/api/statistics?${api}`, { headers: bearer(API_TOKEN) })).toBe(200);
+  });
+
   it('guards the sockets: auth.token on /, the monitor token on /monitor', async () => {
     expect(await socketOutcome(service.url, {})).toMatch(/unauthorized/);
     expect(await socketOutcome(service.url, { auth: { token: 'wrong' } })).toMatch(/unauthorized/);
