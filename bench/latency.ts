@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { STATUS_CHANNEL } from '../server/db/channels.js';
 import type { Pool } from '../server/db/pool.js';
+import { startPgBouncer } from '../test/helpers/pgbouncer.js';
 import { migratedPool } from './lib/database.js';
 import { claimedMessageThroughDatabase, messageThroughDatabase } from './lib/floor.js';
 import { ask, percentile } from './lib/http-client.js';
@@ -33,6 +34,8 @@ export interface LatencyResult {
   maxMs: number;
   floor?: Percentiles;
   serviceStatements?: Percentiles;
+  /** The service went through this pooler (BENCH_POOLER). */
+  pooler?: string;
 }
 
 export interface Percentiles {
@@ -119,16 +122,39 @@ async function databaseSource(params: {
   };
 }
 
+/**
+ * BENCH_POOLER=pgbouncer: the service reaches the database through a PgBouncer in transaction mode
+ * started here (DATABASE_POOL_MODE=transaction, LISTEN_DATABASE_URL direct); the references stay direct.
+ */
+async function databaseEnv(databaseUrl: string): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  if (process.env.BENCH_POOLER !== 'pgbouncer') return { env: { DATABASE_URL: databaseUrl }, stop: async () => {} };
+  // PgBouncer's own default pool size, more than the service's pool holds: it adds its hop, not a queue.
+  const pooler = await startPgBouncer({ serverUrl: databaseUrl, poolMode: 'transaction', poolSize: 20 });
+  return {
+    env: {
+      DATABASE_URL: pooler.urlOf(databaseUrl),
+      DATABASE_POOL_MODE: 'transaction',
+      LISTEN_DATABASE_URL: databaseUrl,
+    },
+    stop: () => pooler.stop(),
+  };
+}
+
 /** Questions POSTed to the service, each until its `completed` event reaches a /monitor socket. */
 async function serviceSource(params: { databaseUrl: string; ratePerSecond: number }): Promise<LatencySource> {
+  const database = await databaseEnv(params.databaseUrl);
   const server = await startServer({
-    DATABASE_URL: params.databaseUrl,
+    ...database.env,
     MOCK_LATENCY_MS: '0',
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
+  }).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
   });
   const watcher = await watchCompletions(server.url).catch(async (error: unknown) => {
     await server.stop();
+    await database.stop();
     throw error;
   });
   let sent = 0;
@@ -147,6 +173,7 @@ async function serviceSource(params: { databaseUrl: string; ratePerSecond: numbe
     async close() {
       watcher.close();
       await server.stop();
+      await database.stop();
     },
   };
 }
@@ -203,6 +230,7 @@ export async function latencyBenchmark(params: {
       maxMs: serviceSorted.at(-1) ?? Number.NaN,
       floor: percentilesOf(floorLatencies),
       serviceStatements: percentilesOf(statementLatencies),
+      ...(process.env.BENCH_POOLER === 'pgbouncer' ? { pooler: 'PgBouncer (transaction mode)' } : {}),
     };
   } finally {
     for (const source of sources) await source.close();
