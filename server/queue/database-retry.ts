@@ -1,20 +1,45 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+const FIRST_DELAY_MS = 100;
+/** Short enough that a write lands soon after the database is back. */
+const MAX_DELAY_MS = 2000;
+
 /**
- * Runs a write that must not be lost to a short database outage (a restart): retries on
- * connection errors for about 30 s. If it still fails, the error propagates; the message's lease
- * then runs out and the sweeper gives it to a worker again.
+ * Runs a statement that must not be lost to a database outage (a restart, a failover), retrying
+ * on connection errors with backoff for as long as it takes, until `signal` aborts (the instance
+ * stops, or the message was cancelled). Any other error, or the abort, propagates.
  */
-export async function withDatabaseRetry<T>(signal: AbortSignal, write: () => Promise<T>): Promise<T> {
-  const delays = [100, 250, 500, 1000, 2000, 4000, 8000, 15_000];
-  for (let i = 0; ; i++) {
+export async function withDatabaseRetry<T>(
+  signal: AbortSignal,
+  statement: () => Promise<T>,
+  /** Told each time the database was found away, before the wait. */
+  onWaiting?: (error: unknown) => void,
+): Promise<T> {
+  for (let delay = FIRST_DELAY_MS; ; delay = Math.min(MAX_DELAY_MS, delay * 2)) {
     try {
-      return await write();
+      return await statement();
     } catch (error) {
-      const delay = delays[i];
-      if (delay === undefined || !isConnectionError(error) || signal.aborted) throw error;
-      await sleep(delay);
+      if (!isConnectionError(error) || signal.aborted) throw error;
+      onWaiting?.(error);
+      // An abort while waiting ends the wait: the error it throws is the one to report.
+      await sleep(delay, undefined, { signal }).catch(() => {
+        throw error;
+      });
     }
+  }
+}
+
+/** As withDatabaseRetry, but undefined when `signal` aborted first (the worker was stopped). */
+export async function unlessStopped<T>(
+  signal: AbortSignal,
+  statement: () => Promise<T>,
+  onWaiting?: (error: unknown) => void,
+): Promise<T | undefined> {
+  try {
+    return await withDatabaseRetry(signal, statement, onWaiting);
+  } catch (error) {
+    if (signal.aborted) return undefined;
+    throw error;
   }
 }
 

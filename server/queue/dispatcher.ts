@@ -4,7 +4,6 @@
  * outcome. Every message it holds (queued or processing) carries this instance's lease, renewed
  * while the instance lives; anything it drops or dies with is found again by the sweeper.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import { createBatcher } from '../db/batcher.js';
@@ -14,38 +13,23 @@ import {
   type Completion,
   claimMessages,
   completeMessages,
-  failMessage,
-  recordRetry,
   releaseMessages,
   renewLeases,
   takeAbandonedMessages,
 } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
 import type { ChatTurn, LlmProvider } from '../providers/types.js';
-import { retryDelayMs } from './backoff.js';
-import { asProviderError } from './classify-error.js';
+import { type AnswerContext, type AnswerObserver, type AnswerSettings, answerMessage } from './answer-message.js';
 import { boundContext } from './conversation-context.js';
-import { withDatabaseRetry } from './database-retry.js';
+import { unlessStopped } from './database-retry.js';
 import type { DeltaSink } from './delta-sink.js';
-import { withStallTimeout } from './stall-timeout.js';
 
-export interface DispatcherSettings {
-  instanceId: string;
+export interface DispatcherSettings extends AnswerSettings {
   maxWorkers: number;
   maxQueueSize: number;
-  retryDelayMs: number;
-  maxRetries: number;
   leaseMs: number;
-  providerTimeoutMs: number;
-  systemPrompt: string;
   maxContextMessages: number;
   maxContextChars: number;
-}
-
-/** Hooks for metrics: every provider call (attempt) and every retry. */
-export interface DispatcherObserver {
-  providerCall(provider: string, outcome: 'success' | 'retryable_error' | 'error' | 'aborted', seconds: number): void;
-  retry(provider: string): void;
 }
 
 export interface DispatcherDeps {
@@ -54,7 +38,7 @@ export interface DispatcherDeps {
   deltas: DeltaSink;
   logger: Logger;
   settings: DispatcherSettings;
-  observer?: DispatcherObserver;
+  observer?: AnswerObserver;
 }
 
 /** A worker kept for a message being written already claimed: see Dispatcher.reserveWorker. */
@@ -73,7 +57,7 @@ export class Dispatcher {
   private stopping = false;
   /** Claims and completions of workers that get there together share one statement. */
   private readonly claim: (id: string) => Promise<ClaimedMessage | null>;
-  private readonly complete: (completion: Completion) => Promise<boolean>;
+  private readonly answering: AnswerContext;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.queue = new PQueue({ concurrency: deps.settings.maxWorkers });
@@ -86,13 +70,14 @@ export class Dispatcher {
       },
       { maxBatch: 500 },
     );
-    this.complete = createBatcher(
+    const complete = createBatcher(
       async (completions: Completion[]) => {
         const done = await completeMessages(pool, completions);
         return completions.map((c) => done.has(c.id));
       },
       { maxBatch: 500 },
     );
+    this.answering = { ...deps, complete };
   }
 
   /** Messages waiting for a worker here. */
@@ -235,10 +220,16 @@ export class Dispatcher {
     return releaseMessages(pool, { instanceId: settings.instanceId });
   }
 
+  /** Claims a message queued here, waiting out a database that is away, and answers it. */
   private async process(messageId: string): Promise<void> {
-    const claimed = await this.claim(messageId);
-    if (!claimed) return; // another worker has it, or it is finished
-    await this.work(claimed);
+    const controller = new AbortController();
+    this.inFlight.set(messageId, controller);
+    try {
+      const claimed = await unlessStopped(controller.signal, () => this.claim(messageId));
+      if (claimed) await this.work(claimed, controller); // null: another worker has it, or it is finished
+    } finally {
+      this.inFlight.delete(messageId);
+    }
   }
 
   /**
@@ -254,8 +245,11 @@ export class Dispatcher {
     this.inFlight.set(claimed.id, controller);
     try {
       if (this.stopping || controller.signal.aborted) return;
-      const turns = await this.conversationTurns(claimed);
-      await this.answer(claimed.id, turns, claimed.attempts, claimed.retries, controller.signal, isWritten);
+      const { signal } = controller;
+      const turns = await unlessStopped(signal, () => this.conversationTurns(claimed));
+      if (!turns) return;
+      const { attempts: attempt, retries } = claimed;
+      await answerMessage(this.answering, { id: claimed.id, turns, attempt, retries, signal, isWritten });
     } finally {
       this.inFlight.delete(claimed.id);
     }
@@ -272,108 +266,5 @@ export class Dispatcher {
       limit: settings.maxContextMessages,
     });
     return [...boundContext(earlier, settings.maxContextChars), question];
-  }
-
-  /** Calls the provider until it answers, the error is final, or the retries are used up. */
-  private async answer(
-    id: string,
-    turns: ChatTurn[],
-    attempt: number,
-    retries: number,
-    signal: AbortSignal,
-    isWritten?: Promise<boolean>,
-  ) {
-    const { pool, provider, settings, logger } = this.deps;
-    const instanceId = settings.instanceId;
-    for (;;) {
-      if (signal.aborted) return; // stopping, cancelled, or (not yet written) the write failed
-      const deltas = this.deps.deltas.open({ messageId: id, attempt, ...(isWritten ? { after: isWritten } : {}) });
-      const started = performance.now();
-      try {
-        const result = await withStallTimeout(
-          { timeoutMs: settings.providerTimeoutMs, outer: signal },
-          (callSignal, progress) =>
-            provider.complete({
-              system: settings.systemPrompt,
-              messages: turns,
-              signal: callSignal,
-              onText: (text) => {
-                progress();
-                deltas.push(text);
-              },
-            }),
-        );
-        const finalDeltas = await deltas.takeRest();
-        this.deps.observer?.providerCall(result.provider, 'success', (performance.now() - started) / 1000);
-        if (isWritten && !(await isWritten)) return;
-        const completed = await withDatabaseRetry(signal, () =>
-          this.complete({
-            id,
-            instanceId,
-            response: result.text,
-            provider: result.provider,
-            model: result.model,
-            promptTokens: result.usage.promptTokens,
-            completionTokens: result.usage.completionTokens,
-            finalDeltas,
-          }),
-        );
-        logger.info(
-          { messageId: id, attempt, provider: result.provider, ms: Math.round(performance.now() - started), completed },
-          'message answered',
-        );
-        return;
-      } catch (error) {
-        await deltas.end();
-        const seconds = (performance.now() - started) / 1000;
-        if (signal.aborted) {
-          // Shutting down (the message is released as pending) or cancelled (already failed).
-          this.deps.observer?.providerCall(provider.name, 'aborted', seconds);
-          return;
-        }
-        if (isWritten && !(await isWritten)) return;
-        const failure = asProviderError(error);
-        const failedProvider = failure.failedProvider ?? { name: provider.name, model: provider.model };
-        this.deps.observer?.providerCall(failedProvider.name, failure.retryable ? 'retryable_error' : 'error', seconds);
-        logger.warn(
-          {
-            messageId: id,
-            attempt,
-            retryable: failure.retryable,
-            status: failure.status,
-            err: failure.cause ?? failure,
-          },
-          'provider call failed',
-        );
-        if (!failure.retryable || retries >= settings.maxRetries) {
-          await withDatabaseRetry(signal, () =>
-            failMessage(pool, {
-              id,
-              instanceId,
-              error: failure.message,
-              provider: failedProvider.name,
-              model: failedProvider.model,
-            }),
-          );
-          return;
-        }
-        const delay = retryDelayMs({
-          retry: retries + 1,
-          baseMs: settings.retryDelayMs,
-          retryAfterMs: failure.retryAfterMs,
-        });
-        try {
-          await sleep(delay, undefined, { signal });
-        } catch {
-          return; // aborted while waiting
-        }
-        const nextAttempt = await withDatabaseRetry(signal, () => recordRetry(pool, { id, instanceId }));
-        if (nextAttempt === null) return; // lost the message (lease expired and taken elsewhere)
-        attempt = nextAttempt;
-        retries += 1;
-        isWritten = undefined;
-        this.deps.observer?.retry(failedProvider.name);
-      }
-    }
   }
 }
