@@ -3,3 +3,5 @@ export const STATUS_CHANNEL = 'message_status';
 export const DELTA_CHANNEL = 'message_delta';
 export const INSTANCES_CHANNEL = 'instances_changed';
 export const DELETED_CHANNEL = 'messages_deleted';
+/** A retry was counted (db/006_statistics_notifications.sql): the statistics changed, no status did. */
+export const STATISTICS_CHANNEL = 'statistics_changed';

@@ -1,0 +1,66 @@
+/**
+ * What is sent on each NOTIFY channel, as zod schemas: the status payload of
+ * message_status_payload() (db/008 and after), the deltas of the delta publisher, and the empty
+ * signals of the other triggers. The listener validates with them; a test checks them against
+ * what the SQL really sends.
+ */
+import { z } from 'zod';
+import { messageDeltaEventSchema } from '../../shared/socket-events.js';
+import { MESSAGE_STATUSES } from '../../shared/status.js';
+import { DELETED_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, STATISTICS_CHANNEL, STATUS_CHANNEL } from './channels.js';
+
+const statusPayload = z.object({
+  id: z.uuid(),
+  status: z.enum(MESSAGE_STATUSES),
+  conversationId: z.uuid().optional(),
+  response: z.string().optional(),
+  error: z.string().optional(),
+  cancelled: z.literal(true).optional(),
+  urgent: z.literal(true).optional(),
+  urgentAdvice: z.string().optional(),
+  /** The answer or error did not fit in a NOTIFY payload: only the id came, read the row. */
+  truncated: z.literal(true).optional(),
+  /** When the database sent it (ms since the epoch), for the relay-lag metric. */
+  sentAt: z.number().int().nonnegative(),
+});
+const TRUNCATED_KEYS = new Set(['id', 'status', 'truncated', 'sentAt']);
+
+/** The SQL's rules: the answer only when completed, the error only when failed, the id only when truncated. */
+function fitsItsStatus(ctx: z.core.ParsePayload<z.infer<typeof statusPayload>>): void {
+  const { value } = ctx;
+  const misplaced =
+    (value.response !== undefined && value.status !== 'completed') ||
+    (value.error !== undefined && value.status !== 'failed') ||
+    (value.truncated && Object.keys(value).some((key) => !TRUNCATED_KEYS.has(key)));
+  if (misplaced) ctx.issues.push({ code: 'custom', message: 'fields that do not belong to this status', input: value });
+}
+
+/**
+ * `exact`: what this version's SQL and publisher send, no field more (the tests). `tolerant`: what
+ * the listener needs; during a deploy an older instance hears a newer migration's payloads, whose
+ * added fields it ignores rather than drop every status change.
+ */
+function payloadSchemas(mode: 'exact' | 'tolerant') {
+  const closed = <T extends z.ZodObject>(schema: T) => (mode === 'exact' ? schema.strict() : schema.strip());
+  const status = mode === 'exact' ? statusPayload.strict().check(fitsItsStatus) : statusPayload.strip();
+  // Relayed to clients as it is: the wire's delta event.
+  const delta = closed(z.object(messageDeltaEventSchema.shape));
+  // The other triggers only say that something changed.
+  const signal = closed(z.object({}));
+  return {
+    [STATUS_CHANNEL]: status,
+    [DELTA_CHANNEL]: delta,
+    [INSTANCES_CHANNEL]: signal,
+    [DELETED_CHANNEL]: signal,
+    [STATISTICS_CHANNEL]: signal,
+  } as const;
+}
+
+export const notifyPayloadSchemas = payloadSchemas('tolerant');
+export const exactNotifyPayloadSchemas = payloadSchemas('exact');
+
+export type NotifyChannel = keyof typeof notifyPayloadSchemas;
+export const NOTIFY_CHANNELS = Object.keys(notifyPayloadSchemas) as NotifyChannel[];
+
+/** A status change as message_status_payload() writes it. */
+export type StatusNotification = z.infer<(typeof notifyPayloadSchemas)[typeof STATUS_CHANNEL]>;
