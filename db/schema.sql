@@ -64,7 +64,9 @@ CREATE TABLE public.messages (
     cancelled boolean DEFAULT false NOT NULL,
     urgent boolean DEFAULT false NOT NULL,
     urgent_advice text,
-    CONSTRAINT messages_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text])))
+    urgent_source text,
+    CONSTRAINT messages_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text]))),
+    CONSTRAINT messages_urgent_source_check CHECK ((urgent_source = ANY (ARRAY['rules'::text, 'model'::text])))
 );
 
 --
@@ -86,6 +88,7 @@ BEGIN
     'cancelled', CASE WHEN m.cancelled THEN true END,
     'urgent', CASE WHEN m.urgent THEN true END,
     'urgentAdvice', CASE WHEN m.urgent THEN m.urgent_advice END,
+    'urgentSource', CASE WHEN m.urgent THEN m.urgent_source END,
     -- When the event was sent (ms since the epoch), for the relay-lag metric.
     'sentAt', round(extract(epoch FROM clock_timestamp()) * 1000)
   ))::text;
@@ -396,6 +399,12 @@ CREATE TRIGGER messages_totals_inserted AFTER INSERT ON public.messages REFERENC
 --
 
 CREATE TRIGGER messages_totals_updated AFTER UPDATE ON public.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.messages_record_totals();
+
+--
+-- Name: messages messages_urgent_raised; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER messages_urgent_raised AFTER UPDATE OF urgent ON public.messages FOR EACH ROW WHEN ((new.urgent AND (NOT old.urgent) AND (NOT (old.status IS DISTINCT FROM new.status)))) EXECUTE FUNCTION public.messages_notify_status();
 
 --
 -- Name: idempotency_keys idempotency_keys_message_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

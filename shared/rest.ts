@@ -6,7 +6,7 @@ import { MESSAGE_STATUSES } from './status.js';
 export const messageIdSchema = z.uuid({ error: 'messageId must be a UUID' });
 
 /** The question: a string, trimmed, 1..maxChars characters (counted as Unicode code points). */
-export function questionSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
+function questionSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
   return (
     z
       .string({ error: (issue) => (issue.input === undefined ? 'question is required' : 'question must be a string') })
@@ -42,51 +42,72 @@ export function askRequestSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) 
 }
 export type AskRequest = z.infer<ReturnType<typeof askRequestSchema>>;
 
+/** Which triage layer flagged a message: the deterministic rules, or the model's second opinion. */
+export const URGENT_SOURCES = ['rules', 'model'] as const;
+export type UrgentSource = (typeof URGENT_SOURCES)[number];
+
 /**
- * What the red-flag check adds to a message that needs emergency care now: present (and true)
- * only on such messages, from the first event on.
+ * What the triage adds to a message that needs emergency care now: present (and true) only on
+ * such messages, from the first event on (rules) or from a later status event (model).
  */
-export const urgencySchema = z.object({ urgent: z.literal(true).optional(), urgentAdvice: z.string().optional() });
+const urgencySchema = z.object({
+  urgent: z.literal(true).optional(),
+  urgentAdvice: z.string().optional(),
+  urgentSource: z.enum(URGENT_SOURCES).optional(),
+});
+
+/*
+ * The answers below are closed (strict): the tests parse every body with them, so a field the
+ * server sends that is not here, or is misspelled, fails. A new field is added here first.
+ */
 
 /** 202 answer of POST /api/chat. */
-export const askResponseSchema = z.object({
+export const askResponseSchema = z.strictObject({
   messageId: messageIdSchema,
   conversationId: conversationIdSchema,
   ...urgencySchema.shape,
 });
 export type AskResponse = z.infer<typeof askResponseSchema>;
 
-/** GET /api/chat/:messageId: the original four shapes; extra optional fields may be added. */
-export const messageStateSchema = z.object({
-  status: z.enum(MESSAGE_STATUSES),
-  response: z.string().optional(),
-  error: z.string().optional(),
-  /** Present (true) when the message was cancelled; it is then `failed` with error "cancelled". */
-  cancelled: z.literal(true).optional(),
-  ...urgencySchema.shape,
-});
+/**
+ * GET /api/chat/:messageId: the original four shapes ({status} while pending or processing,
+ * {status, response} when completed, {status, error} when failed); extra optional fields may be added.
+ */
+export const messageStateSchema = z
+  .strictObject({
+    status: z.enum(MESSAGE_STATUSES),
+    response: z.string().optional(),
+    error: z.string().optional(),
+    /** Present (true) when the message was cancelled; it is then `failed` with error "cancelled". */
+    cancelled: z.literal(true).optional(),
+    ...urgencySchema.shape,
+  })
+  .check((ctx) => {
+    const { status, response, error } = ctx.value;
+    if ((status === 'completed') !== (response !== undefined) || (status === 'failed') !== (error !== undefined)) {
+      ctx.issues.push({ code: 'custom', message: `not one of the four shapes (${status})`, input: ctx.value });
+    }
+  });
 export type MessageState = z.infer<typeof messageStateSchema>;
 
 /** One message of GET /api/conversations/:id. */
-export const conversationMessageSchema = z.object({
+const conversationMessageSchema = messageStateSchema.extend({
   messageId: messageIdSchema,
   question: z.string(),
-  createdAt: z.string(),
-  ...messageStateSchema.shape,
+  createdAt: z.iso.datetime(),
 });
-export type ConversationMessage = z.infer<typeof conversationMessageSchema>;
 
 /** GET /api/conversations/:id: the messages in the order they were asked. */
-export const conversationSchema = z.object({
+export const conversationSchema = z.strictObject({
   conversationId: conversationIdSchema,
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
   messages: z.array(conversationMessageSchema),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
 /** POST /api/chat/:messageId/cancel → 200. */
-export const cancelResponseSchema = z.object({
+export const cancelResponseSchema = z.strictObject({
   messageId: messageIdSchema,
   status: z.literal('failed'),
   error: z.literal('cancelled'),
@@ -94,33 +115,35 @@ export const cancelResponseSchema = z.object({
 });
 export type CancelResponse = z.infer<typeof cancelResponseSchema>;
 
+const count = z.number().int().nonnegative();
+
 /** GET /api/statistics. All numbers; global across instances. */
-export const statisticsSchema = z.object({
-  messagesProcessed: z.number(),
-  messagesSucceeded: z.number(),
-  messagesFailed: z.number(),
+export const statisticsSchema = z.strictObject({
+  messagesProcessed: count,
+  messagesSucceeded: count,
+  messagesFailed: count,
   /** Of messagesFailed, those cancelled by the user. */
-  messagesCancelled: z.number(),
-  totalRetries: z.number(),
-  averageProcessingTimeMs: z.number(),
-  averageTokensPerMessage: z.number(),
-  totalTokensUsed: z.number(),
-  activeWorkers: z.number(),
-  queueLength: z.number(),
-  maxWorkers: z.number(),
-  idleWorkers: z.number(),
+  messagesCancelled: count,
+  totalRetries: count,
+  averageProcessingTimeMs: z.number().nonnegative(),
+  averageTokensPerMessage: z.number().nonnegative(),
+  totalTokensUsed: count,
+  activeWorkers: count,
+  queueLength: count,
+  maxWorkers: count,
+  idleWorkers: count,
   /** succeeded / processed, from 0 to 1 (0 when nothing was processed yet). */
-  successRate: z.number(),
+  successRate: z.number().min(0).max(1),
 });
 export type Statistics = z.infer<typeof statisticsSchema>;
 
 /** GET /health. */
-export const healthSchema = z.object({
+export const healthSchema = z.strictObject({
   status: z.enum(['ok', 'unavailable']),
   database: z.enum(['ok', 'unreachable']),
 });
 export type Health = z.infer<typeof healthSchema>;
 
 /** Every error the API returns. */
-export const errorBodySchema = z.object({ error: z.string(), details: z.unknown().optional() });
+export const errorBodySchema = z.strictObject({ error: z.string(), details: z.unknown().optional() });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -8,6 +8,7 @@
  * stopped first (adding columns or indexes is fine).
  */
 import { randomUUID } from 'node:crypto';
+import type { UrgentSource } from '../../shared/rest.js';
 import type { MessageStatus } from '../../shared/status.js';
 import { DELTA_CHANNEL } from './channels.js';
 import type { Pool } from './pool.js';
@@ -33,12 +34,15 @@ export interface MessageRow {
   cancelled: boolean;
   urgent: boolean;
   urgentAdvice: string | null;
+  /** Which triage layer flagged it (null when not urgent). */
+  urgentSource: UrgentSource | null;
 }
 
 const MESSAGE_COLUMNS = `id, question, status, response, error, provider, model, attempts, retries,
   prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", created_at AS "createdAt",
   started_at AS "startedAt", completed_at AS "completedAt", processing_time_ms AS "processingTimeMs",
-  conversation_id AS "conversationId", cancelled, urgent, urgent_advice AS "urgentAdvice"`;
+  conversation_id AS "conversationId", cancelled, urgent, urgent_advice AS "urgentAdvice",
+  urgent_source AS "urgentSource"`;
 
 export interface NewMessage {
   id: string;
@@ -87,9 +91,10 @@ export async function insertMessages(
        UPDATE conversations c SET updated_at = now() FROM input
         WHERE c.id = input.existing_conversation RETURNING c.id),
      usable AS (SELECT id FROM created UNION SELECT id FROM touched)
-     INSERT INTO messages (id, question, conversation_id, urgent, urgent_advice, claimed_by, lease_expires_at, created_at,
-                           status, attempts, started_at)
+     INSERT INTO messages (id, question, conversation_id, urgent, urgent_advice, urgent_source, claimed_by,
+                           lease_expires_at, created_at, status, attempts, started_at)
      SELECT input.id, input.question, usable.id, input.urgent_advice IS NOT NULL, input.urgent_advice,
+            CASE WHEN input.urgent_advice IS NOT NULL THEN 'rules' END,
             $6, now() + $7 * interval '1 millisecond', input.created_at,
             CASE WHEN input.claimed THEN 'processing' ELSE 'pending' END,
             CASE WHEN input.claimed THEN 1 ELSE 0 END,
@@ -142,18 +147,32 @@ export async function getConversationMessages(db: Queryable, conversationId: str
 /** The current status (and answer or error) of several messages at once. */
 export type MessageStateRow = Pick<
   MessageRow,
-  'id' | 'status' | 'response' | 'error' | 'conversationId' | 'cancelled' | 'urgent' | 'urgentAdvice'
+  'id' | 'status' | 'response' | 'error' | 'conversationId' | 'cancelled' | 'urgent' | 'urgentAdvice' | 'urgentSource'
 >;
 
 export async function getMessageStates(pool: Pool, ids: string[]): Promise<MessageStateRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await pool.query<MessageStateRow>(
     `SELECT id, status, response, error, conversation_id AS "conversationId", cancelled, urgent,
-            urgent_advice AS "urgentAdvice"
+            urgent_advice AS "urgentAdvice", urgent_source AS "urgentSource"
        FROM messages WHERE id = ANY($1::uuid[])`,
     [ids],
   );
   return rows;
+}
+
+/**
+ * The model's second opinion flags a message urgent, with its advice: only one not urgent yet,
+ * so it never replaces the rules' advice nor lowers anything. Any status: an emergency described
+ * in a cancelled or answered question is still one. The trigger announces it (db/009). False
+ * when nothing changed (already urgent, or deleted).
+ */
+export async function raiseUrgentFromModel(db: Queryable, params: { id: string; advice: string }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE messages SET urgent = true, urgent_advice = $2, urgent_source = 'model' WHERE id = $1 AND NOT urgent`,
+    [params.id, params.advice],
+  );
+  return rowCount === 1;
 }
 
 export interface ClaimedMessage {

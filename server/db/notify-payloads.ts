@@ -5,6 +5,7 @@
  * what the SQL really sends.
  */
 import { z } from 'zod';
+import { URGENT_SOURCES } from '../../shared/rest.js';
 import { messageDeltaEventSchema } from '../../shared/socket-events.js';
 import { MESSAGE_STATUSES } from '../../shared/status.js';
 import { DELETED_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, STATISTICS_CHANNEL, STATUS_CHANNEL } from './channels.js';
@@ -18,6 +19,8 @@ const statusPayload = z.object({
   cancelled: z.literal(true).optional(),
   urgent: z.literal(true).optional(),
   urgentAdvice: z.string().optional(),
+  /** Which triage layer flagged it (db/009): the rules, or the model's second opinion later. */
+  urgentSource: z.enum(URGENT_SOURCES).optional(),
   /** The answer or error did not fit in a NOTIFY payload: only the id came, read the row. */
   truncated: z.literal(true).optional(),
   /** When the database sent it (ms since the epoch), for the relay-lag metric. */

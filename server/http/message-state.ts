@@ -3,11 +3,11 @@ import type { MessageStatusEvent } from '../../shared/socket-events.js';
 import type { MessageStateRow } from '../db/messages.js';
 
 type StateFields = Pick<MessageStateRow, 'status' | 'response' | 'error'> &
-  Partial<Pick<MessageStateRow, 'cancelled' | 'urgent' | 'urgentAdvice'>>;
+  Partial<Pick<MessageStateRow, 'cancelled' | 'urgent' | 'urgentAdvice' | 'urgentSource'>>;
 
 /**
  * The REST view of a message: exactly the original four shapes, plus `cancelled` and
- * `urgent`/`urgentAdvice` only on messages where they are true.
+ * `urgent`/`urgentAdvice`/`urgentSource` only on messages where they are true.
  */
 export function toMessageState(row: StateFields): MessageState {
   const state: MessageState = { status: row.status };
@@ -17,6 +17,7 @@ export function toMessageState(row: StateFields): MessageState {
   if (row.urgent) {
     state.urgent = true;
     if (row.urgentAdvice) state.urgentAdvice = row.urgentAdvice;
+    if (row.urgentSource) state.urgentSource = row.urgentSource;
   }
   return state;
 }

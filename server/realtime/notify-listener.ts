@@ -4,6 +4,7 @@
  */
 import pgListen, { type Subscriber } from 'pg-listen';
 import type { Logger } from 'pino';
+import type { UrgentSource } from '../../shared/rest.js';
 import type { MessageDeltaEvent } from '../../shared/socket-events.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../shared/status.js';
 
@@ -25,6 +26,7 @@ export interface StatusNotification {
   cancelled?: boolean;
   urgent?: boolean;
   urgentAdvice?: string;
+  urgentSource?: UrgentSource;
   /** When the database sent it (ms since the epoch). */
   sentAt?: number;
 }
@@ -69,7 +71,13 @@ export async function startNotifyListener(options: {
   const later = createAfterIoQueue((error) => logger.error({ err: error }, 'a notification handler failed'));
   // pg-listen is CommonJS with an `exports.default`: under ESM the function is `.default`.
   const subscriber: Subscriber = pgListen.default(
-    { connectionString: options.databaseUrl, application_name: 'medchat listener' },
+    {
+      connectionString: options.databaseUrl,
+      application_name: 'medchat listener',
+      // After a reconnect pg-listen re-sends every LISTEN at once (Promise.all); pg 8 warns about
+      // queries sent while another runs (a DeprecationWarning on stderr) unless the client pipelines.
+      pipeline: true,
+    },
     {
       // Never give up: a database restart may take a while. Back off up to 2 s between attempts.
       retryLimit: Number.POSITIVE_INFINITY,

@@ -7,6 +7,7 @@
  * must first be read from the table (a large answer, the re-send after a reconnect). A finished
  * message never changes again, so what is heard after its final state (a late notification, a
  * re-sent state) is stale and dropped: no client ever sees a message go back from finished.
+ * The one change after that is the model's second opinion flagging it urgent (db/009), relayed once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -42,6 +43,8 @@ export class Relay {
   /** Per message, the last event still waiting for a read; later events of it queue behind. */
   private readonly waiting = new Map<string, Promise<void>>();
   private readonly finished = new RecentIds(FINISHED_MEMORY);
+  /** Finished messages already relayed as urgent: a later urgent state of theirs is not news. */
+  private readonly finishedUrgent = new RecentIds(FINISHED_MEMORY);
 
   constructor(
     private readonly pool: Pool,
@@ -113,6 +116,7 @@ export class Relay {
       cancelled: notification.cancelled ?? false,
       urgent: notification.urgent ?? false,
       urgentAdvice: notification.urgentAdvice ?? null,
+      urgentSource: notification.urgentSource ?? null,
     });
     void this.inOrder(id, () => relay(event));
   }
@@ -162,9 +166,17 @@ export class Relay {
   }
 
   private emitStatus(event: MessageStatusEvent): void {
-    if (this.finished.has(event.messageId)) return;
-    if (isTerminal(event.status)) this.finished.add(event.messageId);
-    for (const target of this.targets) this.safely(() => target.status(event), event.messageId);
+    const { messageId, status, urgent } = event;
+    if (!this.isNews(event)) return;
+    if (isTerminal(status)) this.finished.add(messageId);
+    if (isTerminal(status) && urgent) this.finishedUrgent.add(messageId);
+    for (const target of this.targets) this.safely(() => target.status(event), messageId);
+  }
+
+  /** Everything before the final state; after it, only a final state that is newly urgent. */
+  private isNews({ messageId, status, urgent }: MessageStatusEvent): boolean {
+    if (!this.finished.has(messageId)) return true;
+    return isTerminal(status) && urgent === true && !this.finishedUrgent.has(messageId);
   }
 
   private emitDelta(event: MessageDeltaEvent): void {
