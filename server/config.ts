@@ -85,6 +85,9 @@ const envSchema = z.object({
 
   MOCK_LATENCY_MS: integer(0, 600_000).default(300),
   MOCK_FAILURE_RATE: decimal(0, 1).default(0),
+  /** The model's second opinion on questions the rules do not flag; default: on unless the provider is the mock. */
+  TRIAGE_MODEL: oneOf(['on', 'off']).optional(),
+  TRIAGE_MODEL_TIMEOUT_MS: integer(100, 60_000).default(4000),
   MAX_QUESTION_CHARS: integer(1, MAX_QUESTION_CHARS_LIMIT).default(DEFAULT_MAX_QUESTION_CHARS),
   MAX_CONTEXT_MESSAGES: integer(0, 1000).default(10),
   MAX_CONTEXT_CHARS: integer(0, 1_000_000).default(16_000),
@@ -175,6 +178,8 @@ export interface Config {
     idleTimeoutMs: number;
   };
   maxQuestionChars: number;
+  /** The triage's second opinion: a short structured call to the model per question the rules pass. */
+  triageModel: { enabled: boolean; timeoutMs: number };
   /** Earlier turns a follow-up question carries: at most this many answered questions… */
   maxContextMessages: number;
   /** …and at most this many characters of them (oldest dropped first). */
@@ -297,6 +302,10 @@ export function loadConfig(rawEnv: Env = process.env): Config {
       idleTimeoutMs: e.WORKER_IDLE_TIMEOUT * 1000,
     },
     maxQuestionChars: e.MAX_QUESTION_CHARS,
+    triageModel: {
+      enabled: (e.TRIAGE_MODEL ?? ((e.LLM_PROVIDER ?? defaultProvider(e)) === 'mock' ? 'off' : 'on')) === 'on',
+      timeoutMs: e.TRIAGE_MODEL_TIMEOUT_MS,
+    },
     maxContextMessages: e.MAX_CONTEXT_MESSAGES,
     maxContextChars: e.MAX_CONTEXT_CHARS,
     retentionDays: e.RETENTION_DAYS,

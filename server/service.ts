@@ -36,6 +36,7 @@ import { PartialAnswers } from './realtime/partial-answers.js';
 import { Relay } from './realtime/relay.js';
 import { attachSocketServer, type SocketServer } from './realtime/socket-server.js';
 import { SseHub, sseRoutes } from './realtime/sse.js';
+import { SecondOpinion } from './triage/second-opinion.js';
 import { StatsBroadcaster } from './realtime/stats-broadcaster.js';
 import { Metrics } from './stats/metrics.js';
 
@@ -171,6 +172,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }
     },
     logError('housekeeping'),
+  // Twice the workers: a second opinion is a short call beside each answer, and questions come in bursts.
+  const secondOpinion = new SecondOpinion({
+    db: pool,
+    provider,
+    metrics,
+    logger: log,
+    settings: { ...config.triageModel, maxInFlight: 2 * config.queue.maxWorkers },
+  });
+
   );
 
   let draining = false;
@@ -182,6 +192,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     leaseMs,
     // Questions arriving together (REST and socket) are written in one statement.
     insert: createBatcher((messages: NewMessage[]) => insertMessages(pool, { messages, instanceId, leaseMs }), {
+    questionWritten: secondOpinion.questionWritten,
       maxBatch: 500,
     }),
   };
@@ -241,12 +252,22 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
-  log.info({ url, provider: provider.name, model: provider.model, maxWorkers: config.queue.maxWorkers }, 'listening');
+  log.info(
+    {
+      url,
+      provider: provider.name,
+      model: provider.model,
+      maxWorkers: config.queue.maxWorkers,
+      triageModel: secondOpinion.enabled,
+    },
+    'listening',
+  );
 
   // Start-up sweep: take back what a previous run of any instance left behind.
   await sweeper.runNow();
   await housekeeping.runNow();
 
+      await secondOpinion.close();
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {

@@ -42,6 +42,8 @@ export interface SubmitDeps {
   leaseMs: number;
   /** Writes one message (batched with others arriving together); null when its conversation does not exist. */
   insert: (message: NewMessage) => Promise<InsertedMessage | null>;
+  /** Told of each question written: the triage's second opinion (server/triage), beside the answer. */
+  questionWritten?: (message: { id: string; question: string; urgent: boolean }) => void;
 }
 
 export interface SubmitRequest {
@@ -113,6 +115,7 @@ export async function submitQuestion(deps: SubmitDeps, request: SubmitRequest): 
   } else {
     deps.dispatcher.enqueue(messageId);
   }
+  deps.questionWritten?.({ id: messageId, question: request.question, urgent: urgentAdvice !== null });
   return {
     messageId,
     conversationId,

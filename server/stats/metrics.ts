@@ -4,8 +4,25 @@
  */
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { URGENT_SOURCES, type UrgentSource } from '../../shared/rest.js';
 
 export type ProviderOutcome = 'success' | 'retryable_error' | 'error' | 'aborted';
+
+/**
+ * How the model's second opinion on a question the rules did not flag ended: it raised urgent,
+ * found no emergency, found one on a message already urgent or gone, answered out of shape, ran
+ * out of time, failed, or was not asked (too many in flight).
+ */
+export const SECOND_OPINION_OUTCOMES = [
+  'raised',
+  'not_urgent',
+  'unchanged',
+  'invalid',
+  'timeout',
+  'error',
+  'skipped',
+] as const;
+export type SecondOpinionOutcome = (typeof SECOND_OPINION_OUTCOMES)[number];
 
 export interface MetricSources {
   queueLength(): number;
@@ -33,6 +50,18 @@ export class Metrics {
   private readonly providerCalls: Histogram<'provider' | 'outcome'>;
   private readonly retries: Counter<'provider'>;
   private readonly relayLag: Histogram<'channel'>;
+  private readonly urgentMessages = new Counter({
+    name: 'medchat_urgent_messages_total',
+    help: 'Questions accepted here that were flagged urgent, by the triage layer that flagged them',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+  private readonly secondOpinions = new Counter({
+    name: 'medchat_triage_second_opinions_total',
+    help: "The model's second opinions on questions the rules did not flag, by outcome",
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -70,6 +99,9 @@ export class Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });
+    // Every series from the start, so that rates and alerts see a zero before the first one.
+    for (const source of URGENT_SOURCES) this.urgentMessages.inc({ source }, 0);
+    for (const outcome of SECOND_OPINION_OUTCOMES) this.secondOpinions.inc({ outcome }, 0);
     new Gauge({
       name: 'medchat_queue_length',
       help: 'Messages waiting for a worker on this instance',
@@ -123,6 +155,14 @@ export class Metrics {
 
   retry(provider: string): void {
     this.retries.inc({ provider });
+  }
+
+  urgentMessage(source: UrgentSource): void {
+    this.urgentMessages.inc({ source });
+  }
+
+  secondOpinion(outcome: SecondOpinionOutcome): void {
+    this.secondOpinions.inc({ outcome });
   }
 
   relayed(channel: string, sentAtMs: number): void {

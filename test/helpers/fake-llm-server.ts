@@ -4,6 +4,11 @@
  * provider's shape, and SSE streams with their real event names, usage, in-stream error events
  * and the OpenAI `[DONE]` sentinel. Each request takes the next scripted behaviour (or the
  * default), so a test can say "429, then 500, then success".
+ *
+ * Structured calls (the triage's second opinion: an Anthropic forced tool call, an OpenAI
+ * `response_format`) have their own script, default and record, so that scripts written for
+ * answers are not used up by them: the model's filled-in shape comes back as a `tool_use` block
+ * or as the message's JSON content.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +24,8 @@ export type Behaviour =
       model?: string;
       /** Pause before each piece. */
       delayMs?: number;
+      /** The stream starts, then waits for this before its first piece (a test's turn to act). */
+      gate?: Promise<unknown>;
     }
   | { kind: 'error'; status: number; message?: string; type?: string; headers?: Record<string, string> }
   /** Accepts the request and never answers (not even the headers). */
@@ -31,6 +38,12 @@ export type Behaviour =
   | { kind: 'malformed'; pieces?: string[] }
   /** Streams these pieces, then the provider's in-stream error event (e.g. overloaded). */
   | { kind: 'stream-error'; pieces: string[]; type: string; message?: string };
+
+/** What a structured call gets: the model's filled-in shape (a string is sent as the raw text), an error, or nothing. */
+export type StructuredBehaviour =
+  | { kind: 'structured'; value: unknown; gate?: Promise<unknown> }
+  | Extract<Behaviour, { kind: 'error' }>
+  | Extract<Behaviour, { kind: 'hang' }>;
 
 type Streamed = Exclude<Behaviour, { kind: 'error' | 'hang' }>;
 
@@ -47,18 +60,28 @@ export interface FakeLlmServer {
   /** Base URLs as the SDKs want them. */
   anthropicBaseUrl: string;
   openAiBaseUrl: string;
+  /** Answer requests (structured calls are in `structuredRequests`). */
   requests: RecordedRequest[];
+  structuredRequests: RecordedRequest[];
   /** Behaviours for the next requests, in order; then `fallback`. */
   script(...behaviours: Behaviour[]): void;
-  /** Behaviours scripted but not used yet. */
+  /** The same for structured calls; then `structuredFallback`. */
+  scriptStructured(...behaviours: StructuredBehaviour[]): void;
+  /** Behaviours scripted (of both kinds) but not used yet. */
   pending(): number;
-  /** Forgets scripted behaviours and recorded requests, and restores the default answer. */
+  /** Forgets scripted behaviours and recorded requests, and restores the default answers. */
   reset(): void;
   fallback: Behaviour;
+  /** Default: "no emergency" (the triage's verdict shape). */
+  structuredFallback: StructuredBehaviour;
   close(): Promise<void>;
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = { kind: 'answer', pieces: ['Rest, ', 'fluids ', 'and time.'] };
+export const DEFAULT_STRUCTURED: StructuredBehaviour = {
+  kind: 'structured',
+  value: { emergency_now: false, category: null },
+};
 
 const sse = (res: http.ServerResponse, event: string | undefined, data: unknown) => {
   res.write(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
@@ -136,6 +159,7 @@ async function streamAnthropic(res: http.ServerResponse, b: Streamed, model: str
   });
   sse(res, 'content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
   sse(res, 'ping', { type: 'ping' });
+  await answer?.gate;
   for (const piece of b.pieces ?? []) {
     if (answer?.delayMs) await pause(answer.delayMs);
     sse(res, 'content_block_delta', {
@@ -173,6 +197,7 @@ async function streamOpenAi(res: http.ServerResponse, b: Streamed, model: string
     undefined,
     chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
   );
+  await answer?.gate;
   for (const piece of b.pieces ?? []) {
     if (answer?.delayMs) await pause(answer.delayMs);
     sse(res, undefined, chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]));
@@ -254,11 +279,96 @@ function answerJson(anthropic: boolean, b: Extract<Behaviour, { kind: 'answer' }
   };
 }
 
+/** A structured call, as each API asks for one: a forced tool (Anthropic), a response format (OpenAI). */
+function isStructured(body: Record<string, unknown>): boolean {
+  return body.tool_choice !== undefined || body.response_format !== undefined;
+}
+
+/** What the real APIs refuse in a structured call. */
+function structuredProblem(anthropic: boolean, body: Record<string, unknown>) {
+  if (anthropic) {
+    const tools = body.tools as Array<{ name?: unknown; input_schema?: { type?: unknown } }> | undefined;
+    const choice = body.tool_choice as { type?: unknown; name?: unknown } | undefined;
+    if (!Array.isArray(tools) || tools.some((t) => typeof t.name !== 'string' || t.input_schema?.type !== 'object'))
+      return { status: 400, message: "tools.0.input_schema.type: Input should be 'object'" };
+    if (choice?.type === 'tool' && !tools.some((t) => t.name === choice.name))
+      return { status: 400, message: 'tool_choice.name: the named tool is not in tools' };
+    return undefined;
+  }
+  const format = body.response_format as
+    | { type?: unknown; json_schema?: { name?: unknown; schema?: unknown } }
+    | undefined;
+  if (format?.type === 'json_schema' && (typeof format.json_schema?.name !== 'string' || !format.json_schema.schema))
+    return { status: 400, message: "Missing required parameter: 'response_format.json_schema.name'." };
+  if (format?.type === 'json_object' && !JSON.stringify(body.messages).toLowerCase().includes('json'))
+    return {
+      status: 400,
+      message: "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+    };
+  return undefined;
+}
+
+/** A structured call's answer: a `tool_use` block (Anthropic) or the message's JSON text (OpenAI). */
+function structuredJson(anthropic: boolean, value: unknown, body: Record<string, unknown>, model: string) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (anthropic) {
+    const name = (body.tool_choice as { name?: unknown }).name;
+    return {
+      id: 'msg_fake',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [
+        typeof value === 'string' ? { type: 'text', text } : { type: 'tool_use', id: 'toolu_fake', name, input: value },
+      ],
+      stop_reason: typeof value === 'string' ? 'end_turn' : 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 120, output_tokens: 20 },
+    };
+  }
+  return {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    choices: [
+      { index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' },
+    ],
+    usage: { prompt_tokens: 120, completion_tokens: 20, total_tokens: 140 },
+  };
+}
+
+function sendError(res: http.ServerResponse, anthropic: boolean, behaviour: Extract<Behaviour, { kind: 'error' }>) {
+  const message = behaviour.message ?? `fake error ${behaviour.status}`;
+  res.writeHead(behaviour.status, { 'content-type': 'application/json', ...behaviour.headers });
+  res.end(
+    JSON.stringify(
+      anthropic
+        ? anthropicError(behaviour.status, message, behaviour.type)
+        : openAiError(behaviour.status, message, behaviour.type),
+    ),
+  );
+}
+
 export async function startFakeLlmServer(): Promise<FakeLlmServer> {
   const queue: Behaviour[] = [];
+  const structuredQueue: StructuredBehaviour[] = [];
   const requests: RecordedRequest[] = [];
+  const structuredRequests: RecordedRequest[] = [];
   const open = new Set<http.ServerResponse>();
-  const fake = { fallback: DEFAULT_BEHAVIOUR };
+  const fake = { fallback: DEFAULT_BEHAVIOUR, structuredFallback: DEFAULT_STRUCTURED };
+  const answerStructured = (res: http.ServerResponse, anthropic: boolean, body: Record<string, unknown>) => {
+    const problem = structuredProblem(anthropic, body);
+    const behaviour = problem
+      ? { kind: 'error' as const, ...problem }
+      : (structuredQueue.shift() ?? fake.structuredFallback);
+    if (behaviour.kind === 'error') return sendError(res, anthropic, behaviour);
+    if (behaviour.kind === 'hang') return;
+    void Promise.resolve(behaviour.gate).then(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(structuredJson(anthropic, behaviour.value, body, String(body.model))));
+    });
+  };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => {
@@ -268,26 +378,18 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
       const at = performance.now();
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       const path = req.url ?? '';
-      requests.push({ path, headers: req.headers, body, at });
+      const structured = isStructured(body);
+      (structured ? structuredRequests : requests).push({ path, headers: req.headers, body, at });
       open.add(res);
       res.on('close', () => open.delete(res));
       const anthropic = path.endsWith('/messages');
       const model = String(body.model ?? 'unknown');
       const problem = requestProblem(anthropic, req, body);
+      if (structured && !problem) return answerStructured(res, anthropic, body);
       const behaviour: Behaviour = problem ? { kind: 'error', ...problem } : (queue.shift() ?? fake.fallback);
       switch (behaviour.kind) {
-        case 'error': {
-          const message = behaviour.message ?? `fake error ${behaviour.status}`;
-          res.writeHead(behaviour.status, { 'content-type': 'application/json', ...behaviour.headers });
-          res.end(
-            JSON.stringify(
-              anthropic
-                ? anthropicError(behaviour.status, message, behaviour.type)
-                : openAiError(behaviour.status, message, behaviour.type),
-            ),
-          );
-          return;
-        }
+        case 'error':
+          return sendError(res, anthropic, behaviour);
         case 'hang':
           return;
         default: {
@@ -309,18 +411,29 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
     anthropicBaseUrl: url,
     openAiBaseUrl: `${url}/v1`,
     requests,
+    structuredRequests,
     script: (...behaviours) => queue.push(...behaviours),
-    pending: () => queue.length,
+    scriptStructured: (...behaviours) => structuredQueue.push(...behaviours),
+    pending: () => queue.length + structuredQueue.length,
     reset: () => {
       queue.length = 0;
+      structuredQueue.length = 0;
       requests.length = 0;
+      structuredRequests.length = 0;
       fake.fallback = DEFAULT_BEHAVIOUR;
+      fake.structuredFallback = DEFAULT_STRUCTURED;
     },
     get fallback() {
       return fake.fallback;
     },
     set fallback(b: Behaviour) {
       fake.fallback = b;
+    },
+    get structuredFallback() {
+      return fake.structuredFallback;
+    },
+    set structuredFallback(b: StructuredBehaviour) {
+      fake.structuredFallback = b;
     },
     close: () =>
       new Promise<void>((resolve) => {
