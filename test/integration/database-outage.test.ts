@@ -98,10 +98,38 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function answersThroughOutage(outageMs: number) {
-  const provider = new GatedProvider();
-  const statuses = await listenToStatuses(db.url);
-  const service = await startTestService({
+const completedIds = async () =>
+  new Set((await db.query<{ id: string }>("SELECT id FROM messages WHERE status = 'completed'")).rows.map((r) => r.id));
+
+async function untilCompleted(ids: string[], what: string): Promise<void> {
+  await eventually(
+    async () => {
+      const done = await completedIds();
+      return ids.every((id) => done.has(id));
+    },
+    30_000,
+    what,
+  );
+}
+
+/** A message an instance that died left behind (its lease expired): the sweeper's to take. */
+async function leaveAbandonedMessage(question: string): Promise<string> {
+  const id = randomUUID();
+  const direct = new pg.Pool({ connectionString: db.url, max: 1 });
+  try {
+    await insertMessages(direct, {
+      messages: [{ id, question, conversationId: null, urgentAdvice: null }],
+      instanceId: 'an-instance-that-died',
+      leaseMs: -1000,
+    });
+  } finally {
+    await direct.end();
+  }
+  return id;
+}
+
+function startGatedService(provider: LlmProvider, outageMs: number) {
+  return startTestService({
     databaseUrl: proxy.url,
     provider,
     env: {
@@ -112,14 +140,20 @@ async function answersThroughOutage(outageMs: number) {
       LLM_TIMEOUT_MS: String(outageMs + 120_000),
     },
   });
+}
+
+async function answersThroughOutage(outageMs: number) {
+  const provider = new GatedProvider();
+  const statuses = await listenToStatuses(db.url);
+  const service = await startGatedService(provider, outageMs);
   try {
     // Four questions fill the four workers; two more wait in the queue.
     const finishDuringOutage = ['A1 finished while the database is away', 'A2 finished while the database is away'];
     const runAcrossOutage = ['B1 still running when the database is back', 'B2 still running when it is back'];
     const queued = ['C1 queued through the outage', 'C2 queued through the outage'];
-    const questions = [...finishDuringOutage, ...runAcrossOutage, ...queued];
-    const ids = new Map<string, string>();
-    for (const question of questions) ids.set(question, await ask(service.url, question));
+    const idOf = new Map<string, string>();
+    for (const question of [...finishDuringOutage, ...runAcrossOutage, ...queued])
+      idOf.set(question, await ask(service.url, question));
     await provider.callsReached(4);
 
     proxy.cut();
@@ -129,81 +163,49 @@ async function answersThroughOutage(outageMs: number) {
     proxy.restore();
 
     // The answers finished during the outage were kept: written once the database is back.
-    const completedIds = async () =>
-      new Set(
-        (await db.query<{ id: string }>("SELECT id FROM messages WHERE status = 'completed'")).rows.map((r) => r.id),
-      );
-    await eventually(
-      async () => {
-        const done = await completedIds();
-        return finishDuringOutage.every((q) => done.has(ids.get(q) as string));
-      },
-      30_000,
+    await untilCompleted(
+      finishDuringOutage.map((q) => idOf.get(q) as string),
       'answers finished during the outage written',
     );
-    // A message left by an instance that died: once the sweeper took it, a sweep has run after
-    // the outage while the B workers were still answering.
-    const abandoned = randomUUID();
-    const direct = new pg.Pool({ connectionString: db.url, max: 1 });
-    await insertMessages(direct, {
-      messages: [
-        { id: abandoned, question: 'D left behind by a dead instance', conversationId: null, urgentAdvice: null },
-      ],
-      instanceId: 'an-instance-that-died',
-      leaseMs: -1000,
-    });
-    await direct.end();
-    await eventually(
-      async () =>
-        (await db.query('SELECT claimed_by FROM messages WHERE id = $1', [abandoned])).rows[0]?.claimed_by ===
-        service.instanceId,
-      30_000,
-      'the abandoned message swept',
-    );
+    // Once the sweeper took this one, a sweep ran after the outage while the B workers still answer.
+    const abandoned = 'D left behind by a dead instance';
+    idOf.set(abandoned, await leaveAbandonedMessage(abandoned));
+    const claimedBy = async () =>
+      (await db.query('SELECT claimed_by FROM messages WHERE id = $1', [idOf.get(abandoned)])).rows[0]?.claimed_by;
+    await eventually(async () => (await claimedBy()) === service.instanceId, 30_000, 'the abandoned message swept');
     provider.releaseAll();
 
-    const all = [...ids.values(), abandoned];
-    await eventually(
-      async () => {
-        const done = await completedIds();
-        return all.every((id) => done.has(id));
-      },
-      30_000,
-      'every message completed',
-    );
-    const rows = await db.query<{ id: string; response: string; attempts: number; retries: number }>(
-      'SELECT id, response, attempts, retries FROM messages ORDER BY created_at',
-    );
-    const questionOf = new Map([...ids].map(([question, id]) => [id, question]));
-    questionOf.set(abandoned, 'D left behind by a dead instance');
-    expect(rows.rows).toEqual(
-      all.map((id) => ({
-        id,
-        response: answerTo(questionOf.get(id) as string),
-        attempts: 1,
-        retries: 0,
-      })),
-    );
-    // One model call per question.
-    expect(Object.fromEntries(provider.calls)).toEqual(Object.fromEntries(all.map((id) => [questionOf.get(id), 1])));
-    expect((await getJson(service.url, '/api/statistics')).body).toMatchObject({ totalRetries: 0, messagesFailed: 0 });
-    // No message went back to pending under its running worker (its events, once all are heard).
-    await eventually(
-      () => all.every((id) => statuses.heard.get(id)?.includes('completed')),
-      10_000,
-      'every completed event heard',
-    );
-    for (const question of questions) {
-      expect({ question, statuses: statuses.heard.get(ids.get(question) as string) }).toEqual({
-        question,
-        statuses: ['pending', 'processing', 'completed'],
-      });
-    }
+    await untilCompleted([...idOf.values()], 'every message completed');
+    await expectEachAnsweredOnce(service.url, provider, idOf, statuses.heard);
   } finally {
     provider.releaseAll();
     await service.close();
     await statuses.close();
   }
+}
+
+/**
+ * Every message answered by its first attempt with one model call and no retry, and none set back
+ * to pending under its running worker (its status events, once all are heard).
+ */
+async function expectEachAnsweredOnce(
+  url: string,
+  provider: GatedProvider,
+  idOf: Map<string, string>,
+  heard: Map<string, string[]>,
+) {
+  const rows = await db.query('SELECT id, response, attempts, retries FROM messages ORDER BY created_at');
+  expect(rows.rows).toEqual(
+    [...idOf].map(([question, id]) => ({ id, response: answerTo(question), attempts: 1, retries: 0 })),
+  );
+  expect(Object.fromEntries(provider.calls)).toEqual(Object.fromEntries([...idOf.keys()].map((q) => [q, 1])));
+  expect((await getJson(url, '/api/statistics')).body).toMatchObject({ totalRetries: 0, messagesFailed: 0 });
+  const ids = [...idOf.values()];
+  await eventually(() => ids.every((id) => heard.get(id)?.includes('completed')), 10_000, 'every completed event');
+  const statusesOf = Object.fromEntries([...idOf].map(([question, id]) => [question, heard.get(id)]));
+  expect(statusesOf).toEqual(
+    Object.fromEntries([...idOf.keys()].map((q) => [q, ['pending', 'processing', 'completed']])),
+  );
 }
 
 describe('a single instance through a PostgreSQL outage with answers in flight', () => {

@@ -78,7 +78,7 @@ describe('PostgreSQL restarted while messages are in flight', () => {
       });
       expect(down.status).toBe(503);
       expect(await down.json()).toEqual({ error: expect.stringMatching(/database/i) });
-      await sleep(1000);
+      await sleep(1000); // the outage itself, not a wait for something to happen
 
       database = await startEmbeddedPostgres({
         dataDir: path.join(dir, 'data'),
@@ -103,7 +103,9 @@ describe('PostgreSQL restarted while messages are in flight', () => {
       // The follower learnt every message's end (re-sent after the reconnect if its NOTIFY was
       // lost), once each; the monitor never heard one twice.
       await eventually(() => ids.every((id) => followed.has(id)), 10_000, 'every followed message finished');
-      await sleep(300);
+      // A duplicate would arrive before the events of a question asked after it, on both sockets.
+      const { messageId: sentinel } = await follower.emitWithAck('ask', { question: 'the last question' });
+      await eventually(() => followed.has(sentinel) && completedEvents.has(sentinel), 10_000, 'the last question');
       expect(ids.map((id) => followed.get(id))).toEqual(ids.map(() => 1));
       expect([...completedEvents.values()].every((n) => n === 1)).toBe(true);
     } finally {
