@@ -36,9 +36,9 @@ import { PartialAnswers } from './realtime/partial-answers.js';
 import { Relay } from './realtime/relay.js';
 import { attachSocketServer, type SocketServer } from './realtime/socket-server.js';
 import { SseHub, sseRoutes } from './realtime/sse.js';
-import { SecondOpinion } from './triage/second-opinion.js';
 import { StatsBroadcaster } from './realtime/stats-broadcaster.js';
 import { Metrics } from './stats/metrics.js';
+import { SecondOpinion } from './triage/second-opinion.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -192,9 +192,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     leaseMs,
     // Questions arriving together (REST and socket) are written in one statement.
     insert: createBatcher((messages: NewMessage[]) => insertMessages(pool, { messages, instanceId, leaseMs }), {
-    questionWritten: secondOpinion.questionWritten,
       maxBatch: 500,
     }),
+    questionWritten: secondOpinion.questionWritten,
   };
   const rateLimiter = createQuestionRateLimiter(config.security.rateLimitPerMinute);
   const tokens = { apiToken: config.security.apiToken, monitorToken: config.security.monitorToken };
@@ -267,7 +267,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   await sweeper.runNow();
   await housekeeping.runNow();
 
-      await secondOpinion.close();
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -281,6 +280,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         return 0;
       });
       await leaseKeeper.stop();
+      await secondOpinion.close();
       await removeInstance(pool, { id: instanceId }).catch(() => undefined);
       stats.stop();
       sseHub.close();
