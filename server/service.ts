@@ -172,6 +172,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }
     },
     logError('housekeeping'),
+  );
+
   // Twice the workers: a second opinion is a short call beside each answer, and questions come in bursts.
   const secondOpinion = new SecondOpinion({
     db: pool,
@@ -180,8 +182,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger: log,
     settings: { ...config.triageModel, maxInFlight: 2 * config.queue.maxWorkers },
   });
-
-  );
 
   let draining = false;
   const leaseMs = config.queue.leaseMs;
