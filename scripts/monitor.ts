@@ -3,9 +3,8 @@
  * Prints MedChat's live statistics and one line per status change, from /monitor, until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import { io } from 'socket.io-client';
-import type { Statistics } from '../shared/rest.js';
-import type { MessageStatusEvent } from '../shared/socket-events.js';
+import { io, type Socket } from 'socket.io-client';
+import type { MonitorClientToServerEvents, MonitorServerToClientEvents } from '../shared/socket-events.js';
 import { MONITOR_NAMESPACE } from '../shared/socket-names.js';
 
 function fail(message: string): never {
@@ -37,25 +36,28 @@ try {
 const time = () => new Date().toISOString().slice(11, 23);
 const line = (text: string) => process.stdout.write(`${time()} ${text}\n`);
 
-const socket = io(new URL(MONITOR_NAMESPACE, base).toString(), {
-  transports: ['websocket', 'polling'],
-  auth: values.token ? { token: values.token } : {},
-  reconnectionDelayMax: 5000,
-});
+const socket: Socket<MonitorServerToClientEvents, MonitorClientToServerEvents> = io(
+  new URL(MONITOR_NAMESPACE, base).toString(),
+  {
+    transports: ['websocket', 'polling'],
+    auth: values.token ? { token: values.token } : {},
+    reconnectionDelayMax: 5000,
+  },
+);
 socket.on('connect', () => line(`connected to ${base.origin}`));
 socket.on('disconnect', (reason) => line(`disconnected (${reason}); reconnecting…`));
 socket.on('connect_error', (error) => {
   if (/unauthorized/.test(error.message)) fail('the server wants a monitoring token: --token <MONITOR_TOKEN>');
   line(`cannot reach ${base.origin} (${error.message}); retrying…`);
 });
-socket.on('stats', (s: Statistics) => {
+socket.on('stats', (s) => {
   line(
     `stats processed=${s.messagesProcessed} ok=${s.messagesSucceeded} failed=${s.messagesFailed} ` +
       `success=${(s.successRate * 100).toFixed(1)}% queue=${s.queueLength} workers=${s.activeWorkers}/${s.maxWorkers} ` +
       `retries=${s.totalRetries} avg=${Math.round(s.averageProcessingTimeMs)}ms tokens=${s.totalTokensUsed}`,
   );
 });
-socket.on('message:status', (e: MessageStatusEvent) => {
+socket.on('message:status', (e) => {
   const extra =
     e.status === 'failed'
       ? ` error="${e.error ?? ''}"`

@@ -1,24 +1,19 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_QUESTION_CHARS } from './limits.js';
 import {
+  askRequestSchema,
+  askResponseSchema,
   conversationIdSchema,
   idempotencyKeySchema,
   messageIdSchema,
-  questionSchema,
-  type Statistics,
-  urgencySchema,
+  messageStateSchema,
+  statisticsSchema,
 } from './rest.js';
-import { MESSAGE_STATUSES } from './status.js';
 
-/** A status change, pushed to subscribers of a message and to /monitor. */
-export const messageStatusEventSchema = z.object({
+/** A status change, pushed to subscribers of a message and to /monitor: its REST state, and whose it is. */
+export const messageStatusEventSchema = messageStateSchema.extend({
   messageId: messageIdSchema,
-  status: z.enum(MESSAGE_STATUSES),
-  response: z.string().optional(),
-  error: z.string().optional(),
   conversationId: conversationIdSchema.optional(),
-  cancelled: z.literal(true).optional(),
-  ...urgencySchema.shape,
 });
 export type MessageStatusEvent = z.infer<typeof messageStatusEventSchema>;
 
@@ -27,7 +22,7 @@ export type MessageStatusEvent = z.infer<typeof messageStatusEventSchema>;
  * no gaps; `attempt` changes when a failed attempt is retried from the start, and the first
  * delta of a new attempt carries `restart: true` so a client drops the text it had.
  */
-export const messageDeltaEventSchema = z.object({
+export const messageDeltaEventSchema = z.strictObject({
   messageId: messageIdSchema,
   seq: z.number().int().nonnegative(),
   text: z.string(),
@@ -41,7 +36,7 @@ export type MessageDeltaEvent = z.infer<typeof messageDeltaEventSchema>;
  * `attempt`. `seq` is the next delta to apply; deltas of this attempt below it are already in
  * `text` (ignore them), and a later attempt replaces it as usual (`restart`).
  */
-export const partialAnswerSchema = z.object({
+const partialAnswerSchema = z.strictObject({
   attempt: z.number().int().positive(),
   seq: z.number().int().nonnegative(),
   text: z.string(),
@@ -56,52 +51,62 @@ export type PartialAnswer = z.infer<typeof partialAnswerSchema>;
 export const messageCurrentStateSchema = messageStatusEventSchema.extend({ partial: partialAnswerSchema.optional() });
 export type MessageCurrentState = z.infer<typeof messageCurrentStateSchema>;
 
+/** The socket `ask`: the REST body, plus the idempotency key REST takes as a header. Unknown fields are ignored. */
 export function askPayloadSchema(maxChars: number = DEFAULT_MAX_QUESTION_CHARS) {
   return z.object(
     {
-      question: questionSchema(maxChars),
-      conversationId: z.uuid({ error: 'conversationId must be a UUID' }).optional(),
+      ...askRequestSchema(maxChars).shape,
       /** Same key within 24 h (also over REST's Idempotency-Key) → the same message, nothing written. */
       idempotencyKey: idempotencyKeySchema('idempotencyKey').optional(),
     },
     { error: 'The payload must be an object like {"question": "..."}' },
   );
 }
-export type AskPayload = z.infer<ReturnType<typeof askPayloadSchema>>;
 
 export const subscribePayloadSchema = z.object(
   { messageId: messageIdSchema },
   { error: 'The payload must be an object like {"messageId": "<uuid>"}' },
 );
-export type SubscribePayload = z.infer<typeof subscribePayloadSchema>;
+
+/** Every refused socket request is answered with this ack. */
+const errorAckSchema = z.strictObject({ error: z.string() });
 
 /**
- * `replayed`: an earlier request with the same idempotency key created the message; the socket is
- * subscribed from now on, so send `subscribe` for what happened before.
+ * The acks, by event. `replayed`: an earlier request with the same idempotency key created the
+ * message; the socket is subscribed from now on, so send `subscribe` for what happened before.
  */
-export type AskAck =
-  | { messageId: string; conversationId: string; urgent?: true; urgentAdvice?: string; replayed?: true }
-  | { error: string };
-export type SubscribeAck = { message: MessageCurrentState } | { error: string };
-export type UnsubscribeAck = { ok: true } | { error: string };
+export const ackSchemas = {
+  ask: z.union([askResponseSchema.extend({ replayed: z.literal(true).optional() }), errorAckSchema]),
+  subscribe: z.union([z.strictObject({ message: messageCurrentStateSchema }), errorAckSchema]),
+  unsubscribe: z.union([z.strictObject({ ok: z.literal(true) }), errorAckSchema]),
+};
+export type AskAck = z.infer<typeof ackSchemas.ask>;
+export type SubscribeAck = z.infer<typeof ackSchemas.subscribe>;
+export type UnsubscribeAck = z.infer<typeof ackSchemas.unsubscribe>;
 
-/** Default namespace `/`: events the server sends. */
-export interface ServerToClientEvents {
-  'message:status': (event: MessageStatusEvent) => void;
-  'message:delta': (event: MessageDeltaEvent) => void;
-}
+/** Default namespace `/`: what the server sends, by event name. */
+export const serverEventSchemas = {
+  'message:status': messageStatusEventSchema,
+  'message:delta': messageDeltaEventSchema,
+};
+/** Namespace `/monitor`: what the server sends (clients send nothing). */
+export const monitorEventSchemas = {
+  stats: statisticsSchema,
+  'message:status': messageStatusEventSchema,
+};
+
+/** Socket.IO's typed event map of a schema map: one listener argument, the event. */
+type Listeners<Schemas extends Record<string, z.ZodType>> = {
+  [Event in keyof Schemas]: (event: z.infer<Schemas[Event]>) => void;
+};
+export type ServerToClientEvents = Listeners<typeof serverEventSchemas>;
+export type MonitorServerToClientEvents = Listeners<typeof monitorEventSchemas>;
 
 /** Default namespace `/`: events a client sends. Acks are optional for subscribe/unsubscribe. */
 export interface ClientToServerEvents {
-  ask: (payload: AskPayload, ack: (answer: AskAck) => void) => void;
-  subscribe: (payload: SubscribePayload, ack?: (answer: SubscribeAck) => void) => void;
-  unsubscribe: (payload: SubscribePayload, ack?: (answer: UnsubscribeAck) => void) => void;
-}
-
-/** Namespace `/monitor`: events the server sends (clients send nothing). */
-export interface MonitorServerToClientEvents {
-  stats: (stats: Statistics) => void;
-  'message:status': (event: MessageStatusEvent) => void;
+  ask: (payload: z.input<ReturnType<typeof askPayloadSchema>>, ack: (answer: AskAck) => void) => void;
+  subscribe: (payload: z.input<typeof subscribePayloadSchema>, ack?: (answer: SubscribeAck) => void) => void;
+  unsubscribe: (payload: z.input<typeof subscribePayloadSchema>, ack?: (answer: UnsubscribeAck) => void) => void;
 }
 // biome-ignore lint/complexity/noBannedTypes: socket.io's typed maps want an empty object for "no events".
 export type MonitorClientToServerEvents = {};

@@ -1,5 +1,13 @@
-/** The REST API, with the access token when the server asks for one. */
-import type { Conversation, MessageState, Statistics } from '../../shared/rest.js';
+/** The REST API, with the access token when the server asks for one. Its types are the shared schemas'. */
+import type {
+  AskRequest,
+  AskResponse,
+  CancelResponse,
+  Conversation,
+  ErrorBody,
+  MessageState,
+  Statistics,
+} from '../../shared/rest.js';
 
 export class ApiError extends Error {
   constructor(
@@ -30,27 +38,23 @@ async function call<T>(path: string, init: RequestInit = {}, token = tokens.api(
   } catch {
     throw new ApiError(0, 'The service cannot be reached. Check your connection.');
   }
-  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
-  if (!response.ok) throw new ApiError(response.status, body.error ?? `The service answered ${response.status}.`);
-  return body;
-}
-
-export interface AskAnswer {
-  messageId: string;
-  conversationId: string;
-  urgent?: true;
-  urgentAdvice?: string;
+  const body: unknown = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const { error } = (body ?? {}) as Partial<ErrorBody>;
+    throw new ApiError(response.status, error ?? `The service answered ${response.status}.`);
+  }
+  return body as T;
 }
 
 export const api = {
   ask: (question: string, conversationId: string | undefined, idempotencyKey: string) =>
-    call<AskAnswer>('/api/chat', {
+    call<AskResponse>('/api/chat', {
       method: 'POST',
-      body: JSON.stringify({ question, conversationId }),
+      body: JSON.stringify({ question, conversationId } satisfies AskRequest),
       headers: { 'Idempotency-Key': idempotencyKey },
     }),
   message: (messageId: string) => call<MessageState>(`/api/chat/${messageId}`),
-  cancel: (messageId: string) => call<unknown>(`/api/chat/${messageId}/cancel`, { method: 'POST' }),
+  cancel: (messageId: string) => call<CancelResponse>(`/api/chat/${messageId}/cancel`, { method: 'POST' }),
   conversation: (conversationId: string) => call<Conversation>(`/api/conversations/${conversationId}`),
   statistics: () => call<Statistics>('/api/statistics', {}, tokens.api()),
 };

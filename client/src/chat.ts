@@ -3,8 +3,9 @@
  * person's recent conversations (kept in this browser).
  */
 
+import type { AskResponse } from '../../shared/rest.js';
 import type { MessageCurrentState, MessageDeltaEvent } from '../../shared/socket-events.js';
-import { ApiError, type AskAnswer, api, tokens } from './api.js';
+import { ApiError, api, tokens } from './api.js';
 import { ConversationsStore } from './conversations-store.js';
 import { announce, byId, el } from './dom.js';
 import type { LiveUpdates } from './live.js';
@@ -115,7 +116,7 @@ export class Chat {
     pending.status.textContent = 'Sending…';
     // The person just asked: show the question, wherever they had scrolled to.
     this.scrollToEnd();
-    let answer: AskAnswer;
+    let answer: AskResponse;
     try {
       answer = await this.live.ask(question, this.conversationId ?? undefined, idempotencyKey);
     } catch (error) {

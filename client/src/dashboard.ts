@@ -2,9 +2,9 @@
  * The live dashboard: every field of the statistics, pushed over /monitor (no polling while the
  * socket is up; REST polling while it is not), and charts over the last five minutes.
  */
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import type { Statistics } from '../../shared/rest.js';
-import type { MonitorServerToClientEvents } from '../../shared/socket-events.js';
+import type { MonitorClientToServerEvents, MonitorServerToClientEvents } from '../../shared/socket-events.js';
 import { MONITOR_NAMESPACE } from '../../shared/socket-names.js';
 import { api, tokens } from './api.js';
 import { byId, el } from './dom.js';
@@ -49,7 +49,7 @@ export class Dashboard {
     }
     this.charts = new StatsCharts();
     const source = byId('dashboard-source');
-    const socket = io(MONITOR_NAMESPACE, {
+    const socket: Socket<MonitorServerToClientEvents, MonitorClientToServerEvents> = io(MONITOR_NAMESPACE, {
       auth: (send) => send({ token: tokens.monitor() }),
       reconnectionDelayMax: 5000,
     });
@@ -69,7 +69,7 @@ export class Dashboard {
         }
       }
     });
-    (socket as unknown as { on: MonitorOn }).on('stats', (stats) => this.show(stats));
+    socket.on('stats', (stats) => this.show(stats));
     // Move the charts along each second even when nothing changes (no request is made).
     setInterval(() => {
       const latest = this.history.latest;
@@ -109,8 +109,3 @@ export class Dashboard {
     this.pollTimer = undefined;
   }
 }
-
-type MonitorOn = <E extends keyof MonitorServerToClientEvents>(
-  event: E,
-  listener: MonitorServerToClientEvents[E],
-) => void;

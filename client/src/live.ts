@@ -4,13 +4,14 @@
  * Either way every watched message reaches its final state.
  */
 import { io, type Socket } from 'socket.io-client';
+import type { AskResponse } from '../../shared/rest.js';
 import type {
   ClientToServerEvents,
   MessageCurrentState,
   MessageDeltaEvent,
   ServerToClientEvents,
 } from '../../shared/socket-events.js';
-import { type AskAnswer, api, tokens } from './api.js';
+import { api, tokens } from './api.js';
 
 export type LiveMode = 'connecting' | 'live' | 'polling';
 
@@ -56,7 +57,7 @@ export class LiveUpdates {
    * Asks over the socket when live (subscribed at once), else over REST. Both carry the question's
    * idempotency key: when the socket's answer is late, the REST fallback gets the same message.
    */
-  async ask(question: string, conversationId: string | undefined, idempotencyKey: string): Promise<AskAnswer> {
+  async ask(question: string, conversationId: string | undefined, idempotencyKey: string): Promise<AskResponse> {
     if (this.mode === 'live') {
       try {
         const answer = await this.socket.timeout(5000).emitWithAck('ask', { question, conversationId, idempotencyKey });
