@@ -16,11 +16,8 @@ import { insertMessages, type NewMessage } from './db/messages.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createApp } from './http/app.js';
-import { createAskFastPath } from './http/ask-fast-path.js';
-import { createAskQuestion } from './http/ask-question.js';
 import { clientAddressResolver } from './http/client-address.js';
 import { FinishedMessageCache } from './http/finished-messages.js';
-import { createPollingFastPath } from './http/polling-fast-path.js';
 import { createQuestionRateLimiter } from './http/rate-limit.js';
 import type { Logger } from './logger.js';
 import { CLIENT_DIST_DIR, MIGRATIONS_DIR } from './paths.js';
@@ -215,19 +212,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     clientDir: options.clientDir ?? CLIENT_DIST_DIR,
     extraRoutes: [sseRoutes({ pool, hub: sseHub, stats, partialAnswers })],
   });
-  const pollingFastPath = createPollingFastPath({ finished, tokens, metrics, logger: log });
   const clientAddress = clientAddressResolver(config.security.trustProxy);
-  const askFastPath = createAskFastPath({
-    askQuestion: createAskQuestion({ ...submit, maxQuestionChars: config.maxQuestionChars }),
-    rateLimiter,
-    clientAddress,
-    tokens,
-    metrics,
-    logger: log,
-  });
-  const httpServer = http.createServer((req, res) => {
-    if (!pollingFastPath(req, res) && !askFastPath(req, res)) app(req, res);
-  });
+  const httpServer = http.createServer(app);
   const sockets = attachSocketServer({
     httpServer,
     pool,

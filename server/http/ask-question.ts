@@ -1,7 +1,6 @@
 /**
- * What POST /api/chat does with a parsed body, shared by the express route and the ask fast
- * path so that both answer alike: validate the question and the Idempotency-Key header, submit,
- * and turn submit's refusals into HTTP errors (nothing is written for any of them).
+ * What POST /api/chat does with a parsed body: validate the question and the Idempotency-Key
+ * header, submit, and turn submit's refusals into HTTP errors (nothing is written for any of them).
  */
 import { askRequestSchema, idempotencyKeySchema } from '../../shared/rest.js';
 import {

@@ -32,7 +32,7 @@ function databaseInputError(error: { code?: unknown }): HttpError | null {
   return null;
 }
 
-/** A body that is not (strict) JSON: from express.json, and from the ask fast path. */
+/** A body that is not (strict) JSON. */
 export function invalidJsonError(): HttpError {
   return new HttpError(400, 'The request body is not valid JSON.');
 }

@@ -21,7 +21,6 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();
   const askQuestion = createAskQuestion(deps);
 
-  // The ask fast path (server/http/ask-fast-path.ts) answers most of these before express.
   router.post('/api/chat', limitQuestions(deps.rateLimiter), async (req, res) => {
     if (!req.is('application/json')) {
       throw new HttpError(415, 'Send the question as JSON (Content-Type: application/json).');
