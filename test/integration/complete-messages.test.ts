@@ -3,7 +3,6 @@
  * its status event, and only by the worker that still holds the message.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELTA_CHANNEL, STATUS_CHANNEL } from '../../server/db/channels.js';
@@ -55,12 +54,20 @@ const completion = (id: string, instanceId: string, finalDeltas: string[]) => ({
 
 const about = (id: string) => heard.filter((n) => n.payload.includes(id));
 
+let sentinels = 0;
+/** Notifications are delivered in commit order: once one sent now is heard, all before it are. */
+async function heardAllSoFar(): Promise<void> {
+  const sentinel = `sentinel ${++sentinels}`;
+  await pool.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, sentinel]);
+  await expect.poll(() => heard.some((n) => n.payload === sentinel), { timeout: 10_000 }).toBe(true);
+}
+
 describe('completeMessages', () => {
   it('publishes the last deltas in order, before the completed status event', async () => {
     const id = await processingMessage('worker-a');
     const deltas = [0, 1, 2].map((seq) => JSON.stringify({ messageId: id, seq, text: `piece ${seq}` }));
     expect(await completeMessages(pool, [completion(id, 'worker-a', deltas)])).toEqual(new Set([id]));
-    await sleep(200);
+    await heardAllSoFar();
     const events = about(id).filter((n) => n.channel === DELTA_CHANNEL || n.payload.includes('"completed"'));
     expect(events.map((n) => n.channel)).toEqual([DELTA_CHANNEL, DELTA_CHANNEL, DELTA_CHANNEL, STATUS_CHANNEL]);
     expect(events.slice(0, 3).map((n) => JSON.parse(n.payload).seq)).toEqual([0, 1, 2]);
@@ -72,7 +79,7 @@ describe('completeMessages', () => {
       completion(id, 'worker-stale', [JSON.stringify({ messageId: id, seq: 7, text: 'stale' })]),
     ]);
     expect(lost.size).toBe(0);
-    await sleep(200);
+    await heardAllSoFar();
     expect(about(id).filter((n) => n.channel === DELTA_CHANNEL)).toEqual([]);
     expect((await db.query('SELECT status, claimed_by FROM messages WHERE id = $1', [id])).rows[0]).toEqual({
       status: 'processing',
@@ -88,7 +95,7 @@ describe('completeMessages', () => {
       completion(lost, 'worker-c', [JSON.stringify({ messageId: lost, seq: 0, text: 'not mine' })]),
     ]);
     expect(done).toEqual(new Set([held]));
-    await sleep(200);
+    await heardAllSoFar();
     expect(about(held).filter((n) => n.channel === DELTA_CHANNEL)).toHaveLength(1);
     expect(about(lost).filter((n) => n.channel === DELTA_CHANNEL)).toHaveLength(0);
   });

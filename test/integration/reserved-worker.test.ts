@@ -46,16 +46,24 @@ function instantProvider(): LlmProvider & { calls: number } {
   };
 }
 
-/** A provider that never answers on its own, and counts its calls. */
-function hangingProvider(): LlmProvider & { calls: number } {
+/** A provider that never answers on its own, and counts its calls and the calls aborted. */
+function hangingProvider(): LlmProvider & { calls: number; aborted: number } {
   return {
     name: 'hang',
     model: 'hang-1',
     calls: 0,
+    aborted: 0,
     complete(request: CompletionRequest): Promise<CompletionResult> {
       this.calls++;
       return new Promise((_resolve, reject) => {
-        request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+        request.signal.addEventListener(
+          'abort',
+          () => {
+            this.aborted++;
+            reject(request.signal.reason);
+          },
+          { once: true },
+        );
       });
     },
   };
@@ -69,26 +77,31 @@ const noDeltas: DeltaSink = {
  * Publishes each piece of text as it comes, as the real publisher does once a message is
  * written: at once when the dispatcher gives no `after`, else when `after` says it is written.
  */
-function recordingDeltas(): DeltaSink & { published: string[] } {
+function recordingDeltas(): DeltaSink & { published: string[]; finished: number } {
   const published: string[] = [];
-  return {
+  const sink = {
     published,
-    open: ({ after }) => {
+    /** Streams ended or taken in full: the model's call is over, its text waits for the row. */
+    finished: 0,
+    open: ({ after }: { after?: Promise<boolean> }) => {
       const written = after ?? Promise.resolve(true);
       return {
         push: (text: string) => {
           void written.then((ok) => ok && published.push(text));
         },
         end: async () => {
+          sink.finished++;
           await written;
         },
         takeRest: async () => {
+          sink.finished++;
           await written;
           return [];
         },
       };
     },
   };
+  return sink;
 }
 
 function dispatcherWith(provider: LlmProvider, deltas: DeltaSink = noDeltas): Dispatcher {
@@ -153,7 +166,7 @@ describe('a reserved worker', () => {
     const { dispatcher, id, worker } = reservedForNewQuestion(provider);
     await expect.poll(() => provider.calls).toBe(1); // a new conversation's question goes to the model at once
     const stopped = dispatcher.stop(50);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the grace period is over
+    await expect.poll(() => provider.aborted, { timeout: 10_000 }).toBe(1); // the grace period is over
     await writeClaimed(id, worker);
     const started = performance.now();
     await stopped;
@@ -176,7 +189,6 @@ describe('a reserved worker', () => {
     const worker = dispatcher.reserveWorker({ id, question: 'And then?', continuesConversation: true });
     if (!worker || !first) throw new Error('no idle worker');
     const stopped = dispatcher.stop(50);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     await writeClaimed(id, worker, first.conversationId);
     await stopped;
     expect(provider.calls).toBe(0);
@@ -197,7 +209,7 @@ describe('a reserved worker', () => {
     const provider = instantProvider();
     const deltas = recordingDeltas();
     const { dispatcher, id, worker } = reservedForNewQuestion(provider, deltas);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.poll(() => deltas.finished, { timeout: 10_000 }).toBe(1); // answered, not yet written
     expect(provider.calls).toBe(1);
     expect(deltas.published).toEqual([]);
     expect(dispatcher.activeWorkers).toBe(1); // answered, and waiting for the row
@@ -212,7 +224,9 @@ describe('a reserved worker', () => {
     for (const provider of [instantProvider(), hangingProvider()]) {
       const deltas = recordingDeltas();
       const { dispatcher, id, worker } = reservedForNewQuestion(provider, deltas);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The instant model has answered (its text waits for the row); the hanging one is called.
+      const called = () => (provider.name === 'instant' ? deltas.finished : provider.calls);
+      await expect.poll(called, { timeout: 10_000 }).toBe(1);
       worker.abandon(); // e.g. the statement failed
       await expect.poll(() => dispatcher.activeWorkers).toBe(0);
       expect(provider.calls).toBe(1);
