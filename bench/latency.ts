@@ -9,8 +9,11 @@
  * - the service's own statements: the two it runs when a worker is idle (insert already
  *   claimed, complete; prepared). The service's latency minus this is all it adds itself.
  *
- * The three are measured in alternating slices (the order rotating), so that the machine's drift
- * falls on all three alike: measured one after the other, the service's "own cost" came out
+ * With BENCH_POOLER=pgbouncer, a fourth: the same service through a PgBouncer in transaction mode
+ * (DATABASE_POOL_MODE=transaction, unnamed statements), what a pooler costs.
+ *
+ * They are measured in alternating slices (the order rotating), so that the machine's drift
+ * falls on all alike: measured one after the other, the service's "own cost" came out
  * anywhere from 0.7 to 3.4 ms on one afternoon. Each starts with WARM_UP_MESSAGES at the same
  * rate that are not measured (JIT, connections).
  */
@@ -34,8 +37,8 @@ export interface LatencyResult {
   maxMs: number;
   floor?: Percentiles;
   serviceStatements?: Percentiles;
-  /** The service went through this pooler (BENCH_POOLER). */
-  pooler?: string;
+  /** BENCH_POOLER=pgbouncer: the same service through PgBouncer in transaction mode, measured alongside. */
+  throughPgBouncer?: Percentiles;
 }
 
 export interface Percentiles {
@@ -46,7 +49,7 @@ export interface Percentiles {
 
 /** Sent first and not measured, by the service and the references alike. */
 const WARM_UP_MESSAGES = 100;
-/** Each of the three is measured in this many slices, alternating with the others. */
+/** Each is measured in this many slices, alternating with the others. */
 const SLICES = 5;
 
 /** Open loop: calls `send(i)` every 1/rate seconds, whatever the earlier calls are doing. */
@@ -123,11 +126,14 @@ async function databaseSource(params: {
 }
 
 /**
- * BENCH_POOLER=pgbouncer: the service reaches the database through a PgBouncer in transaction mode
- * started here (DATABASE_POOL_MODE=transaction, LISTEN_DATABASE_URL direct); the references stay direct.
+ * How the service reaches its database: directly, or through a PgBouncer in transaction mode
+ * started here (DATABASE_POOL_MODE=transaction, LISTEN_DATABASE_URL direct).
  */
-async function databaseEnv(databaseUrl: string): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
-  if (process.env.BENCH_POOLER !== 'pgbouncer') return { env: { DATABASE_URL: databaseUrl }, stop: async () => {} };
+async function databaseEnv(
+  databaseUrl: string,
+  pooled: boolean,
+): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  if (!pooled) return { env: { DATABASE_URL: databaseUrl }, stop: async () => {} };
   // PgBouncer's own default pool size, more than the service's pool holds: it adds its hop, not a queue.
   const pooler = await startPgBouncer({ serverUrl: databaseUrl, poolMode: 'transaction', poolSize: 20 });
   return {
@@ -141,8 +147,12 @@ async function databaseEnv(databaseUrl: string): Promise<{ env: Record<string, s
 }
 
 /** Questions POSTed to the service, each until its `completed` event reaches a /monitor socket. */
-async function serviceSource(params: { databaseUrl: string; ratePerSecond: number }): Promise<LatencySource> {
-  const database = await databaseEnv(params.databaseUrl);
+async function serviceSource(params: {
+  databaseUrl: string;
+  ratePerSecond: number;
+  pooled: boolean;
+}): Promise<LatencySource> {
+  const database = await databaseEnv(params.databaseUrl, params.pooled);
   const server = await startServer({
     ...database.env,
     MOCK_LATENCY_MS: '0',
@@ -207,8 +217,11 @@ export async function latencyBenchmark(params: {
       plainClient: false,
     });
     sources.push(statements);
-    const service = await serviceSource({ databaseUrl: params.databaseUrl, ratePerSecond });
+    const service = await serviceSource({ databaseUrl: params.databaseUrl, ratePerSecond, pooled: false });
     sources.push(service);
+    if (process.env.BENCH_POOLER === 'pgbouncer') {
+      sources.push(await serviceSource({ databaseUrl: await params.createDatabase(), ratePerSecond, pooled: true }));
+    }
 
     for (const source of sources) await source.measure(WARM_UP_MESSAGES);
     const total = ratePerSecond * params.seconds;
@@ -221,7 +234,7 @@ export async function latencyBenchmark(params: {
         measured[index]?.push(...(await (sources[index] as LatencySource).measure(count)));
       }
     }
-    const [floorLatencies = [], statementLatencies = [], serviceLatencies = []] = measured;
+    const [floorLatencies = [], statementLatencies = [], serviceLatencies = [], pooledLatencies] = measured;
     const serviceSorted = [...serviceLatencies].sort((a, b) => a - b);
     return {
       ratePerSecond,
@@ -230,7 +243,7 @@ export async function latencyBenchmark(params: {
       maxMs: serviceSorted.at(-1) ?? Number.NaN,
       floor: percentilesOf(floorLatencies),
       serviceStatements: percentilesOf(statementLatencies),
-      ...(process.env.BENCH_POOLER === 'pgbouncer' ? { pooler: 'PgBouncer (transaction mode)' } : {}),
+      ...(pooledLatencies ? { throughPgBouncer: percentilesOf(pooledLatencies) } : {}),
     };
   } finally {
     for (const source of sources) await source.close();
