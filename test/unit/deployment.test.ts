@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { CONFIG_VARIABLES } from '../../server/config.js';
+import { CONFIG_VARIABLES, loadConfig } from '../../server/config.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
 
@@ -90,7 +90,9 @@ describe('docker-compose.yml', () => {
     services: Record<string, Service | undefined>;
     volumes: Record<string, unknown>;
   };
-  const { postgres, app, nginx } = compose.services;
+  const { postgres, pgbouncer, app, nginx } = compose.services;
+  /** A compose value as compose reads it when the variables are unset: `${NAME:-default}` → default. */
+  const withDefaults = (value: string) => value.replace(/\$\{[A-Z][A-Z0-9_]*:-([^}]*)\}/g, '$1');
 
   it('runs PostgreSQL with a volume and a health check', () => {
     expect(postgres?.image).toMatch(/^postgres:\d+/);
@@ -100,13 +102,37 @@ describe('docker-compose.yml', () => {
     expect(postgres?.healthcheck?.test.join(' ')).toMatch(/pg_isready/);
   });
 
-  it('starts the app once the database is healthy, pointed at it, with the settings of .env', () => {
+  it('starts the app once the database and its pooler are healthy, with the settings of .env', () => {
     expect(app?.build).toBe('.');
     expect(app?.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(app?.depends_on?.pgbouncer?.condition).toBe('service_healthy');
     const env = app?.environment ?? {};
-    expect(env.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     for (const name of Object.keys(env)) expect(CONFIG_VARIABLES, name).toContain(name);
     expect(app?.env_file).toEqual([{ path: '.env', required: false }]);
+  });
+
+  it('puts PgBouncer in transaction mode between the app and PostgreSQL, and LISTEN beside it', () => {
+    const env = app?.environment ?? {};
+    const bouncer = pgbouncer?.environment ?? {};
+    expect(pgbouncer?.image).toMatch(/^edoburu\/pgbouncer:\d+\.\d+\.\d+$/); // pinned, not latest
+    expect(pgbouncer?.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(bouncer).toMatchObject({ DB_HOST: 'postgres', POOL_MODE: 'transaction' });
+    expect(pgbouncer?.healthcheck?.test.join(' ')).toContain(`pg_isready -h 127.0.0.1 -p ${bouncer.LISTEN_PORT} `);
+    // The settings the app starts with when no variable is set: they pass its own validation.
+    const config = loadConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, withDefaults(v)])));
+    expect(config.databasePoolMode).toBe('transaction');
+    const pooled = new URL(config.databaseUrl ?? '');
+    const direct = new URL(config.listenDatabaseUrl ?? '');
+    expect([pooled.hostname, pooled.port]).toEqual(['pgbouncer', bouncer.LISTEN_PORT]);
+    expect([direct.hostname, direct.port]).toEqual(['postgres', '5432']);
+    // One database and one user, as PgBouncer and PostgreSQL know them.
+    for (const url of [pooled, direct]) {
+      expect(url.pathname).toBe(`/${bouncer.DB_NAME}`);
+      expect(url.username).toBe(bouncer.DB_USER);
+      expect(url.password).toBe(withDefaults(bouncer.DB_PASSWORD ?? ''));
+    }
+    expect(postgres?.environment).toMatchObject({ POSTGRES_DB: bouncer.DB_NAME, POSTGRES_USER: bouncer.DB_USER });
+    expect(postgres?.environment?.POSTGRES_PASSWORD).toBe(bouncer.DB_PASSWORD);
   });
 
   it('scales behind nginx: only nginx publishes a port, and it waits for healthy instances', () => {
@@ -146,6 +172,21 @@ describe('deploy/nginx.conf', () => {
     .split('\n')
     .map((l) => l.replace(/#.*/, '').trim())
     .filter(Boolean);
+
+  it('logs paths without their query strings (EventSource sends its token in the URL)', () => {
+    const text = directives.join('\n');
+    const formats = [...text.matchAll(/log_format\s+(\S+)\s+([^;]*);/g)];
+    const logs = directives.filter((d) => d.startsWith('access_log'));
+    expect(logs.length).toBeGreaterThan(0);
+    for (const log of logs) {
+      const [, , format] = log.replace(/;$/, '').split(/\s+/);
+      const body = formats.find(([, name]) => name === format)?.[2];
+      expect(body, `${log} uses a format of this file`).toBeDefined();
+      expect(body).toContain('$uri');
+      // $request is the request line, query string included; $request_uri, $args too.
+      expect(body).not.toMatch(/\$(request(?![_a-z])|request_uri|args|query_string|arg_)/);
+    }
+  });
 
   it('keeps WebSockets working', () => {
     expect(directives).toContain('proxy_http_version 1.1;');
