@@ -45,8 +45,19 @@ const answerCalls = (question: string) =>
     return messages[0]?.content === MEDICAL_SYSTEM_PROMPT && messages.at(-1)?.content === question;
   });
 
-const rowOf = async (id: string) =>
-  (await db.query('SELECT status, response, error, attempts, retries FROM messages WHERE id = $1', [id])).rows[0];
+/** The message ended as `outcome` on its first attempt: one model call, no retry counted. */
+async function expectOneAttempt(
+  id: string,
+  question: string,
+  outcome: { status: string; response: string | null; error: string | null },
+): Promise<void> {
+  const { rows } = await db.query('SELECT status, response, error, attempts, retries FROM messages WHERE id = $1', [
+    id,
+  ]);
+  expect(rows[0]).toEqual({ ...outcome, attempts: 1, retries: 0 });
+  expect(answerCalls(question)).toHaveLength(1);
+  expect((await getJson(service.url, '/api/statistics')).body).toMatchObject({ totalRetries: 0 });
+}
 
 describe('storing the model’s answer', () => {
   it('removes NUL characters from the streamed and the stored text: completed, one model call', async () => {
@@ -62,15 +73,11 @@ describe('storing the model’s answer', () => {
       expect(deltas.map((d) => d.text).join('')).toBe('Rest and fluids.');
       expect(deltas.every((d) => d.text.length > 0 && !d.text.includes('\u0000'))).toBe(true);
       expect((completed() as MessageStatusEvent).response).toBe('Rest and fluids.');
-      expect(await rowOf(asked.messageId)).toEqual({
+      await expectOneAttempt(asked.messageId, question, {
         status: 'completed',
         response: 'Rest and fluids.',
         error: null,
-        attempts: 1,
-        retries: 0,
       });
-      expect(answerCalls(question)).toHaveLength(1);
-      expect((await getJson(service.url, '/api/statistics')).body).toMatchObject({ totalRetries: 0 });
     } finally {
       client.socket.close();
     }
@@ -86,15 +93,7 @@ describe('storing the model’s answer', () => {
       const question = 'A question whose answer cannot be stored';
       const id = await ask(service.url, question);
       expect(await waitForFinal(service.url, id)).toEqual({ status: 'failed', error: STORE_FAILED });
-      expect(await rowOf(id)).toEqual({
-        status: 'failed',
-        response: null,
-        error: STORE_FAILED,
-        attempts: 1,
-        retries: 0,
-      });
-      expect(answerCalls(question)).toHaveLength(1);
-      expect((await getJson(service.url, '/api/statistics')).body).toMatchObject({ totalRetries: 0 });
+      await expectOneAttempt(id, question, { status: 'failed', response: null, error: STORE_FAILED });
     } finally {
       await db.query('ALTER TABLE messages DROP CONSTRAINT test_refuses_answer');
     }
