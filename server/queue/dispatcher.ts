@@ -1,8 +1,9 @@
 /**
  * The in-process worker pool: a p-queue with concurrency MAX_WORKERS in front of PostgreSQL, the
- * durable queue. It claims a message, calls the provider (streaming, with retries), and writes the
- * outcome. Every message it holds (queued or processing) carries this instance's lease, renewed
- * while the instance lives; anything it drops or dies with is found again by the sweeper.
+ * durable queue. It claims a message and answers it (answer-message.ts: the model's attempts, then
+ * the outcome written). Every message it holds (queued or processing) carries this instance's
+ * lease, renewed while the instance lives; anything it drops or dies with is found again by the
+ * sweeper, which never takes what this instance still holds.
  */
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
