@@ -3,11 +3,13 @@
  * URL), with DATABASE_POOL_MODE=transaction and a direct LISTEN_DATABASE_URL. A real PgBouncer,
  * started here; these tests fail (they do not skip) where it is not installed.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { readMigrations } from '../../server/db/migrate.js';
 import { createPool, type PoolMode } from '../../server/db/pool.js';
-import { MIGRATIONS_DIR } from '../../server/paths.js';
+import { MIGRATIONS_DIR, PROJECT_ROOT } from '../../server/paths.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { ask, eventually } from '../helpers/http.js';
 import { type LoggedService, startLoggedService } from '../helpers/logged-service.js';
@@ -45,6 +47,40 @@ describe('configuration', () => {
       loadConfig({ DATABASE_URL: url, DATABASE_POOL_MODE: 'transaction', LISTEN_DATABASE_URL: direct }),
     ).toMatchObject({ databaseUrl: url, databasePoolMode: 'transaction', listenDatabaseUrl: direct });
     expect(loadConfig({})).toMatchObject({ databasePoolMode: 'session', listenDatabaseUrl: undefined });
+  });
+});
+
+describe('session state', () => {
+  /** Every SQL the service can send: its TypeScript (SQL lives in strings) and the migrations. */
+  const sources = () =>
+    [
+      ...fs
+        .readdirSync(path.join(PROJECT_ROOT, 'server'), { recursive: true, encoding: 'utf8' })
+        .map((f) => `server/${f}`),
+      ...fs.readdirSync(path.join(PROJECT_ROOT, 'db')).map((f) => `db/${f}`),
+    ]
+      .filter((f) => /\.(ts|sql)$/.test(f))
+      .map((file) => ({ file, text: fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8') }));
+
+  it('is nowhere a transaction pooler would lose it: only transaction-scoped locks and settings', () => {
+    const sessionScoped = [
+      /pg_(try_)?advisory_lock(_shared)?\s*\(/i, // the _xact_ variants end with the transaction
+      /\bCREATE\s+(TEMP|TEMPORARY)\s+TABLE\b/i,
+      /set_config\([^)]*,\s*false\s*\)/i, // is_local = false: for the session
+      /\bSET\s+SESSION\b/i,
+      /\bPREPARE\s+\w+\s+(\(|AS\b)/i,
+    ];
+    const found = sources().flatMap(({ file, text }) =>
+      sessionScoped.filter((pattern) => pattern.test(text)).map((pattern) => `${file}: ${pattern}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('LISTENs only on the listener connection (LISTEN_DATABASE_URL)', () => {
+    const listening = sources()
+      .filter(({ text }) => /['"`]\s*(UN)?LISTEN\s/.test(text) || /\blistenTo\(/.test(text))
+      .map(({ file }) => file);
+    expect(listening).toEqual(['server/realtime/notify-listener.ts']);
   });
 });
 
