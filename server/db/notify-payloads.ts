@@ -26,6 +26,10 @@ const statusPayload = z.object({
   /** When the database sent it (ms since the epoch), for the relay-lag metric. */
   sentAt: z.number().int().nonnegative(),
 });
+// Relayed to clients as it is: the wire's delta event.
+const deltaPayload = z.object(messageDeltaEventSchema.shape);
+// The other triggers only say that something changed.
+const signalPayload = z.object({});
 const TRUNCATED_KEYS = new Set(['id', 'status', 'truncated', 'sentAt']);
 
 /** The SQL's rules: the answer only when completed, the error only when failed, the id only when truncated. */
@@ -44,12 +48,10 @@ function fitsItsStatus(ctx: z.core.ParsePayload<z.infer<typeof statusPayload>>):
  * added fields it ignores rather than drop every status change.
  */
 function payloadSchemas(mode: 'exact' | 'tolerant') {
-  const closed = <T extends z.ZodObject>(schema: T) => (mode === 'exact' ? schema.strict() : schema.strip());
-  const status = mode === 'exact' ? statusPayload.strict().check(fitsItsStatus) : statusPayload.strip();
-  // Relayed to clients as it is: the wire's delta event.
-  const delta = closed(z.object(messageDeltaEventSchema.shape));
-  // The other triggers only say that something changed.
-  const signal = closed(z.object({}));
+  const exact = mode === 'exact';
+  const status = exact ? statusPayload.strict().check(fitsItsStatus) : statusPayload.strip();
+  const delta = exact ? deltaPayload.strict() : deltaPayload.strip();
+  const signal = exact ? signalPayload.strict() : signalPayload.strip();
   return {
     [STATUS_CHANNEL]: status,
     [DELTA_CHANNEL]: delta,

@@ -4,32 +4,24 @@
  */
 import pgListen, { type Subscriber } from 'pg-listen';
 import type { Logger } from 'pino';
-import type { UrgentSource } from '../../shared/rest.js';
+import type { z } from 'zod';
 import type { MessageDeltaEvent } from '../../shared/socket-events.js';
-import { MESSAGE_STATUSES, type MessageStatus } from '../../shared/status.js';
-
-import { DELETED_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, STATUS_CHANNEL } from '../db/channels.js';
+import {
+  DELETED_CHANNEL,
+  DELTA_CHANNEL,
+  INSTANCES_CHANNEL,
+  STATISTICS_CHANNEL,
+  STATUS_CHANNEL,
+} from '../db/channels.js';
+import {
+  NOTIFY_CHANNELS,
+  type NotifyChannel,
+  notifyPayloadSchemas,
+  type StatusNotification,
+} from '../db/notify-payloads.js';
 import { createAfterIoQueue } from './after-io.js';
 
-/** A retry was counted (db/006_statistics_notifications.sql): the statistics changed, no status did. */
-export const STATISTICS_CHANNEL = 'statistics_changed';
-
-/** What the trigger in db/002_notify.sql sends. */
-export interface StatusNotification {
-  id: string;
-  status: MessageStatus;
-  response?: string | null;
-  error?: string | null;
-  /** The text did not fit in a NOTIFY payload: fetch the row. */
-  truncated?: boolean;
-  conversationId?: string;
-  cancelled?: boolean;
-  urgent?: boolean;
-  urgentAdvice?: string;
-  urgentSource?: UrgentSource;
-  /** When the database sent it (ms since the epoch). */
-  sentAt?: number;
-}
+export type { StatusNotification };
 
 export interface ListenerHandlers {
   status(notification: StatusNotification): void;
@@ -48,16 +40,30 @@ export interface NotifyListener {
   close(): Promise<void>;
 }
 
-const STATUSES = new Set<string>(MESSAGE_STATUSES);
+/** At most one warning about malformed payloads per this many milliseconds (a flood must not flood the log). */
+const MALFORMED_WARNING_INTERVAL_MS = 60_000;
 
-function isStatusNotification(value: unknown): value is StatusNotification {
-  const v = value as StatusNotification | null;
-  return typeof v?.id === 'string' && STATUSES.has(v.status);
+/** Logs a dropped payload's channel and issues (never its text), then at most once per interval, with a count. */
+function malformedPayloadWarning(logger: Logger) {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let dropped = 0;
+  return (channel: NotifyChannel, error: z.ZodError) => {
+    dropped += 1;
+    if (Date.now() - lastAt < MALFORMED_WARNING_INTERVAL_MS) return;
+    lastAt = Date.now();
+    const issues = error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
+    logger.warn({ channel, dropped, issues }, 'dropped malformed notification payloads');
+    dropped = 0;
+  };
 }
 
-function isDeltaEvent(value: unknown): value is MessageDeltaEvent {
-  const v = value as MessageDeltaEvent | null;
-  return typeof v?.messageId === 'string' && Number.isInteger(v.seq) && typeof v.text === 'string';
+/** pg-listen JSON-parses payloads and reports what does not parse as a listener error: keep the text instead. */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 export async function startNotifyListener(options: {
@@ -90,6 +96,7 @@ export async function startNotifyListener(options: {
       },
       // Detects a connection that died silently (no FIN), e.g. a network partition.
       paranoidChecking: 10_000,
+      parse: parsePayload,
     },
   );
   let connected = false;
@@ -109,20 +116,26 @@ export async function startNotifyListener(options: {
   subscriber.events.on('error', (error) => {
     if (!closed) logger.error({ err: error }, 'notification listener error');
   });
-  subscriber.notifications.on(STATUS_CHANNEL, (payload: unknown) => {
-    if (isStatusNotification(payload)) later(() => handlers.status(payload));
-  });
-  subscriber.notifications.on(DELTA_CHANNEL, (payload: unknown) => {
-    if (isDeltaEvent(payload)) later(() => handlers.delta(payload));
-  });
-  subscriber.notifications.on(INSTANCES_CHANNEL, () => later(() => handlers.instancesChanged()));
-  subscriber.notifications.on(DELETED_CHANNEL, () => later(() => handlers.messagesDeleted()));
-  subscriber.notifications.on(STATISTICS_CHANNEL, () => later(() => handlers.statisticsChanged()));
+  // Every payload is validated with its channel's schema; a malformed one is dropped (and logged).
+  const malformed = malformedPayloadWarning(logger);
+  const on = <C extends NotifyChannel>(
+    channel: C,
+    deliver: (payload: z.infer<(typeof notifyPayloadSchemas)[C]>) => void,
+  ) =>
+    subscriber.notifications.on(channel, (payload: unknown) => {
+      const parsed = notifyPayloadSchemas[channel].safeParse(payload);
+      if (parsed.success) later(() => deliver(parsed.data as z.infer<(typeof notifyPayloadSchemas)[C]>));
+      else malformed(channel, parsed.error);
+    });
+  on(STATUS_CHANNEL, (notification) => handlers.status(notification));
+  on(DELTA_CHANNEL, (event) => handlers.delta(event));
+  on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
+  on(DELETED_CHANNEL, () => handlers.messagesDeleted());
+  on(STATISTICS_CHANNEL, () => handlers.statisticsChanged());
 
   await subscriber.connect();
   // One at a time: pg clients do not take concurrent queries.
-  for (const channel of [STATUS_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, DELETED_CHANNEL, STATISTICS_CHANNEL])
-    await subscriber.listenTo(channel);
+  for (const channel of NOTIFY_CHANNELS) await subscriber.listenTo(channel);
   return {
     get connected() {
       return connected;

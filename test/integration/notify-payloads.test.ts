@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactNotifyPayloadSchemas, NOTIFY_CHANNELS, type NotifyChannel } from '../../server/db/notify-payloads.js';
 import type { Pool } from '../../server/db/pool.js';
 import { createDeltaPublisher } from '../../server/realtime/delta-publisher.js';
+import { type ListenerHandlers, startNotifyListener } from '../../server/realtime/notify-listener.js';
 import { NOTIFY_PAYLOAD_LIMIT_BYTES } from '../../shared/limits.js';
 import { createTestDatabase, migratedPool, type TestDatabase } from '../helpers/database.js';
 
@@ -73,14 +74,19 @@ describe('NOTIFY payloads from the SQL', () => {
   it('a message through its life: urgent, conversation, retry, answer; each payload exactly its schema', async () => {
     const { id: conversationId } = await one<{ id: string }>('INSERT INTO conversations DEFAULT VALUES RETURNING id');
     const { id } = await one<{ id: string }>(
-      `INSERT INTO messages (question, conversation_id, urgent, urgent_advice)
-       VALUES ('chest pain', $1, true, 'Call emergency services now.') RETURNING id`,
+      `INSERT INTO messages (question, conversation_id, urgent, urgent_advice, urgent_source)
+       VALUES ('chest pain', $1, true, 'Call emergency services now.', 'rules') RETURNING id`,
       [conversationId],
     );
     await pool.query(`UPDATE messages SET status = 'processing', attempts = 1 WHERE id = $1`, [id]);
     await pool.query('UPDATE messages SET retries = retries + 1, attempts = attempts + 1 WHERE id = $1', [id]);
     await pool.query(`UPDATE messages SET status = 'completed', response = 'Go now.' WHERE id = $1`, [id]);
-    const urgency = { conversationId, urgent: true, urgentAdvice: 'Call emergency services now.' };
+    const urgency = {
+      conversationId,
+      urgent: true,
+      urgentAdvice: 'Call emergency services now.',
+      urgentSource: 'rules',
+    };
     expect(parsedExactly(await heardSoFar())).toEqual([
       { channel: 'message_status', payload: { id, status: 'pending', ...urgency, sentAt } },
       { channel: 'message_status', payload: { id, status: 'processing', ...urgency, sentAt } },
@@ -98,6 +104,21 @@ describe('NOTIFY payloads from the SQL', () => {
       { channel: 'message_status', payload: { id, status: 'pending', sentAt } },
       { channel: 'message_status', payload: { id, status: 'processing', sentAt } },
       { channel: 'message_status', payload: { id, status: 'completed', truncated: true, sentAt } },
+    ]);
+  });
+
+  it("the model's later flag on a finished message is a status event of its own", async () => {
+    const { id } = await one<{ id: string }>(
+      `INSERT INTO messages (question, status, response) VALUES ('q', 'completed', 'Rest.') RETURNING id`,
+    );
+    await pool.query(
+      `UPDATE messages SET urgent = true, urgent_source = 'model', urgent_advice = 'Go to A&E.' WHERE id = $1`,
+      [id],
+    );
+    const flagged = { urgent: true, urgentAdvice: 'Go to A&E.', urgentSource: 'model' };
+    expect(parsedExactly(await heardSoFar())).toEqual([
+      { channel: 'message_status', payload: { id, status: 'completed', response: 'Rest.', sentAt } },
+      { channel: 'message_status', payload: { id, status: 'completed', response: 'Rest.', ...flagged, sentAt } },
     ]);
   });
 
@@ -160,5 +181,50 @@ describe('NOTIFY payloads from the SQL', () => {
 
   it('every channel the listener follows was heard above (a new channel needs a case here)', () => {
     expect([...channelsHeard].toSorted()).toEqual(NOTIFY_CHANNELS.toSorted());
+  });
+});
+
+describe('the listener', () => {
+  it('drops a malformed payload, logging it once, and hands on the valid ones', async () => {
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+    const statuses: unknown[] = [];
+    const deltas: unknown[] = [];
+    const handlers: ListenerHandlers = {
+      status: (notification) => statuses.push(notification),
+      delta: (event) => deltas.push(event),
+      instancesChanged: () => undefined,
+      statisticsChanged: () => undefined,
+      messagesDeleted: () => undefined,
+      reconnected: () => undefined,
+    };
+    const listening = await startNotifyListener({ databaseUrl: db.url, logger, handlers });
+    try {
+      const id = crypto.randomUUID();
+      const valid = { id, status: 'processing', sentAt: Date.now() };
+      for (const [channel, payload] of [
+        ['message_status', JSON.stringify({ status: 'processing', sentAt: 1 })], // no id
+        ['message_status', JSON.stringify({ ...valid, status: 'done' })],
+        ['message_status', '{"id": "cut off'],
+        ['message_delta', JSON.stringify({ messageId: id, seq: -1, text: 'x' })],
+        ['message_status', JSON.stringify({ ...valid, addedByANewerMigration: 1 })], // tolerated
+        ['message_delta', JSON.stringify({ messageId: id, seq: 0, text: 'fine', attempt: 1 })],
+      ]) {
+        await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      }
+      await expect.poll(() => deltas.length, { timeout: 10_000 }).toBe(1);
+      expect(statuses).toEqual([valid]);
+      expect(deltas).toEqual([{ messageId: id, seq: 0, text: 'fine', attempt: 1 }]);
+      // Rate-limited: the first is logged (channel and issues, no text); the next ones are counted.
+      expect(logs).toEqual([
+        expect.objectContaining({
+          msg: 'dropped malformed notification payloads',
+          channel: 'message_status',
+          dropped: 1,
+        }),
+      ]);
+    } finally {
+      await listening.close();
+    }
   });
 });

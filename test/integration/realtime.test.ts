@@ -212,9 +212,9 @@ async function readParked(): Promise<void> {
   );
 }
 
-/** What the relay hears when a status change commits. */
+/** What the relay hears when a status change commits (with the send time the SQL adds). */
 async function notifyStatus(payload: Record<string, unknown>): Promise<void> {
-  await db.query(`SELECT pg_notify('message_status', $1)`, [JSON.stringify(payload)]);
+  await db.query(`SELECT pg_notify('message_status', $1)`, [JSON.stringify({ ...payload, sentAt: Date.now() })]);
 }
 
 describe('Socket.IO', () => {
@@ -674,7 +674,7 @@ describe('SSE', () => {
       }
       await eventually(() => events.length >= 1, 5000, 'the current state');
       relay.handlers.delta({ messageId: id, seq: 2, text: ' after', attempt: 1 });
-      relay.handlers.status({ id, status: 'completed', response: 'Held text after' });
+      relay.handlers.status({ id, status: 'completed', response: 'Held text after', sentAt: Date.now() });
       const { ended } = await reading;
       expect(ended).toBe(true);
       expect(events).toEqual([
@@ -846,7 +846,7 @@ describe('the relay', () => {
     const seen = recorder([id]);
     relay.addTarget(seen.target);
     const resent = relay.resendWatched();
-    relay.handlers.status({ id, status: 'completed', response: 'Done.' }); // heard during the read
+    relay.handlers.status({ id, status: 'completed', response: 'Done.', sentAt: Date.now() }); // heard during the read
     await resent;
     expect(seen.statuses.map((s) => s.status)).toEqual(['processing', 'completed']);
   });
@@ -857,8 +857,8 @@ describe('the relay', () => {
     const seen = recorder([id]);
     relay.addTarget(seen.target);
     const resent = relay.resendWatched(); // reads "completed"
-    relay.handlers.status({ id, status: 'processing' }); // sent before the commit, heard after the read began
-    relay.handlers.status({ id, status: 'completed', response: 'Done.' });
+    relay.handlers.status({ id, status: 'processing', sentAt: Date.now() }); // sent before the commit, heard after the read began
+    relay.handlers.status({ id, status: 'completed', response: 'Done.', sentAt: Date.now() });
     await resent;
     relay.handlers.delta({ messageId: id, seq: 3, text: 'late' });
     await relay.resendWatched();
@@ -872,7 +872,7 @@ describe('the relay', () => {
     const seen = recorder([]);
     relay.addTarget(seen.target);
     relay.handlers.delta({ messageId: id, seq: 0, text: 'A' });
-    relay.handlers.status({ id, status: 'completed', truncated: true });
+    relay.handlers.status({ id, status: 'completed', truncated: true, sentAt: Date.now() });
     relay.handlers.delta({ messageId: id, seq: 1, text: 'late' }); // after the final state: dropped
     await eventually(() => seen.statuses.length === 1, 5000);
     expect(seen.statuses[0]).toEqual({ messageId: id, status: 'completed', response: BIG_ANSWER });
@@ -894,7 +894,7 @@ describe('the relay', () => {
     relay.addTarget(seen.target);
     const id = '00000000-0000-4000-8000-000000000001';
     expect(() => relay.handlers.delta({ messageId: id, seq: 0, text: 'x' })).not.toThrow();
-    expect(() => relay.handlers.status({ id, status: 'processing' })).not.toThrow();
+    expect(() => relay.handlers.status({ id, status: 'processing', sentAt: Date.now() })).not.toThrow();
     expect(seen.statuses).toHaveLength(1);
     expect(seen.deltas).toHaveLength(1);
   });
