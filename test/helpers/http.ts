@@ -1,27 +1,65 @@
-/** Small HTTP helpers over fetch, for REST tests. */
+/** Small HTTP helpers over fetch, for REST tests. Every JSON body is parsed with its shared schema. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MessageState } from '../../shared/rest.js';
+import { z } from 'zod';
+import {
+  askResponseSchema,
+  cancelResponseSchema,
+  conversationSchema,
+  errorBodySchema,
+  healthSchema,
+  type MessageState,
+  messageStateSchema,
+  statisticsSchema,
+} from '../../shared/rest.js';
+
+/** What answers each route, by status; any other status of 400 and up is the one error shape. */
+const ROUTES: Array<{ method: string; path: RegExp; answers: Record<number, z.ZodType> }> = [
+  { method: 'POST', path: /^\/api\/chat$/, answers: { 202: askResponseSchema } },
+  { method: 'GET', path: /^\/api\/chat\/[^/]+$/, answers: { 200: messageStateSchema } },
+  { method: 'POST', path: /^\/api\/chat\/[^/]+\/cancel$/, answers: { 200: cancelResponseSchema } },
+  { method: 'GET', path: /^\/api\/conversations\/[^/]+$/, answers: { 200: conversationSchema } },
+  { method: 'GET', path: /^\/api\/statistics$/, answers: { 200: statisticsSchema } },
+  { method: 'GET', path: /^\/health$/, answers: { 200: healthSchema, 503: healthSchema } },
+];
+
+/**
+ * The body, once parsed with the schema of its route and status: a body that drifts from the
+ * contract (a field missing, unknown or misspelled, a wrong type) throws, failing the test.
+ */
+export function checkedBody(method: string, url: string, status: number, body: unknown): Record<string, unknown> {
+  const path = new URL(url, 'http://localhost').pathname;
+  const route = ROUTES.find((r) => r.method === method.toUpperCase() && r.path.test(path));
+  const schema = route?.answers[status] ?? (status >= 400 ? errorBodySchema : undefined);
+  if (!schema) throw new Error(`${method} ${path} answered ${status}, which no schema covers (test/helpers/http.ts)`);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const shown = JSON.stringify(body)?.slice(0, 500);
+    throw new Error(`${method} ${path} ${status} breaks the contract: ${z.prettifyError(parsed.error)}\n${shown}`);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** The JSON body of a response to a request made with `method`, checked. */
+export async function jsonOf(response: Response, method = 'GET'): Promise<Record<string, unknown>> {
+  return checkedBody(method, response.url, response.status, await response.json());
+}
+
+/** fetch, with the body read as JSON and checked. */
+export async function request(base: string, path: string, init: RequestInit = {}) {
+  const response = await fetch(`${base}${path}`, init);
+  return { status: response.status, headers: response.headers, body: await jsonOf(response, init.method) };
+}
 
 export async function postJson(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${base}${path}`, {
+  return request(base, path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (await response.json()) as Record<string, unknown>,
-  };
 }
 
 export async function getJson(base: string, path: string) {
-  const response = await fetch(`${base}${path}`);
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (await response.json()) as Record<string, unknown>,
-  };
+  return request(base, path);
 }
 
 export async function ask(base: string, question: string): Promise<string> {

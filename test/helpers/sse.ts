@@ -1,14 +1,28 @@
-/** A plain HTTP reader of Server-Sent Events (no library), for the SSE endpoints. */
+/** A plain HTTP reader of Server-Sent Events (no library), for the SSE endpoints; every event is checked. */
 import http from 'node:http';
+import { z } from 'zod';
+import { sseEventSchemas } from '../../shared/sse-events.js';
 
 export interface SseEvent {
   event: string;
   data: unknown;
 }
 
+/** The event, parsed with its shared schema; an unknown or drifting event throws. */
+function checked(event: string, data: unknown): SseEvent {
+  if (!Object.hasOwn(sseEventSchemas, event)) throw new Error(`SSE event ${event} is not in shared/sse-events.ts`);
+  const parsed = sseEventSchemas[event as keyof typeof sseEventSchemas].safeParse(data);
+  if (!parsed.success) {
+    const shown = JSON.stringify(data)?.slice(0, 500);
+    throw new Error(`SSE event ${event} breaks the contract: ${z.prettifyError(parsed.error)}\n${shown}`);
+  }
+  return { event, data };
+}
+
 /**
- * Reads events until the server ends the stream, `until` says stop, or the timeout passes.
- * `events`, when given, is filled as events arrive (to watch a stream while it runs).
+ * Reads events until the server ends the stream, `until` says stop, or the timeout passes; rejects
+ * on an event that breaks the contract. `events`, when given, is filled as events arrive (to
+ * watch a stream while it runs).
  */
 export function readSse(
   url: string,
@@ -40,7 +54,14 @@ export function readSse(
           const lines = block.split('\n');
           const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
           const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-          if (event && data !== undefined) events.push({ event, data: JSON.parse(data) });
+          try {
+            if (event && data !== undefined) events.push(checked(event, JSON.parse(data)));
+          } catch (error) {
+            clearTimeout(timer);
+            req.destroy();
+            reject(error);
+            return;
+          }
           boundary = buffer.indexOf('\n\n');
         }
         if (options.until?.(events)) finish();
