@@ -20,7 +20,8 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function adminQuery(sql: string): Promise<void> {
+/** One statement on the server's admin database (CREATE/DROP/ALTER DATABASE and the like). */
+export async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
   await client.connect();
   try {

@@ -44,6 +44,22 @@ describe('tokens', () => {
   });
   afterAll(async () => service?.close());
 
+  /** The status of a request, its body dropped (the streams never end by themselves). */
+  const statusOf = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${service.url}${path}`, init);
+    await response.body?.cancel();
+    return response.status;
+  };
+  /** A question asked with the API token; its message id. */
+  const askWithToken = async (question: string) => {
+    const posted = await fetch(`${service.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(API_TOKEN) },
+      body: JSON.stringify({ question }),
+    });
+    return ((await posted.json()) as { messageId: string }).messageId;
+  };
+
   it('guards REST with API_TOKEN, but not /health or the web app', async () => {
     for (const [path, init] of [
       ['/api/statistics', {}],
@@ -67,11 +83,6 @@ describe('tokens', () => {
 
   it('cannot be side-stepped by spelling a path the way the router still matches it', async () => {
     // express routes ignore case and a trailing slash: /METRICS/ reaches the /metrics handler.
-    const statusOf = async (path: string, init: RequestInit = {}) => {
-      const response = await fetch(`${service.url}${path}`, init);
-      await response.body?.cancel(); // the statistics stream never ends by itself
-      return response.status;
-    };
     const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"hi"}' };
     const variants = (path: string) => [path, path.toUpperCase(), `${path}/`, `${path.toUpperCase()}/`, `/${path}`];
     for (const path of ['/metrics', '/api/statistics/stream']) {
@@ -95,12 +106,7 @@ describe('tokens', () => {
   });
 
   it('answers 401 for a finished message polled without the right token (the polling fast path too)', async () => {
-    const posted = await fetch(`${service.url}/api/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(API_TOKEN) },
-      body: '{"question":"polled"}',
-    });
-    const { messageId } = (await posted.json()) as { messageId: string };
+    const messageId = await askWithToken('polled');
     await eventually(async () => {
       const r = await fetch(`${service.url}/api/chat/${messageId}`, { headers: bearer(API_TOKEN) });
       return ((await r.json()) as { status: string }).status === 'completed';
@@ -134,17 +140,7 @@ describe('tokens', () => {
   });
 
   it('takes ?access_token= only on the two Server-Sent Events routes (EventSource cannot send headers)', async () => {
-    const posted = await fetch(`${service.url}/api/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(API_TOKEN) },
-      body: '{"question":"a token in a URL"}',
-    });
-    const { messageId } = (await posted.json()) as { messageId: string };
-    const statusOf = async (path: string, init: RequestInit = {}) => {
-      const response = await fetch(`${service.url}${path}`, init);
-      await response.body?.cancel(); // the streams never end by themselves
-      return response.status;
-    };
+    const messageId = await askWithToken('a token in a URL');
     const refused = async (path: string, init: RequestInit = {}) => {
       const response = await fetch(`${service.url}${path}`, init);
       expect(response.status, path).toBe(401);
