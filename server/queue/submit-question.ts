@@ -1,9 +1,9 @@
 /**
- * Accepting a question, the same for REST and Socket.IO: check it for red flags, write it pending
+ * Accepting a question, the same for REST and Socket.IO: triage it for emergencies, write it pending
  * in its conversation (one transaction, with its Idempotency-Key if any), and queue it here.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { detectRedFlags } from '../../shared/red-flags.js';
+import { triage } from '../../shared/triage/index.js';
 import { claimIdempotencyKey, findIdempotencyKey } from '../db/idempotency-keys.js';
 import { getMessage, type InsertedMessage, insertMessage, type NewMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
@@ -75,8 +75,8 @@ export async function submitQuestion(deps: SubmitDeps, request: SubmitRequest): 
   if (deps.dispatcher.room === 0) throw new QueueFullError();
 
   const messageId = randomUUID();
-  const redFlags = detectRedFlags(request.question);
-  const urgentAdvice = redFlags.urgent ? (redFlags.advice ?? null) : null;
+  const triaged = triage(request.question);
+  const urgentAdvice = triaged.urgent ? (triaged.advice ?? null) : null;
   await request.beforeInsert?.(messageId);
   // An idle worker here takes the message in the statement that writes it: no separate claim.
   const worker = deps.dispatcher.reserveWorker({

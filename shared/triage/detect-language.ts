@@ -10,6 +10,8 @@ export interface LanguageGuess {
   language: TriageLanguage;
   /** False when the clues were too few or too even to choose. */
   sure: boolean;
+  /** The languages worth reading the text in: the sure one, or every one close to the best. */
+  candidates: TriageLanguage[];
 }
 
 const STOPWORDS = TRIAGE_LANGUAGES.map((id) => new Set(LANGUAGE_DATA[id].stopwords));
@@ -53,7 +55,9 @@ export function guessLanguage(text: string, words: readonly string[] = tokenise(
   const top = scores[best] ?? 0;
   const next = second >= 0 ? (scores[second] ?? 0) : 0;
   const sure = top >= 2 && top >= next * 1.5 + 1;
-  return { language: sure || top > next ? (TRIAGE_LANGUAGES[best] ?? 'en') : 'en', sure };
+  const language = sure || top > next ? (TRIAGE_LANGUAGES[best] ?? 'en') : 'en';
+  const candidates = sure ? [language] : TRIAGE_LANGUAGES.filter((_, l) => (scores[l] ?? 0) >= top - 1);
+  return { language, sure, candidates };
 }
 
 /** The language to answer in: the most likely one, English when there is nothing to go on. */

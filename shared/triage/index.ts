@@ -3,10 +3,9 @@
  * every question before it is written (server) and can run in the browser: no dependencies,
  * linear in the text's length.
  */
-import { detectRedFlags } from '../red-flags.js';
 import { adviceFor } from './advice.js';
 import type { TriageCategory, TriageLanguage } from './categories.js';
-import { detectLanguage } from './detect-language.js';
+import { detect } from './engine.js';
 
 export { adviceFor } from './advice.js';
 export {
@@ -30,8 +29,7 @@ export interface TriageResult {
 }
 
 export function triage(text: string): TriageResult {
-  const language = detectLanguage(text);
-  const categories: TriageCategory[] = detectRedFlags(text).categories;
+  const { categories, language } = detect(text);
   const urgent = categories.length > 0;
   return { urgent, categories, language, advice: urgent ? adviceFor(categories, language) : undefined };
 }

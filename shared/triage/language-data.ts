@@ -21,6 +21,12 @@ export interface LanguageData {
   /** Words glue together (German "Brustschmerzen"): look words up inside longer words too. */
   compounds: boolean;
   advice: LanguageAdvice;
+  /** Number words ("thirty" → 30), so that counts written out are read like digits. */
+  numbers: Readonly<Record<string, number>>;
+  /** Informal spellings → the words the lexicon uses ("wanna" → "want to"). */
+  expansions: Readonly<Record<string, string>>;
+  /** Real words that look like a lexicon word with a typo ("breast" is not "breath"): never corrected. */
+  notTypos: readonly string[];
   /**
    * Concept → phrases, normalised. A word ending in `*` matches any word it starts (a stem);
    * `#` matches a number. Phrases are matched as whole words, typos of one letter tolerated.

@@ -118,5 +118,8 @@ export const de: LanguageData = {
         'Ein plötzlicher Sehverlust oder ein Schatten oder Vorhang vor dem Auge braucht jetzt sofort augenärztliche Hilfe. Bei Chemikalien im Auge spülen Sie mindestens 20 Minuten mit viel sauberem fließendem Wasser bei geöffnetem Lid. Nicht reiben und nicht auf ein verletztes Auge drücken.',
     },
   },
+  numbers: {},
+  expansions: {},
+  notTypos: [],
   lexicon: {},
 };

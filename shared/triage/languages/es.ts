@@ -118,5 +118,8 @@ export const es: LanguageData = {
         'Una pérdida repentina de la vista o una sombra o cortina sobre la visión necesita atención oftalmológica urgente ahora. Si ha entrado un producto químico en el ojo, aclárelo con abundante agua limpia corriente durante al menos 20 minutos manteniendo el párpado abierto. No se frote el ojo ni presione un ojo herido.',
     },
   },
+  numbers: {},
+  expansions: {},
+  notTypos: [],
   lexicon: {},
 };

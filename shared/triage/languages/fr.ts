@@ -123,5 +123,8 @@ export const fr: LanguageData = {
         "Une perte brutale de la vue ou une ombre, un rideau devant les yeux imposent des soins ophtalmologiques urgents maintenant. Pour un produit chimique dans l'œil, rincez abondamment à l'eau courante propre pendant au moins 20 minutes en maintenant la paupière ouverte. Ne frottez pas l'œil et n'appuyez pas sur un œil blessé.",
     },
   },
+  numbers: {},
+  expansions: {},
+  notTypos: [],
   lexicon: {},
 };

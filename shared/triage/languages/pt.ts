@@ -118,5 +118,8 @@ export const pt: LanguageData = {
         'Uma perda súbita da visão ou uma sombra ou cortina sobre a vista precisa de cuidados oftalmológicos urgentes agora. Com um químico no olho, lave-o com muita água corrente limpa durante pelo menos 20 minutos, mantendo a pálpebra aberta. Não esfregue o olho nem pressione um olho ferido.',
     },
   },
+  numbers: {},
+  expansions: {},
+  notTypos: [],
   lexicon: {},
 };

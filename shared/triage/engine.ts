@@ -1,0 +1,92 @@
+/**
+ * The triage pipeline: tokens → language → per candidate language, lexicon stream → phrases →
+ * each finding read in context → rules over the findings still present. Lexicons compile once,
+ * on first use.
+ */
+import { TRIAGE_CATEGORIES, type TriageCategory, type TriageLanguage } from './categories.js';
+import type { Concept } from './concepts.js';
+import { guessLanguage } from './detect-language.js';
+import { LANGUAGE_DATA } from './languages/index.js';
+import { type CompiledLexicon, compileLexicon, StreamBuilder } from './lexicon.js';
+import { findOccurrences, type Occurrence } from './matcher.js';
+import { isCueConcept, Reader } from './reading.js';
+import { type Condition, RULES, type Rule } from './rules.js';
+import { tokenise } from './tokenise.js';
+
+export interface Detection {
+  categories: TriageCategory[];
+  language: TriageLanguage;
+}
+
+interface Compiled {
+  lexicon: CompiledLexicon;
+  builder: StreamBuilder;
+}
+
+const compiled = new Map<TriageLanguage, Compiled>();
+
+function compiledFor(language: TriageLanguage): Compiled {
+  let entry = compiled.get(language);
+  if (!entry) {
+    const lexicon = compileLexicon(LANGUAGE_DATA[language]);
+    entry = { lexicon, builder: new StreamBuilder(lexicon) };
+    compiled.set(language, entry);
+  }
+  return entry;
+}
+
+/** The findings of one reading, present (not negated, past, habitual or hypothetical), by concept. */
+export function presentFindings(text: string, language: TriageLanguage): Map<Concept, Occurrence[]> {
+  return presentIn(tokenise(text), language);
+}
+
+function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage): Map<Concept, Occurrence[]> {
+  const { lexicon, builder } = compiledFor(language);
+  const stream = builder.build(tokens);
+  const occurrences = findOccurrences(lexicon, stream);
+  const reader = new Reader(stream.breaks, occurrences);
+  const present = new Map<Concept, Occurrence[]>();
+  for (const o of occurrences) {
+    if (isCueConcept(o.concept) || reader.statusOf(o) !== 'present') continue;
+    const list = present.get(o.concept);
+    if (list) list.push(o);
+    else present.set(o.concept, [o]);
+  }
+  return present;
+}
+
+export function detect(text: string): Detection {
+  const tokens = tokenise(text);
+  const guess = guessLanguage(text, tokens.words);
+  const found = new Set<TriageCategory>();
+  for (const language of guess.candidates) {
+    const present = presentIn(tokens, language);
+    for (const r of RULES) if (!found.has(r.category) && holds(r, present)) found.add(r.category);
+  }
+  return { categories: TRIAGE_CATEGORIES.filter((c) => found.has(c)), language: guess.language };
+}
+
+const gap = (a: Occurrence, b: Occurrence) => Math.max(0, b.start - a.end, a.start - b.end);
+
+function matching(present: Map<Concept, Occurrence[]>, condition: Condition): Occurrence[] {
+  const out: Occurrence[] = [];
+  for (const concept of condition.any) {
+    for (const o of present.get(concept) ?? []) if (!condition.test || condition.test(o.value)) out.push(o);
+  }
+  return out;
+}
+
+function near(present: Map<Concept, Occurrence[]>, anchor: Occurrence, condition: Condition, within: number): boolean {
+  const reach = condition.within ?? within;
+  return matching(present, condition).some((o) => o !== anchor && gap(anchor, o) <= reach);
+}
+
+function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
+  const [first, ...rest] = r.all;
+  if (!first) return false;
+  return matching(present, first).some(
+    (anchor) =>
+      rest.every((c) => near(present, anchor, c, r.within)) &&
+      !(r.unless ?? []).some((c) => near(present, anchor, c, r.within)),
+  );
+}

@@ -1,0 +1,348 @@
+/**
+ * Which findings, present together, make which emergency. A rule lists conditions that must all
+ * hold near its first one (the anchor): each condition is a set of concepts (any one will do),
+ * optionally a test on the number the phrase carried and its own distance in words. `unless`
+ * conditions near the anchor cancel the rule there (a "little" blood). Language-independent.
+ */
+import type { TriageCategory } from './categories.js';
+import type { Concept } from './concepts.js';
+
+export interface Condition {
+  any: readonly Concept[];
+  /** Words between the anchor and this finding, at most; the rule's default when absent. */
+  within?: number;
+  test?: (value: number) => boolean;
+}
+
+export interface Rule {
+  category: TriageCategory;
+  all: readonly Condition[];
+  unless?: readonly Condition[];
+  within: number;
+}
+
+type Spec = Concept | readonly Concept[] | Condition;
+
+const toCondition = (spec: Spec): Condition =>
+  typeof spec === 'string' ? { any: [spec] } : Array.isArray(spec) ? { any: spec as Concept[] } : (spec as Condition);
+
+function rule(category: TriageCategory, within: number, ...specs: Spec[]): Rule {
+  return { category, within, all: specs.map(toCondition) };
+}
+
+function unless(r: Rule, ...specs: Spec[]): Rule {
+  return { ...r, unless: specs.map(toCondition) };
+}
+
+const near = (within: number, ...any: Concept[]): Condition => ({ any, within });
+const valued = (any: Concept[], test: (v: number) => boolean, within?: number): Condition =>
+  within === undefined ? { any, test } : { any, test, within };
+
+const atLeast = (n: number) => (v: number) => Number.isNaN(v) || v >= n;
+const feverValue = (v: number) => Number.isNaN(v) || (v >= 38 && v <= 43.5) || (v >= 100.4 && v <= 110);
+/** A fever word, or a temperature of 38 °C (100.4 °F) or more. */
+const FEVER = valued(['FEVER', 'TEMP'], feverValue);
+const lowSugar = (v: number) => v < 3.5 || (v >= 20 && v < 60);
+const highSugar = (v: number) => (v >= 20 && v <= 40) || v > 350;
+const youngChild = (v: number) => Number.isNaN(v) || v < 12;
+
+/** Anything that points to a present, real symptom cluster around the heart. */
+const CARDIAC_COMPANIONS: Concept[] = [
+  'SWEAT',
+  'NAUSEA',
+  'VOMIT',
+  'BREATHLESS',
+  'SEVERE_BREATHING',
+  'RADIATE',
+  'FAINT',
+  'PALE',
+  'SEVERE',
+  'SUDDEN',
+  'COLLAPSE',
+  'NUMB',
+];
+const BREATH_TROUBLE: Concept[] = ['BREATHLESS', 'SEVERE_BREATHING', 'PLEURITIC', 'COUGH_BLOOD'];
+const INJURY_SIGNS: Concept[] = [
+  'PAIN',
+  'CANT_MOVE',
+  'HEAD_INJURY',
+  'UNRESPONSIVE',
+  'KNOCKED_OUT',
+  'BLEED',
+  'BONE_OUT',
+  'VOMIT',
+  'CONFUSED',
+  'NUMB',
+  'BACK',
+  'NECK',
+  'SEVERE',
+  'DROWSY',
+  'SERIOUS_INJURY',
+  'NOT_BREATHING',
+];
+const ALTERED: Concept[] = ['CONFUSED', 'DROWSY', 'UNRESPONSIVE', 'SEIZURE', 'SPEECH_PROBLEM', 'COLLAPSE'];
+
+export const RULES: readonly Rule[] = [
+  rule('cardiac', 0, 'HEART_ATTACK'),
+  rule('cardiac', 6, 'CHEST', 'PRESSURE'),
+  rule('cardiac', 4, 'CHEST', ['PAIN', 'TIGHT'], near(30, ...CARDIAC_COMPANIONS)),
+  rule('cardiac', 10, 'RADIATE', ['CHEST', 'PAIN', 'PRESSURE', 'TIGHT']),
+  rule('cardiac', 4, ['ARM', 'JAW'], ['PAIN', 'NUMB'], near(20, 'SWEAT', 'CHEST')),
+
+  rule('aortic-dissection', 8, 'TEARING', ['CHEST', 'BACK', 'SHOULDER_BLADES', 'ABDOMEN', 'THROUGH_BACK']),
+  rule('aortic-dissection', 15, 'THROUGH_BACK', ['CHEST', 'PAIN'], ['SUDDEN', 'SEVERE']),
+  rule('aortic-dissection', 15, 'AORTA', ['PAIN', 'SUDDEN', 'TEARING', 'SEVERE']),
+
+  rule('pulmonary-embolism', 0, 'PE'),
+  rule('pulmonary-embolism', 40, BREATH_TROUBLE, 'CALF', near(40, 'SWELL', 'PAIN')),
+  rule('pulmonary-embolism', 40, BREATH_TROUBLE, 'LEG', near(40, 'SWELL')),
+  rule('pulmonary-embolism', 40, [...BREATH_TROUBLE, 'CHEST'], 'DVT'),
+  rule('pulmonary-embolism', 40, 'SUDDEN', near(6, 'BREATHLESS', 'SEVERE_BREATHING', 'PLEURITIC'), 'CLOT_RISK'),
+  rule('pulmonary-embolism', 40, 'PLEURITIC', 'CLOT_RISK'),
+
+  rule('stroke', 0, 'STROKE'),
+  rule('stroke', 4, 'FACE', 'DROOP'),
+  rule('stroke', 0, 'SPEECH_PROBLEM'),
+  rule('stroke', 3, 'SPEECH', 'SPEECH_ODD'),
+  rule(
+    'stroke',
+    4,
+    ['WEAK', 'NUMB'],
+    'LIMB',
+    near(
+      20,
+      'ONE_SIDE',
+      'SUDDEN',
+      'FACE',
+      'SPEECH_PROBLEM',
+      'CANT_SPEAK',
+      'CONFUSED',
+      'DROP',
+      'VISION_LOSS',
+      'BALANCE_LOSS',
+    ),
+  ),
+  rule('stroke', 20, 'DROP', ['SUDDEN', 'SPEECH_PROBLEM', 'DROOP', 'WEAK', 'CONFUSED', 'CANT_SPEAK']),
+  rule('stroke', 20, 'CANT_SPEAK', ['SUDDEN', 'WEAK', 'NUMB', 'DROOP', 'CONFUSED']),
+  rule('stroke', 8, 'SUDDEN', ['CONFUSED', 'BALANCE_LOSS']),
+
+  rule('suicide-or-self-harm', 0, 'SUICIDE'),
+  rule('suicide-or-self-harm', 0, 'SELF_HARM'),
+  rule('suicide-or-self-harm', 4, 'MEANS', 'PLAN'),
+
+  rule('anaphylaxis', 0, 'ANAPHYLAXIS'),
+  rule(
+    'anaphylaxis',
+    4,
+    'MOUTH_THROAT',
+    'SWELL',
+    near(30, 'ALLERGEN', 'ALLERGIC', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'HIVES', 'CANT_SWALLOW'),
+  ),
+  rule('anaphylaxis', 30, 'THROAT_CLOSING', [
+    'ALLERGEN',
+    'ALLERGIC',
+    'HIVES',
+    'BREATHLESS',
+    'SEVERE_BREATHING',
+    'WHEEZE',
+  ]),
+  rule('anaphylaxis', 20, 'ALLERGEN', ['SEVERE_BREATHING', 'WHEEZE']),
+  rule('anaphylaxis', 25, 'ALLERGIC', ['BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'FAINT']),
+  rule('anaphylaxis', 25, 'HIVES', ['SEVERE_BREATHING', 'WHEEZE']),
+
+  unless(rule('severe-bleeding', 5, 'BLEED', ['HEAVY_FLOW', 'WONT_STOP']), near(6, 'MILD')),
+  unless(rule('severe-bleeding', 0, 'VOMIT_BLOOD'), near(4, 'MILD')),
+  rule('severe-bleeding', 5, 'COUGH_BLOOD', 'HEAVY_FLOW'),
+  rule('severe-bleeding', 0, 'AMPUTATION'),
+
+  rule('overdose-or-poisoning', 0, 'OVERDOSE'),
+  rule('overdose-or-poisoning', 8, 'SWALLOWED', 'POISON'),
+  rule(
+    'overdose-or-poisoning',
+    6,
+    valued(['PILLS_COUNT'], (v) => v >= 10),
+    near(4, 'DRUG'),
+    ['TOOK', 'SWALLOWED'],
+  ),
+  rule('overdose-or-poisoning', 8, 'BULK', near(4, 'DRUG', 'POISON'), ['TOOK', 'SWALLOWED']),
+  rule('overdose-or-poisoning', 12, valued(['CHILD'], youngChild), 'SWALLOWED', ['DRUG', 'POISON']),
+  rule('overdose-or-poisoning', 30, 'CO_GAS', [
+    'HEADACHE',
+    'FAINT',
+    'NAUSEA',
+    'VOMIT',
+    'DROWSY',
+    'CONFUSED',
+    'UNRESPONSIVE',
+    'COLLAPSE',
+    'BREATHLESS',
+  ]),
+
+  rule('unresponsive', 0, 'UNRESPONSIVE'),
+  rule('unresponsive', 0, 'NOT_BREATHING'),
+
+  rule('severe-breathing-difficulty', 0, 'SEVERE_BREATHING'),
+  rule('severe-breathing-difficulty', 0, 'CHOKING'),
+  rule('severe-breathing-difficulty', 3, 'BLUE', 'LIPS_SKIN'),
+  rule('severe-breathing-difficulty', 20, 'CANT_SPEAK', ['BREATHLESS', 'ASTHMA', 'WHEEZE']),
+  rule('severe-breathing-difficulty', 10, ['ASTHMA', 'INHALER'], 'NOT_HELPING'),
+  rule('severe-breathing-difficulty', 4, 'BREATHLESS', 'SEVERE'),
+  rule('severe-breathing-difficulty', 0, 'RETRACTIONS'),
+  rule('severe-breathing-difficulty', 15, 'BREATHLESS', ['BLUE', 'CONFUSED', 'DROWSY']),
+
+  rule('seizure', 12, 'SEIZURE', valued(['MINUTES'], atLeast(5))),
+  rule('seizure', 12, 'SEIZURE', 'HOURS'),
+  rule('seizure', 15, 'SEIZURE', [
+    'WONT_STOP',
+    'REPEAT',
+    'FIRST_TIME',
+    'UNRESPONSIVE',
+    'NOT_BREATHING',
+    'HEAD_INJURY',
+    'WATER',
+    'PREGNANT',
+    'BLUE',
+    'SEVERE_BREATHING',
+  ]),
+  rule('seizure', 0, 'SEIZURE_NOW'),
+
+  rule('meningitis-or-sepsis', 12, 'RASH', 'NON_BLANCH'),
+  rule('meningitis-or-sepsis', 20, 'NON_BLANCH', 'FEVER'),
+  rule('meningitis-or-sepsis', 0, 'MENINGITIS'),
+  rule('meningitis-or-sepsis', 30, 'STIFF_NECK', ['FEVER', 'LIGHT_HURTS']),
+  rule('meningitis-or-sepsis', 30, 'LIGHT_HURTS', 'FEVER', 'HEADACHE'),
+  rule('meningitis-or-sepsis', 0, 'SEPSIS'),
+  rule(
+    'meningitis-or-sepsis',
+    40,
+    ['FEVER', 'INFECTION'],
+    ['MOTTLED', 'NO_URINE', 'VERY_UNWELL', 'CONFUSED', 'SPEECH_PROBLEM'],
+  ),
+
+  rule('sudden-severe-headache', 15, 'HEADACHE', 'THUNDERCLAP'),
+  rule('sudden-severe-headache', 10, 'HEADACHE', 'SUDDEN', 'SEVERE'),
+  rule('sudden-severe-headache', 30, 'HEAD_INJURY', 'HEADACHE', ['VOMIT', 'DROWSY', 'CONFUSED']),
+
+  rule(
+    'infant-danger-signs',
+    40,
+    valued(['AGE_WEEKS'], (v) => v < 13),
+    FEVER,
+  ),
+  rule(
+    'infant-danger-signs',
+    40,
+    valued(['AGE_MONTHS'], (v) => v < 3),
+    FEVER,
+  ),
+  rule('infant-danger-signs', 40, ['AGE_DAYS', 'NEWBORN'], FEVER),
+  rule(
+    'infant-danger-signs',
+    25,
+    ['BABY', 'NEWBORN'],
+    ['GRUNT', 'RETRACTIONS', 'FLOPPY', 'FONTANELLE', 'HIGH_CRY', 'HARD_TO_WAKE', 'MOTTLED'],
+  ),
+  rule('infant-danger-signs', 30, ['BABY', 'NEWBORN'], 'NOT_FEEDING', [
+    'DROWSY',
+    'HARD_TO_WAKE',
+    'FEVER',
+    'VOMIT',
+    'NO_URINE',
+  ]),
+  unless(rule('infant-danger-signs', 0, 'BABY_STILL'), near(100, 'PREGNANT')),
+
+  rule('drowning', 0, 'DROWN'),
+  rule('drowning', 6, 'PULLED_OUT', 'WATER'),
+  rule('drowning', 20, 'WATER', ['UNRESPONSIVE', 'NOT_BREATHING']),
+
+  rule('major-trauma', 0, 'STAB'),
+  rule('major-trauma', 0, 'GUNSHOT'),
+  rule('major-trauma', 0, 'BONE_OUT'),
+  rule('major-trauma', 0, 'AMPUTATION'),
+  rule('major-trauma', 0, 'CRUSHED'),
+  rule('major-trauma', 0, 'ELECTRIC'),
+  rule('major-trauma', 0, 'SERIOUS_INJURY'),
+  unless(rule('major-trauma', 30, 'CRASH', [...INJURY_SIGNS, 'CHEST', 'ABDOMEN', 'HEAVY_FLOW']), near(30, 'MILD')),
+  rule('major-trauma', 30, 'FALL', near(8, 'HEIGHT'), INJURY_SIGNS),
+  rule('major-trauma', 40, 'HEAD_INJURY', [
+    'KNOCKED_OUT',
+    'VOMIT',
+    'CONFUSED',
+    'DROWSY',
+    'FLUID_EAR',
+    'SEIZURE',
+    'UNRESPONSIVE',
+    'VISION_BLUR',
+    'SPEECH_PROBLEM',
+    'WEAK',
+  ]),
+
+  rule('severe-burn', 8, 'BURN', ['BURN_DEEP', 'BURN_LARGE']),
+  rule('severe-burn', 6, 'BURN', 'BURN_SITE', near(30, 'CHILD', 'BABY')),
+  rule('severe-burn', 10, 'BURN', ['CHEMICAL', 'ELECTRIC']),
+  rule('severe-burn', 30, 'SMOKE', ['BREATHLESS', 'SEVERE_BREATHING', 'CONFUSED', 'DROWSY', 'BURN']),
+
+  rule('testicular-torsion', 0, 'TORSION'),
+  rule('testicular-torsion', 6, 'TESTICLE', ['PAIN', 'SWELL'], near(20, 'SUDDEN', 'SEVERE', 'VOMIT', 'NAUSEA')),
+
+  rule('acute-abdomen', 5, 'ABDOMEN', 'PAIN', near(8, 'SEVERE')),
+  rule('acute-abdomen', 8, 'ABDOMEN', 'RIGID'),
+  rule('acute-abdomen', 8, 'RIGID', 'PAIN'),
+  rule('acute-abdomen', 0, 'APPENDICITIS'),
+  rule('acute-abdomen', 30, 'BLACK_STOOL', ['PAIN', 'FAINT', 'PALE', 'VOMIT_BLOOD', 'SEVERE']),
+  rule('acute-abdomen', 30, 'CANT_PASS', 'VOMIT'),
+  rule('acute-abdomen', 30, 'VOMIT_BLOOD', 'ABDOMEN', 'PAIN'),
+
+  rule('diabetic-emergency', 0, 'DKA'),
+  rule('diabetic-emergency', 40, ['DIABETES', 'LOW_SUGAR', 'HIGH_SUGAR'], ALTERED),
+  rule('diabetic-emergency', 15, 'LOW_SUGAR', 'NOT_IMPROVING'),
+  rule('diabetic-emergency', 15, valued(['SUGAR'], lowSugar), ['NOT_IMPROVING', ...ALTERED]),
+  rule('diabetic-emergency', 40, 'HIGH_SUGAR', ['VOMIT', 'FAST_BREATH', 'FRUITY_BREATH', 'DROWSY', 'CONFUSED']),
+  rule('diabetic-emergency', 40, valued(['SUGAR'], highSugar), [
+    'VOMIT',
+    'FAST_BREATH',
+    'FRUITY_BREATH',
+    'DROWSY',
+    'CONFUSED',
+  ]),
+  rule('diabetic-emergency', 40, 'FRUITY_BREATH', ['DIABETES', 'VOMIT', 'FAST_BREATH']),
+
+  rule('pregnancy-emergency', 40, 'PREGNANT', 'BLEED', near(40, 'HEAVY_FLOW', 'WONT_STOP', 'PAIN', 'SEVERE')),
+  rule('pregnancy-emergency', 30, 'PREGNANT', 'ONE_SIDE', 'PAIN', ['SEVERE', 'SUDDEN']),
+  rule('pregnancy-emergency', 30, 'PREGNANT', 'ABDOMEN', 'PAIN', 'SEVERE'),
+  rule('pregnancy-emergency', 40, 'PREGNANT', 'HEADACHE', ['VISION_BLUR', 'SWOLLEN_BODY', 'SEVERE']),
+  rule('pregnancy-emergency', 40, 'PREGNANT', 'VISION_BLUR', 'SWOLLEN_BODY'),
+  rule('pregnancy-emergency', 40, 'CORD', ['PREGNANT', 'WATERS']),
+  rule('pregnancy-emergency', 0, 'FETAL_MOVES'),
+  rule('pregnancy-emergency', 100, 'BABY_STILL', 'PREGNANT'),
+  rule('pregnancy-emergency', 40, 'PREGNANT', 'SEIZURE'),
+
+  rule('heat-or-cold-emergency', 0, 'HEATSTROKE'),
+  rule('heat-or-cold-emergency', 30, 'HOT_ENV', [
+    'CONFUSED',
+    'COLLAPSE',
+    'UNRESPONSIVE',
+    'NOT_SWEATING',
+    'SEIZURE',
+    'SPEECH_PROBLEM',
+  ]),
+  rule('heat-or-cold-emergency', 0, 'HYPOTHERMIA'),
+  rule('heat-or-cold-emergency', 30, 'COLD_ENV', [
+    'CONFUSED',
+    'DROWSY',
+    'STOPPED_SHIVERING',
+    'SPEECH_PROBLEM',
+    'UNRESPONSIVE',
+    'COLLAPSE',
+  ]),
+
+  rule('cauda-equina', 0, 'CAUDA'),
+  rule('cauda-equina', 40, 'SADDLE', ['BACK', 'BLADDER_LOSS', 'BOTH_LEGS', 'LEG']),
+  rule('cauda-equina', 40, 'BACK', ['BLADDER_LOSS', 'BOTH_LEGS']),
+
+  rule('sudden-vision-loss', 0, 'VISION_LOSS'),
+  rule('sudden-vision-loss', 8, 'CANT_SEE', ['SUDDEN', 'EYE', 'ONE_SIDE']),
+  rule('sudden-vision-loss', 6, 'CURTAIN', 'EYE'),
+  rule('sudden-vision-loss', 0, 'CHEMICAL_EYE'),
+  rule('sudden-vision-loss', 20, 'EYE_INJURY', ['VISION_LOSS', 'CANT_SEE', 'VISION_BLUR', 'BLEED']),
+];

@@ -1,0 +1,233 @@
+/**
+ * The deterministic triage on development examples written for it (not the evaluation set): per
+ * category and language, emergencies as lay people type them, and hard negatives (past, resolved,
+ * hypothetical, negated, metaphors). A positive case passes when its category is among those
+ * raised; a negative when nothing is raised.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  adviceFor,
+  detectLanguage,
+  TRIAGE_CATEGORIES,
+  TRIAGE_LANGUAGES,
+  type TriageCategory,
+  type TriageLanguage,
+  triage,
+} from '../../shared/triage/index.js';
+
+type Case = [text: string, category: TriageCategory | null];
+
+const EN: Case[] = [
+  // cardiac
+  ['I have crushing chest pain spreading to my left arm', 'cardiac'],
+  ['Chest pain and I am short of breath', 'cardiac'],
+  ['my chest feels tight and im sweating a lot', 'cardiac'],
+  ['Severe chest pressure, clammy and nauseous', 'cardiac'],
+  ['I think I am having a heart attack', 'cardiac'],
+  ['no fever but crushing chest pain and sweating', 'cardiac'],
+  ['Pain in my chest going down to my jaw', 'cardiac'],
+  ['feels like someone is standing on my chest, cold sweat', 'cardiac'],
+  ['dad says theres a heavy weight on his chest and his left arm is tingling', 'cardiac'],
+  ['CHEST PAIN AND SHORT OF BREATH!!!', 'cardiac'],
+  ['No chest pain, just a runny nose', null],
+  ["I don't have chest pain or shortness of breath, only a cough", null],
+  ['How can I prevent heart attacks?', null],
+  ['What are the warning signs of a heart attack?', null],
+  ['My dad had a heart attack years ago, should I get checked?', null],
+  ['I get out of breath when I run', null],
+  ['I nearly had a heart attack when I saw the bill', null],
+  ['my heart skipped a beat when I saw her', null],
+  ['had chest pain and sweating last week, fine now', null],
+  ['can anxiety cause chest pain?', null],
+  // stroke
+  ["My mum's face is drooping on one side and her speech is slurred", 'stroke'],
+  ['Sudden weakness in my left arm', 'stroke'],
+  ['he suddenly cant speak properly and his arm is numb', 'stroke'],
+  ['I think my husband is having a stroke', 'stroke'],
+  ['my mums mouth looks crooked and her words are coming out wrong', 'stroke'],
+  ['she suddenly dropped her cup and cant lift her arm', 'stroke'],
+  ['What is a stroke?', null],
+  ['My grandfather had a stroke years ago', null],
+  ['How do I lower my risk of stroke?', null],
+  ['My arm is sore after the gym', null],
+  ['what a stroke of luck, I found my keys', null],
+  // suicide or self-harm
+  ['I want to kill myself', 'suicide-or-self-harm'],
+  ["I've been having suicidal thoughts", 'suicide-or-self-harm'],
+  ["I don't want to live anymore", 'suicide-or-self-harm'],
+  ['I keep cutting myself when I am stressed', 'suicide-or-self-harm'],
+  ['Everyone would be better off dead without me', 'suicide-or-self-harm'],
+  ['Thinking about ending things', 'suicide-or-self-harm'],
+  ['I wrote goodbye letters to my family and I have the pills lined up', 'suicide-or-self-harm'],
+  ['my friend texted me she is going to jump off the bridge tonight', 'suicide-or-self-harm'],
+  ['I am not suicidal, just tired all the time', null],
+  ['I have never had thoughts of killing myself', null],
+  ['What are the warning signs of suicide in teenagers?', null],
+  ['this job is killing me', null],
+  ["I'm dying to know if the clinic opens on Sunday", null],
+  // anaphylaxis
+  ['My throat is swelling after a bee sting', 'anaphylaxis'],
+  ['I ate peanuts and my tongue is swelling and I can\u2019t breathe', 'anaphylaxis'],
+  ['my lips are swollen after taking penicillin', 'anaphylaxis'],
+  ['Should I use my EpiPen? I ate shellfish', 'anaphylaxis'],
+  ['No throat swelling, just an itchy rash after the bee sting', null],
+  ['What is anaphylaxis and how do I prevent it?', null],
+  // severe bleeding
+  ['Bleeding that won\u2019t stop after a fall', 'severe-bleeding'],
+  ["The cut on my hand won't stop bleeding", 'severe-bleeding'],
+  ['Blood is spurting from the wound', 'severe-bleeding'],
+  ['blood is spurting from his leg, how do I stop it', 'severe-bleeding'],
+  ['The bandage is soaked through with blood', 'severe-bleeding'],
+  ['I am vomiting blood', 'severe-bleeding'],
+  ['My leg is bleeding and it will not stop', 'severe-bleeding'],
+  ['A small cut, bleeding stopped after a minute', null],
+  ['a little blood when I brush my teeth', null],
+  // overdose or poisoning
+  ['I took too many paracetamol tablets', 'overdose-or-poisoning'],
+  ['My toddler swallowed a button battery', 'overdose-or-poisoning'],
+  ['My son drank bleach', 'overdose-or-poisoning'],
+  ['I think I overdosed on my sleeping pills', 'overdose-or-poisoning'],
+  ['Took a whole bottle of ibuprofen', 'overdose-or-poisoning'],
+  ['I took about 30 paracetamol an hour ago', 'overdose-or-poisoning'],
+  ['my 2 year old got into my pills', 'overdose-or-poisoning'],
+  ['What is the maximum dose of ibuprofen?', null],
+  ['I did not take too many pills, I took the normal dose', null],
+  ['I took 2 paracetamol for my headache', null],
+  ['I took one 500mg tablet this morning', null],
+  // unresponsive
+  ["My baby won't wake up and is floppy", 'unresponsive'],
+  ['My child is unresponsive', 'unresponsive'],
+  ['My husband is unconscious on the floor', 'unresponsive'],
+  ["he isn't breathing, how do I do CPR", 'unresponsive'],
+  ['My baby sleeps a lot, is that normal?', null],
+  ['How do you do CPR on an adult?', null],
+  // severe breathing difficulty
+  ["I can't breathe", 'severe-breathing-difficulty'],
+  ['cant breath', 'severe-breathing-difficulty'],
+  ['My child is gasping for air', 'severe-breathing-difficulty'],
+  ['His lips are turning blue', 'severe-breathing-difficulty'],
+  ['asthma attack and her blue inhaler is not helping', 'severe-breathing-difficulty'],
+  ['my son is choking on a grape', 'severe-breathing-difficulty'],
+  ['I can breathe fine, no problems at all', null],
+  // seizure
+  ['my son has been fitting for 10 minutes', 'seizure'],
+  ['she had a seizure and has never had one before', 'seizure'],
+  ['he is having seizures one after another', 'seizure'],
+  ['my daughter has epilepsy and had a 1 minute seizure last week, she is fine now', null],
+  // meningitis or sepsis
+  ['rash that doesnt fade under a glass and fever', 'meningitis-or-sepsis'],
+  ['high fever, stiff neck and the light hurts his eyes', 'meningitis-or-sepsis'],
+  ['grandma has a UTI and is suddenly very confused and her skin is mottled', 'meningitis-or-sepsis'],
+  ['what are the symptoms of meningitis?', null],
+  // sudden severe headache
+  ['worst headache of my life came on suddenly like being hit with a bat', 'sudden-severe-headache'],
+  ['sudden severe headache out of nowhere', 'sudden-severe-headache'],
+  ['I get tension headaches when I am stressed', null],
+  // infant danger signs
+  ['my 6 week old has a temperature of 38.5', 'infant-danger-signs'],
+  ['newborn is grunting with every breath', 'infant-danger-signs'],
+  ['baby is floppy and hard to wake', 'infant-danger-signs'],
+  ['my 2 year old has a fever of 38.5 but is playing happily', null],
+  // drowning
+  ['my son was pulled out of the pool and is coughing a lot', 'drowning'],
+  ['he nearly drowned in the lake an hour ago', 'drowning'],
+  ['I am drowning in work this week', null],
+  // major trauma
+  ['my friend has been stabbed', 'major-trauma'],
+  ['fell off a ladder onto his back and cant move his legs', 'major-trauma'],
+  ['broke my arm and the bone is sticking out', 'major-trauma'],
+  ['I have a stabbing pain in my side when I laugh', null],
+  ['got my flu shot today, arm is sore', null],
+  // severe burn
+  ['spilled boiling water on my toddlers face and hands', 'severe-burn'],
+  ['the burn is white and leathery and does not hurt', 'severe-burn'],
+  ['small burn from the oven on my finger, it is red', null],
+  ['I feel burnt out at work', null],
+  // aortic dissection
+  ['sudden tearing pain in my chest going through to my back', 'aortic-dissection'],
+  // pulmonary embolism
+  ['my calf has been swollen and painful and now I am suddenly short of breath', 'pulmonary-embolism'],
+  ['after a long flight I suddenly cant breathe properly', 'pulmonary-embolism'],
+  // testicular torsion
+  ['my 14 year old has sudden severe pain in his testicle and is vomiting', 'testicular-torsion'],
+  ['I twisted my ankle playing football', null],
+  // acute abdomen
+  ['severe stomach pain and my belly is hard as a board', 'acute-abdomen'],
+  ['mild stomach ache after eating too much', null],
+  // diabetic emergency
+  ['my diabetic husband is confused and sweaty and not making sense', 'diabetic-emergency'],
+  ['type 1 daughter vomiting, breathing fast and her breath smells fruity', 'diabetic-emergency'],
+  ['what should my blood sugar be after eating?', null],
+  // pregnancy emergency
+  ["I'm 30 weeks pregnant and haven't felt the baby move today", 'pregnancy-emergency'],
+  ['pregnant and bleeding heavily', 'pregnancy-emergency'],
+  ['34 weeks pregnant with a severe headache and blurred vision', 'pregnancy-emergency'],
+  ['is it safe to eat cheese while pregnant?', null],
+  // heat or cold
+  ['my dad collapsed in the heat and is confused and not sweating', 'heat-or-cold-emergency'],
+  ['found him outside in the snow, he stopped shivering and is very drowsy', 'heat-or-cold-emergency'],
+  ['how do I prevent heatstroke when running?', null],
+  // cauda equina
+  ['bad back pain and now I cant feel my bum and cant pee', 'cauda-equina'],
+  ['lower back pain after lifting boxes', null],
+  // sudden vision loss
+  ['suddenly lost the vision in my left eye', 'sudden-vision-loss'],
+  ['like a curtain coming down over my eye', 'sudden-vision-loss'],
+  ['splashed bleach in my eye', 'sudden-vision-loss'],
+  ['my eyes are a bit blurry when I read, do I need glasses?', null],
+  // ordinary questions
+  ['What helps against a tension headache?', null],
+  ['Is it safe to take ibuprofen with a cold?', null],
+  ['How much water should I drink a day?', null],
+  ['I have a mild fever and a sore throat', null],
+  ['Is it normal to have side effects from ibuprofen?', null],
+];
+
+const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: [], fr: [], de: [], pt: [] };
+
+const label = (c: TriageCategory | null) => c ?? 'not urgent';
+
+describe('triage: development examples', () => {
+  for (const language of TRIAGE_LANGUAGES) {
+    const cases = BY_LANGUAGE[language];
+    if (cases.length === 0) continue;
+    it.each(cases)(`${language}: %s → %s`, (text, category) => {
+      const result = triage(text);
+      if (category) expect(result.categories, label(category)).toContain(category);
+      else expect(result.categories).toEqual([]);
+    });
+  }
+});
+
+describe('triage: result shape', () => {
+  it('gives advice exactly when urgent, in the question language, with the emergency number', () => {
+    for (const language of TRIAGE_LANGUAGES) {
+      for (const [text] of BY_LANGUAGE[language]) {
+        const result = triage(text);
+        expect(result.urgent).toBe(result.categories.length > 0);
+        if (result.urgent) {
+          expect(result.advice).toBe(adviceFor(result.categories, result.language));
+          expect(result.advice).toMatch(/112/);
+        } else {
+          expect(result.advice).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  it('has vetted advice for every category in every language, and suicide advice names crisis lines', () => {
+    for (const language of TRIAGE_LANGUAGES) {
+      for (const category of TRIAGE_CATEGORIES) {
+        const advice = adviceFor([category], language);
+        expect(advice.length, `${language} ${category}`).toBeGreaterThan(120);
+      }
+      expect(adviceFor(['suicide-or-self-harm'], language)).toMatch(/\d{3}/);
+    }
+  });
+
+  it('answers in English when there is nothing to tell the language by', () => {
+    expect(detectLanguage('')).toBe('en');
+    expect(detectLanguage('???')).toBe('en');
+    expect(triage('!!!').language).toBe('en');
+  });
+});
