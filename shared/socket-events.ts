@@ -11,7 +11,7 @@ import {
 } from './rest.js';
 
 /** A status change, pushed to subscribers of a message and to /monitor: its REST state, and whose it is. */
-export const messageStatusEventSchema = messageStateSchema.extend({
+const messageStatusEventSchema = messageStateSchema.extend({
   messageId: messageIdSchema,
   conversationId: conversationIdSchema.optional(),
 });
@@ -48,7 +48,7 @@ export type PartialAnswer = z.infer<typeof partialAnswerSchema>;
  * a status event, plus the text so far while it is being answered (when this instance heard the
  * whole of the current attempt; else absent, and the final status brings the answer).
  */
-export const messageCurrentStateSchema = messageStatusEventSchema.extend({ partial: partialAnswerSchema.optional() });
+const messageCurrentStateSchema = messageStatusEventSchema.extend({ partial: partialAnswerSchema.optional() });
 export type MessageCurrentState = z.infer<typeof messageCurrentStateSchema>;
 
 /** The socket `ask`: the REST body, plus the idempotency key REST takes as a header. Unknown fields are ignored. */
@@ -101,6 +101,18 @@ type Listeners<Schemas extends Record<string, z.ZodType>> = {
 };
 export type ServerToClientEvents = Listeners<typeof serverEventSchemas>;
 export type MonitorServerToClientEvents = Listeners<typeof monitorEventSchemas>;
+
+/**
+ * Server-Sent Events, by event name: `status` and `delta` on GET /api/chat/:messageId/events (the
+ * first `status` is the current state, with the text so far while it is being answered), `stats`
+ * on GET /api/statistics/stream.
+ */
+export const sseEventSchemas = {
+  status: messageCurrentStateSchema,
+  delta: messageDeltaEventSchema,
+  stats: statisticsSchema,
+};
+export type SseEvents = { [Event in keyof typeof sseEventSchemas]: z.infer<(typeof sseEventSchemas)[Event]> };
 
 /** Default namespace `/`: events a client sends. Acks are optional for subscribe/unsubscribe. */
 export interface ClientToServerEvents {

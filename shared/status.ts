@@ -2,7 +2,7 @@
 export const MESSAGE_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-export const TERMINAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['completed', 'failed']);
+const TERMINAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['completed', 'failed']);
 
 export function isTerminal(status: MessageStatus): boolean {
   return TERMINAL_STATUSES.has(status);

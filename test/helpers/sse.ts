@@ -1,7 +1,7 @@
 /** A plain HTTP reader of Server-Sent Events (no library), for the SSE endpoints; every event is checked. */
 import http from 'node:http';
 import { z } from 'zod';
-import { sseEventSchemas } from '../../shared/sse-events.js';
+import { sseEventSchemas } from '../../shared/socket-events.js';
 
 export interface SseEvent {
   event: string;
