@@ -37,6 +37,7 @@ import {
   type SubmitDeps,
   submitQuestion,
 } from '../queue/submit-question.js';
+import { FinishedAudience } from './finished-audience.js';
 import { type PartialAnswers, withPartialAnswer } from './partial-answers.js';
 import type { RelayTarget } from './relay.js';
 import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
@@ -240,6 +241,7 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
     );
   });
 
+  const finishedAudience = new FinishedAudience();
   return {
     io,
     monitorAudience: {
@@ -248,11 +250,13 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
     },
     status(event: MessageStatusEvent) {
       const room = messageRoom(event.messageId);
-      io.local.to(room).emit('message:status', event);
+      const lateFlag = isTerminal(event.status) && event.urgent ? finishedAudience.take(event.messageId) : [];
+      io.local.to([room, ...lateFlag]).emit('message:status', event);
       monitor.local.emit('message:status', event);
       if (isTerminal(event.status)) {
         const entry = joining.get(event.messageId);
         if (entry) entry.finished = event;
+        if (!event.urgent) finishedAudience.remember(event.messageId, io.of('/').adapter.rooms.get(room) ?? []);
         // Nothing follows a final state: the subscriptions end here, so finished messages do not
         // pile up (memory, the per-socket limit, the re-send after a listener reconnect).
         io.local.in(room).socketsLeave(room);

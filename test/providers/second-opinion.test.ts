@@ -15,7 +15,7 @@ import type { Service } from '../../server/service.js';
 import { SECOND_OPINION_OUTCOMES } from '../../server/stats/metrics.js';
 import { SecondOpinion } from '../../server/triage/second-opinion.js';
 import { messageStateSchema } from '../../shared/rest.js';
-import { messageStatusEventSchema } from '../../shared/socket-events.js';
+import { serverEventSchemas } from '../../shared/socket-events.js';
 import { adviceFor, type TriageCategory } from '../../shared/triage/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../helpers/fake-llm-server.js';
@@ -144,7 +144,7 @@ describe.each(Object.keys(SDKS) as Sdk[])('%s: a model that calls a calm questio
           'the status event with the flag',
         );
         const advice = adviceFor(['meningitis-or-sepsis'], 'en');
-        const event = messageStatusEventSchema.parse(flagged);
+        const event = serverEventSchemas['message:status'].parse(flagged);
         expect(event).toMatchObject({ urgent: true, urgentSource: 'model', urgentAdvice: advice });
         // The answer was still being written: the flag did not wait for it, nor it for the flag.
         expect(['pending', 'processing']).toContain(event.status);
@@ -172,19 +172,24 @@ describe.each(Object.keys(SDKS) as Sdk[])('%s: a model that calls a calm questio
 });
 
 describe('when the model flags it after the answer finished', () => {
-  it('the flag is still announced (once) and REST shows it, also for a finished message read before', async () => {
+  it('the flag still reaches who followed it, once, and REST shows it, also for a finished message read before', async () => {
     const verdict = gate();
     fake.scriptStructured({ kind: 'structured', value: emergency('stroke'), gate: verdict.opened });
     await withService('anthropic', {}, async (service) => {
       const monitor = await connect(`${service.url}/monitor`);
+      const user = await connect(service.url);
       try {
-        const messageId = await ask(service.url, CALM);
+        const messageId = await askOverSocket(user, CALM);
         expect(await waitForFinal(service.url, messageId)).toEqual({
           status: 'completed',
           response: 'Rest, fluids and time.',
         });
+        await eventually(() => user.of(messageId).statuses.find((e) => e.status === 'completed'));
         verdict.open();
         await eventually(() => monitor.of(messageId).statuses.find((e) => e.urgent), 10_000, 'the late flag');
+        // The asker's subscription ended with the answer; the flag reaches it all the same.
+        const late = await eventually(() => user.of(messageId).statuses.find((e) => e.urgent), 10_000, 'the flag');
+        expect(late).toMatchObject({ status: 'completed', urgent: true, urgentSource: 'model' });
         const advice = adviceFor(['stroke'], 'en');
         expect((await getJson(service.url, `/api/chat/${messageId}`)).body).toEqual({
           status: 'completed',
@@ -198,9 +203,14 @@ describe('when the model flags it after the answer finished', () => {
         await eventually(() => monitor.of(sentinel).statuses.find((e) => e.status === 'completed'));
         const after = monitor.of(messageId).statuses.filter((e) => e.status === 'completed');
         expect(after.map((e) => e.urgent ?? false)).toEqual([false, true]);
+        const sentinelForUser = await askOverSocket(user, 'And one more sentinel?');
+        await eventually(() => user.of(sentinelForUser).statuses.find((e) => e.status === 'completed'));
+        const seen = user.of(messageId).statuses.filter((e) => e.status === 'completed');
+        expect(seen.map((e) => e.urgent ?? false)).toEqual([false, true]);
       } finally {
         verdict.open();
         monitor.socket.close();
+        user.socket.close();
       }
     });
   });
