@@ -43,15 +43,27 @@ export interface RequestOutcome {
   closedEarly?: boolean;
 }
 
-/** The line for one answered request: info for success, warn for 4xx, error for 5xx. */
+/**
+ * The level of a request's line: info for success, warn for 4xx, error for 5xx, but warn for a
+ * 503: the service's own answer while it cannot serve (database away, queue full, shutting down),
+ * which /health gives on purpose during an outage; the cause, if a fault, is logged where it happens.
+ */
+function levelOf(status: number): 'info' | 'warn' | 'error' {
+  if (status === 503) return 'warn';
+  return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+}
+
+/** The line for one answered request, at levelOf(status). */
 export function logRequest(logger: Logger, outcome: RequestOutcome): void {
-  const level = outcome.status >= 500 ? 'error' : outcome.status >= 400 ? 'warn' : 'info';
+  const level = levelOf(outcome.status);
   if (!logger.isLevelEnabled(level)) return;
   const message = outcome.closedEarly
     ? 'request aborted'
-    : outcome.status >= 500
-      ? 'request errored'
-      : 'request completed';
+    : outcome.status === 503
+      ? 'service unavailable'
+      : outcome.status >= 500
+        ? 'request errored'
+        : 'request completed';
   logger[level](
     {
       reqId: outcome.id,
