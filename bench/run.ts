@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- --quick] [-- --only=throughput,latency,fanout,polling,workers,statistics]
+ * npm run bench [-- --quick] [-- --only=throughput,latency,fanout,polling,workers,statistics,streaming]
+ *   [-- --streaming-levels=500 --streaming-instances=1,3] (overrides, e.g. for a profile of one level)
  * BENCH_POOLER=pgbouncer: the latency benchmark also measures the service through PgBouncer (transaction mode).
  * Runs the benchmarks against the built service (run `npm run build` first; the npm script
  * does), prints a table, and (full runs) writes bench/RESULTS.md and bench/results.json.
@@ -11,8 +12,10 @@ import { PROJECT_ROOT } from '../server/paths.js';
 import { type FanoutResult, fanoutBenchmark } from './fanout.js';
 import { type LatencyResult, latencyBenchmark, type Percentiles } from './latency.js';
 import { openDatabaseServer } from './lib/database.js';
+import { streamingMarkdown, streamingRows } from './lib/streaming-report.js';
 import { type PollingResult, pollingBenchmark } from './polling.js';
 import { type StatisticsResult, statisticsBenchmark } from './statistics.js';
+import { type StreamingResult, streamingBenchmark } from './streaming.js';
 import { type ThroughputResult, throughputBenchmark } from './throughput.js';
 import { type WorkersRow, workersBenchmark } from './workers.js';
 
@@ -22,6 +25,12 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',');
 const wanted = (name: string) => !only || only.includes(name);
+const listArgument = (name: string) =>
+  process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',')
+    .map(Number);
 const cores = os.availableParallelism();
 
 const SIZES = quick
@@ -34,6 +43,7 @@ const SIZES = quick
       workerRounds: 2,
       workerMultipliers: [1, 4],
       historyMessages: 100_000,
+      streaming: { levels: [50], instanceCounts: [1], answerTokens: 60, rampMs: 1000 },
     }
   : {
       messages: 5000,
@@ -44,6 +54,7 @@ const SIZES = quick
       workerRounds: 4,
       workerMultipliers: [1, 4, 16],
       historyMessages: 1_000_000,
+      streaming: { levels: [100, 250, 500, 1000], instanceCounts: [1, 3], answerTokens: 400, rampMs: 5000 },
     };
 
 interface Results {
@@ -56,6 +67,7 @@ interface Results {
   polling?: PollingResult;
   workers?: WorkersRow[];
   statistics?: StatisticsResult;
+  streaming?: StreamingResult;
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -126,6 +138,7 @@ function tableOf(r: Results): string {
       verdict(st.totalsP50Ms <= 10),
     ]);
   }
+  if (r.streaming) rows.push(...streamingRows(r.streaming));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(rows[0] ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join(
@@ -190,11 +203,23 @@ async function main() {
     results.statistics = await step('statistics', async () =>
       statisticsBenchmark({ databaseUrl: await db.createDatabase(), messages: SIZES.historyMessages }),
     );
+    results.streaming = await step('streaming', () =>
+      streamingBenchmark({
+        ...SIZES.streaming,
+        levels: listArgument('streaming-levels') ?? SIZES.streaming.levels,
+        instanceCounts: listArgument('streaming-instances') ?? SIZES.streaming.instanceCounts,
+        adminUrl: db.adminUrl,
+        createDatabase: db.createDatabase,
+        tokensPerSecond: 20,
+        firstTokenMs: 500,
+      }),
+    );
   } finally {
     await db.close();
   }
   const table = tableOf(results);
   console.log(`\n${table}\n`);
+  if (results.streaming) console.log(`${streamingMarkdown(results.streaming)}\n`);
   if (!quick && !only) {
     await fs.writeFile(path.join(PROJECT_ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     await fs.writeFile(path.join(PROJECT_ROOT, 'bench', 'RESULTS.md'), resultsMarkdown(results, table));
@@ -230,6 +255,7 @@ same run (the database floor, the bare server), not against another run's number
 
 ${table}
 ${latencyNote(r)}
+${r.streaming ? `${streamingMarkdown(r.streaming)}\n` : ''}
 What each measures is described at the top of its file in \`bench/\`. Raw numbers:
 [\`results.json\`](results.json).
 `;
