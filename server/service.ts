@@ -3,7 +3,7 @@
  * the HTTP server. main.ts adds process concerns (config, embedded database, signals).
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { Config } from './config.js';
@@ -18,6 +18,7 @@ import { createPool, type Pool } from './db/pool.js';
 import { createApp } from './http/app.js';
 import { clientAddressResolver } from './http/client-address.js';
 import { FinishedMessageCache } from './http/finished-messages.js';
+import { createHttpServer } from './http/http-server.js';
 import { createQuestionRateLimiter } from './http/rate-limit.js';
 import type { Logger } from './logger.js';
 import { CLIENT_DIST_DIR, MIGRATIONS_DIR } from './paths.js';
@@ -213,7 +214,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     extraRoutes: [sseRoutes({ pool, hub: sseHub, stats, partialAnswers })],
   });
   const clientAddress = clientAddressResolver(config.security.trustProxy);
-  const httpServer = http.createServer(app);
+  const httpServer = createHttpServer(app);
   const sockets = attachSocketServer({
     httpServer,
     pool,

@@ -1,10 +1,11 @@
 /**
- * The express application: request logging and metrics, security headers, CORS, tokens, then
- * the JSON API, the built web app, and JSON 404s.
+ * The express application, the one way into the service over HTTP. Every request takes the same
+ * chain, in this order: request id, log line and metrics; security headers; CORS; tokens; the
+ * JSON body; the question rate limit; the routes; JSON 404s and errors. A new concern is a new
+ * step in this list, never a route answered beside it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import cors from 'cors';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
@@ -13,11 +14,12 @@ import type { Dispatcher } from '../queue/dispatcher.js';
 import type { SubmitDeps } from '../queue/submit-question.js';
 import type { Metrics } from '../stats/metrics.js';
 import { requireTokens, type Tokens } from './auth.js';
+import { corsForOrigins } from './cors.js';
 import { errorHandler, notFound } from './errors.js';
 import type { FinishedMessageCache } from './finished-messages.js';
-import { refuseNulCharacters } from './nul-characters.js';
-import type { QuestionRateLimiter } from './rate-limit.js';
-import { requestLogging } from './request-logging.js';
+import { jsonBody } from './json-body.js';
+import { limitQuestions, type QuestionRateLimiter } from './rate-limit.js';
+import { observeRequests } from './request-logging.js';
 import { chatRoutes } from './routes/chat.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
@@ -41,7 +43,7 @@ export interface AppDeps {
   corsOrigins: string[];
   /** The built client (vite build); served at / when it exists. */
   clientDir: string;
-  /** More routes (the SSE streams), mounted before the JSON 404s. */
+  /** More routes (the SSE streams), mounted after the API's own, before the JSON 404s. */
   extraRoutes?: Router[];
 }
 
@@ -50,32 +52,18 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
-  app.use(requestLogging(deps.logger));
-  app.use(deps.metrics.httpMiddleware());
+  app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics }));
   app.use(securityHeaders());
-  app.use(
-    cors({
-      // No CORS headers for other origins: the browser then refuses them.
-      origin: (origin, callback) => callback(null, origin !== undefined && deps.corsOrigins.includes(origin)),
-      allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
-      exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
-      maxAge: 600,
-    }),
-  );
+  app.use(corsForOrigins(deps.corsOrigins));
   app.use(requireTokens(deps.tokens));
-  app.use('/api', express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }), refuseNulCharacters);
-  app.use(healthRoutes({ pool: deps.pool, isDraining: deps.isDraining }));
-  app.use(metricsRoutes({ metrics: deps.metrics }));
-  app.use(
-    chatRoutes({
-      ...deps.submit,
-      maxQuestionChars: deps.maxQuestionChars,
-      rateLimiter: deps.rateLimiter,
-      finished: deps.finished,
-    }),
-  );
-  app.use(conversationRoutes({ pool: deps.pool }));
-  app.use(statisticsRoutes({ pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs }));
+  app.use(jsonBody(MAX_JSON_BODY_BYTES));
+  app.post('/api/chat', limitQuestions(deps.rateLimiter));
+  // The API's routes are added to the app itself: a nested router is one more step per request.
+  healthRoutes(app, { pool: deps.pool, isDraining: deps.isDraining });
+  metricsRoutes(app, { metrics: deps.metrics });
+  chatRoutes(app, { ...deps.submit, maxQuestionChars: deps.maxQuestionChars, finished: deps.finished });
+  conversationRoutes(app, { pool: deps.pool });
+  statisticsRoutes(app, { pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs });
   for (const routes of deps.extraRoutes ?? []) app.use(routes);
   app.use('/api', notFound);
   serveClient(app, deps.clientDir);

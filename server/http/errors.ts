@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { isConnectionError } from '../queue/database-retry.js';
+import { sendJson } from './json-response.js';
 
 /** An error with the HTTP status and the message the client sees. */
 export class HttpError extends Error {
@@ -37,6 +38,10 @@ export function invalidJsonError(): HttpError {
   return new HttpError(400, 'The request body is not valid JSON.');
 }
 
+export function bodyTooLargeError(): HttpError {
+  return new HttpError(413, 'The request body is too large (at most 64 KiB).');
+}
+
 /** The client went away before sending its whole body. */
 export function abortedRequestError(): HttpError {
   return new HttpError(400, 'The request was aborted.');
@@ -48,7 +53,7 @@ function bodyParserError(error: { type?: unknown; status?: unknown }): HttpError
     case 'entity.parse.failed':
       return invalidJsonError();
     case 'entity.too.large':
-      return new HttpError(413, 'The request body is too large (at most 64 KiB).');
+      return bodyTooLargeError();
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new HttpError(415, 'The request body must be UTF-8 JSON.');
@@ -88,13 +93,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     let httpError = toHttpError(error);
     if (!httpError) {
-      (req.log ?? logger).error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+      logger.error({ reqId: req.id, err: error, method: req.method, path: req.path }, 'unhandled error');
       httpError = new HttpError(500, INTERNAL_ERROR);
     }
     if (res.headersSent) {
       res.end(); // a stream (SSE) that failed after it started: close it
       return;
     }
-    res.status(httpError.status).set(httpError.headers).json({ error: httpError.message });
+    sendJson(res, httpError.status, { error: httpError.message }, httpError.headers);
   };
 }

@@ -1,27 +1,28 @@
 /**
- * One JSON log line per request with a request id on it and on every line logged through
- * `req.log`. The id comes from a well-formed X-Request-Id (set by a proxy) or is new, and is sent
- * back in X-Request-Id. Only method, path, status and timing are logged: never bodies, query
- * strings (tokens may ride there) or headers.
+ * The first middleware of the chain: each request's id, and when it ends one JSON log line and
+ * one metrics sample. The id comes from a well-formed X-Request-Id (set by a proxy) or is new,
+ * and is sent back in X-Request-Id. Only method, path, status and timing are logged: never
+ * bodies, query strings (tokens may ride there) or headers.
  *
  * Written here rather than with pino-http: pino-http builds two child loggers for every request
- * (serialising the request into one) even when its line is below the log level, which was 9% of
- * the service's CPU in the throughput benchmark's profile at LOG_LEVEL=warn. Here `req.log` is
- * made on first use and a line is built only when its level is enabled. The polling fast path
- * writes its lines with logRequest() too, so both paths log the same shape.
+ * (serialising the request into one) even when its line is below the log level. Here a line is
+ * built only when its level is enabled, and one 'close' listener serves the line and the sample.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
 declare module 'node:http' {
   interface IncomingMessage {
-    /** This request's id (X-Request-Id). */
+    /** This request's id (X-Request-Id); log lines about it carry it as `reqId`. */
     id?: string;
-    /** The logger for lines about this request: they carry its id as `reqId`. */
-    log?: Logger;
   }
+}
+
+/** Where a finished request is counted (stats/metrics.ts). */
+export interface HttpRequestCounter {
+  httpRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
 const INCOMING_ID = /^[\w.:-]{1,100}$/;
@@ -75,34 +76,33 @@ export function logRequest(logger: Logger, outcome: RequestOutcome): void {
   );
 }
 
-export function requestLogging(logger: Logger): RequestHandler {
+/**
+ * The metrics label of a request: its route pattern (never the URL: ids would make a series per
+ * message). Requests refused before routing (a token, a body, CORS) are 'refused', static files
+ * 'static', and every other 404 'unmatched'.
+ */
+export function routeLabel(req: Request, path: string, status: number): string {
+  const pattern: unknown = req.route?.path;
+  if (typeof pattern === 'string') return pattern;
+  if (status === 404) return 'unmatched';
+  return path.startsWith('/api/') || path === '/metrics' ? 'refused' : 'static';
+}
+
+export function observeRequests(deps: { logger: Logger; metrics: HttpRequestCounter }): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
     const id = requestIdOf(req);
     req.id = id;
     res.setHeader('X-Request-Id', id);
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      get: () => {
-        child ??= logger.child({ reqId: id });
-        return child;
-      },
-      configurable: true,
+    // A response emits 'close' after 'finish', or alone when the client left first.
+    res.once('close', () => {
+      const ms = performance.now() - started;
+      const path = (req.originalUrl ?? req.url).split('?')[0] ?? '';
+      const finished = res.writableFinished;
+      if (finished)
+        deps.metrics.httpRequest(req.method, routeLabel(req, path, res.statusCode), res.statusCode, ms / 1000);
+      logRequest(deps.logger, { id, method: req.method, path, status: res.statusCode, ms, closedEarly: !finished });
     });
-    const done = () => {
-      res.off('finish', done);
-      res.off('close', done);
-      logRequest(logger, {
-        id,
-        method: req.method,
-        path: (req.originalUrl ?? req.url).split('?')[0] ?? '',
-        status: res.statusCode,
-        ms: performance.now() - started,
-        closedEarly: !res.writableFinished,
-      });
-    };
-    res.on('finish', done);
-    res.on('close', done);
     next();
   };
 }

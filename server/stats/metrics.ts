@@ -2,7 +2,6 @@
  * Prometheus metrics (GET /metrics), one registry per service instance. Gauges are read when
  * scraped (collect), so nothing is counted twice or kept up to date on hot paths.
  */
-import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { URGENT_SOURCES, type UrgentSource } from '../../shared/rest.js';
 
@@ -28,19 +27,6 @@ export interface MetricSources {
   queueLength(): number;
   activeWorkers(): number;
   socketConnections(namespace: '/' | '/monitor'): number;
-}
-
-/**
- * The route pattern (never the URL: ids would make a series per message). Requests refused before
- * routing (401, 413, 415, 429) are 'refused'; static files 'static'; everything else 'unmatched'.
- */
-/** The route label of a request refused before it reached a route (bad body, token, CORS). */
-export const REFUSED_ROUTE = 'refused';
-
-function routeLabel(pattern: unknown, path: string, status: number): string {
-  if (typeof pattern === 'string') return pattern;
-  if (status === 404) return 'unmatched';
-  return path.startsWith('/api/') || path === '/metrics' ? REFUSED_ROUTE : 'static';
 }
 
 export class Metrics {
@@ -130,19 +116,7 @@ export class Metrics {
     });
   }
 
-  /** Express middleware: counts and times every request by its route pattern (not its URL). */
-  httpMiddleware(): RequestHandler {
-    return (req, res, next) => {
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const route = routeLabel(req.route?.path, req.path, res.statusCode);
-        this.httpRequest(req.method, route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
-      });
-      next();
-    };
-  }
-
-  /** One HTTP request answered (by express or by the polling fast path). */
+  /** One HTTP request answered, by its route pattern (http/request-logging.ts). */
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     const labels = { method, route, status: String(status) };
     this.httpRequests.inc(labels);

@@ -1,14 +1,14 @@
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import { type Conversation, conversationIdSchema } from '../../../shared/rest.js';
 import { getConversation } from '../../db/conversations.js';
 import { getConversationMessages } from '../../db/messages.js';
 import type { Pool } from '../../db/pool.js';
 import { HttpError } from '../errors.js';
+import { sendJson } from '../json-response.js';
 import { toMessageState } from '../message-state.js';
 import { parseOr400 } from '../validate.js';
 
-export function conversationRoutes(deps: { pool: Pool }): Router {
-  const router = Router();
+export function conversationRoutes(router: IRouter, deps: { pool: Pool }): void {
   router.get('/api/conversations/:conversationId', async (req, res) => {
     const id = parseOr400(conversationIdSchema, req.params.conversationId);
     const conversation = await getConversation(deps.pool, { id });
@@ -25,7 +25,6 @@ export function conversationRoutes(deps: { pool: Pool }): Router {
         ...toMessageState(row),
       })),
     };
-    res.json(body);
+    sendJson(res, 200, body);
   });
-  return router;
 }

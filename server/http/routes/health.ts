@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import type { Health } from '../../../shared/rest.js';
 import type { Pool } from '../../db/pool.js';
+import { sendJson } from '../json-response.js';
 
 /** How long the database may take to answer `SELECT 1` before we call it unreachable. */
 const PING_TIMEOUT_MS = 2000;
@@ -22,13 +23,11 @@ async function databaseAnswers(pool: Pool): Promise<boolean> {
 }
 
 /** GET /health: 200 while the database answers, 503 while it does not (recovers by itself). */
-export function healthRoutes(deps: { pool: Pool; isDraining: () => boolean }): Router {
-  const router = Router();
+export function healthRoutes(router: IRouter, deps: { pool: Pool; isDraining: () => boolean }): void {
   router.get('/health', async (_req, res) => {
     const databaseOk = await databaseAnswers(deps.pool);
     const ok = databaseOk && !deps.isDraining();
     const body: Health = { status: ok ? 'ok' : 'unavailable', database: databaseOk ? 'ok' : 'unreachable' };
-    res.status(ok ? 200 : 503).json(body);
+    sendJson(res, ok ? 200 : 503, body);
   });
-  return router;
 }

@@ -1,11 +1,10 @@
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import type { Pool } from '../../db/pool.js';
 import { readStatistics } from '../../stats/statistics.js';
+import { sendJson } from '../json-response.js';
 
-export function statisticsRoutes(deps: { pool: Pool; instanceStaleAfterMs: number }): Router {
-  const router = Router();
+export function statisticsRoutes(router: IRouter, deps: { pool: Pool; instanceStaleAfterMs: number }): void {
   router.get('/api/statistics', async (_req, res) => {
-    res.json(await readStatistics(deps.pool, { instanceStaleAfterMs: deps.instanceStaleAfterMs }));
+    sendJson(res, 200, await readStatistics(deps.pool, { instanceStaleAfterMs: deps.instanceStaleAfterMs }));
   });
-  return router;
 }
