@@ -23,13 +23,16 @@ import {
   visibleText,
 } from './message-view.js';
 import { askForToken } from './token-dialog.js';
+import { isNearEnd, UrgentPin, urgentContent } from './urgent-pin.js';
 
 const CURRENT_KEY = 'medchat.currentConversation';
 
 interface Exchange {
   view: MessageView;
   root: HTMLElement;
-  banner: HTMLElement;
+  /** The emergency banner, once the message is urgent (it may become so after its answer). */
+  banner: HTMLElement | undefined;
+  answer: HTMLElement;
   body: HTMLElement;
   status: HTMLElement;
   actions: HTMLElement;
@@ -44,6 +47,7 @@ export class Chat {
   private readonly exchanges = new Map<string, Exchange>();
   private conversationId: string | null = localStorage.getItem(CURRENT_KEY);
   private readonly thread = byId('thread');
+  private readonly urgentPin = new UrgentPin(this.thread, byId('urgent-pin'));
   private readonly input = byId<HTMLTextAreaElement>('composer-input');
   private live!: LiveUpdates;
 
@@ -197,6 +201,7 @@ export class Chat {
   }
 
   private clearThread(): void {
+    this.urgentPin.clear();
     for (const exchange of this.exchanges.values()) {
       exchange.root.remove();
       if (!isFinished(exchange.view)) this.live.unwatch(exchange.view.messageId);
@@ -225,21 +230,21 @@ export class Chat {
     const status = el('span', { className: 'status' });
     const actions = el('span', { className: 'actions' });
     const error = el('p', { className: 'error-text', attrs: { hidden: '' } });
-    const banner = el('div', { className: 'urgent-banner', attrs: { role: 'alert', hidden: '' } });
+    const answer = el('div', { className: 'answer', attrs: { 'aria-label': 'Answer' } }, [
+      body,
+      error,
+      el('div', { className: 'answer-meta' }, [status, actions]),
+    ]);
     const root = el('article', { className: 'exchange', attrs: { 'data-message-id': view.messageId } }, [
       el('div', { className: 'question', text: view.question }),
-      banner,
-      el('div', { className: 'answer', attrs: { 'aria-label': 'Answer' } }, [
-        body,
-        error,
-        el('div', { className: 'answer-meta' }, [status, actions]),
-      ]),
+      answer,
     ]);
     this.thread.append(root);
     const exchange: Exchange = {
       view,
       root,
-      banner,
+      banner: undefined,
+      answer,
       body,
       status,
       actions,
@@ -263,14 +268,8 @@ export class Chat {
 
   private render(exchange: Exchange): void {
     const { view } = exchange;
-    const stick = this.thread.scrollHeight - this.thread.scrollTop - this.thread.clientHeight < 80;
-    if (view.urgentAdvice) {
-      exchange.banner.hidden = false;
-      exchange.banner.replaceChildren(
-        el('strong', { text: 'This may be an emergency.' }),
-        el('span', { text: view.urgentAdvice }),
-      );
-    }
+    const stick = isNearEnd(this.thread);
+    if (view.urgentAdvice && !exchange.banner) this.showBanner(exchange, view.urgentAdvice);
     const text = visibleText(view);
     exchange.body.innerHTML = text ? renderMarkdown(text) : '';
     exchange.status.textContent = statusLabel(view);
@@ -291,6 +290,18 @@ export class Chat {
       if (hadFocus) (exchange.actions.querySelector('button') ?? this.input).focus();
     }
     if (stick) this.scrollToEnd();
+  }
+
+  /**
+   * The banner goes between the question and its answer, in the flow (never over the text), when
+   * the advice arrives: an alert added to the page is what screen readers announce, also when the
+   * model's second opinion raises it later.
+   */
+  private showBanner(exchange: Exchange, advice: string): void {
+    const banner = el('div', { className: 'urgent-banner', attrs: { role: 'alert' } }, urgentContent(advice));
+    exchange.answer.before(banner);
+    exchange.banner = banner;
+    this.urgentPin.track(banner, exchange.answer, advice);
   }
 
   private scrollToEnd(): void {

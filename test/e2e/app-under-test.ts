@@ -19,7 +19,13 @@ export interface AppUnderTest {
 
 export async function startAppUnderTest(): Promise<AppUnderTest> {
   const [db, clientDir, browser] = await Promise.all([createTestDatabase(), buildClient(), launchBrowser()]);
-  const service = await startTestService({ databaseUrl: db.url, provider: new ScriptedProvider(), clientDir });
+  // The scripted model gives the triage's second opinion too (off by default with the mock's config).
+  const service = await startTestService({
+    databaseUrl: db.url,
+    provider: new ScriptedProvider(),
+    clientDir,
+    env: { TRIAGE_MODEL: 'on' },
+  });
   await fs.mkdir(SCREENSHOTS, { recursive: true });
   return {
     service,

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { adviceFor } from '../../shared/triage/index.js';
 import {
   answerTimeline,
   appUnderTestForFile,
@@ -23,6 +24,63 @@ const app = appUnderTestForFile();
 const connectionMode = (page: Page) => page.locator('#connection').getAttribute('data-mode');
 const answerText = (page: Page) => lastExchange(page).locator('.answer-body').textContent();
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? '');
+
+type Box = { x: number; y: number; width: number; height: number } | null;
+
+/** The area two boxes share (0 when either is absent). */
+function overlap(a: Box, b: Box): number {
+  if (!a || !b) return 0;
+  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return width > 0 && height > 0 ? width * height : 0;
+}
+
+/**
+ * Runs in the page: where the newest answer, its banner and the pin are, and which lines of the
+ * answer's text that are on screen have something else on top of them (elementFromPoint).
+ */
+function urgentLayout() {
+  const box = (element: Element | null | undefined) => {
+    if (!element || (element as HTMLElement).hidden) return null;
+    const { x, y, width, height } = element.getBoundingClientRect();
+    return { x, y, width, height };
+  };
+  const thread = document.getElementById('thread') as HTMLElement;
+  const exchange = [...document.querySelectorAll('.exchange')].at(-1) as HTMLElement;
+  const body = exchange.querySelector('.answer-body') as HTMLElement;
+  const banner = exchange.querySelector('.urgent-banner');
+  const pin = document.getElementById('urgent-pin') as HTMLElement;
+  const view = thread.getBoundingClientRect();
+  const text = body.getBoundingClientRect();
+  const top = Math.max(view.top, text.top);
+  const bottom = Math.min(view.bottom, text.bottom);
+  const coveredLines: string[] = [];
+  let sampledLines = 0;
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const line of range.getClientRects()) {
+      const y = line.top + line.height / 2;
+      if (line.width === 0 || y < view.top || y > view.bottom) continue;
+      sampledLines += 1;
+      const hit = document.elementFromPoint(line.left + line.width / 2, y);
+      if (!hit || !body.contains(hit))
+        coveredLines.push(`${(node.textContent ?? '').slice(0, 30)} under ${hit?.className}`);
+    }
+  }
+  const bannerBox = banner?.getBoundingClientRect();
+  return {
+    answer: box(body),
+    answerOnScreen: bottom > top ? { x: text.x, y: top, width: text.width, height: bottom - top } : null,
+    banner: box(banner),
+    bannerWhole: bannerBox ? bannerBox.top >= view.top && bannerBox.bottom <= view.bottom : false,
+    pin: box(pin),
+    pinShown: !pin.hidden,
+    sampledLines,
+    coveredLines,
+  };
+}
 
 /** Waits for two rendered frames: tasks queued by a click (a javascript: navigation) have run. */
 const nextFrames = (page: Page) =>
@@ -177,26 +235,73 @@ describe('failures, urgency and stopping', () => {
     await context.close();
   });
 
-  it('shows an emergency banner at once, and keeps it in view while the answer scrolls (phone)', async () => {
+  it.each([
+    { label: 'desktop', viewport: { width: 1280, height: 800 }, shot: 'urgent-banner.png' },
+    { label: 'phone', viewport: { width: 390, height: 844 }, shot: 'urgent-banner-phone.png' },
+  ])(
+    'shows an emergency banner at once, never over the answer, in view while the answer scrolls ($label)',
+    async ({ viewport, shot }) => {
+      const { page, context } = await openApp(app, { viewport });
+      await ask(page, 'I have crushing chest pain and I am sweating, a long answer please');
+      const banner = lastExchange(page).locator('.urgent-banner');
+      // Before the model's first word: the advice comes with the question's acceptance.
+      await expect.poll(() => banner.isVisible(), { timeout: 5000 }).toBe(true);
+      expect(await lastExchange(page).getAttribute('data-status')).not.toBe('completed');
+      expect(await banner.getAttribute('role')).toBe('alert');
+      expect(await banner.textContent()).toMatch(/This may be an emergency\..*emergency number/);
+      await expect.poll(() => statusOf(page), { timeout: 20_000 }).toBe('completed');
+      const thread = page.locator('#thread');
+      const { height, end } = await thread.evaluate((t) => ({ height: t.clientHeight, end: t.scrollHeight }));
+      expect(end).toBeGreaterThan(2 * height); // the answer is taller than the screen: there is scrolling to do
+      let pinned = 0;
+      for (let top = 0; top <= end; top += Math.floor(height / 3)) {
+        await thread.evaluate((t, y) => {
+          t.scrollTop = y;
+        }, top);
+        // The advice is in view wherever one reads: its banner whole, or the pin under the thread.
+        await expect
+          .poll(async () => {
+            const seen = await page.evaluate(urgentLayout);
+            return seen.bannerWhole || seen.pinShown;
+          })
+          .toBe(true);
+        await nextFrames(page);
+        const seen = await page.evaluate(urgentLayout);
+        if (seen.pinShown) pinned += 1;
+        expect(seen.sampledLines, `text lines on screen at ${top}`).toBeGreaterThan(0);
+        expect(seen.coveredLines, `answer lines covered at ${top}`).toEqual([]);
+        expect(overlap(seen.banner, seen.answer), `banner over the answer at ${top}`).toBe(0);
+        expect(overlap(seen.pin, seen.answerOnScreen), `pin over the answer at ${top}`).toBe(0);
+        if (seen.pin) expect(seen.pin.y + seen.pin.height).toBeLessThanOrEqual(viewport.height);
+      }
+      expect(pinned, 'the pin took over once the banner scrolled away').toBeGreaterThan(0);
+      // For the picture: read on into the answer, the advice pinned under it.
+      await thread.evaluate((t) => {
+        t.scrollTop = t.scrollHeight;
+      });
+      await expect.poll(async () => (await page.evaluate(urgentLayout)).pinShown).toBe(true);
+      await page.screenshot({ path: path.join(SCREENSHOTS, shot) });
+      await context.close();
+    },
+  );
+
+  it("shows the banner when the model's second opinion raises the alarm later, in the question's language", async () => {
     const { page, context } = await openApp(app, { viewport: { width: 390, height: 844 } });
-    await ask(page, 'I have crushing chest pain and I am sweating');
-    const banner = lastExchange(page).locator('.urgent-banner');
-    // Before the model's first word: the advice comes with the question's acceptance.
-    await expect.poll(() => banner.isVisible(), { timeout: 5000 }).toBe(true);
-    expect(await lastExchange(page).getAttribute('data-status')).not.toBe('completed');
+    const question = 'Mi hija duerme mucho hoy, ¿qué rutina de sueño es buena para ella? #urgent';
+    await ask(page, question);
+    const exchange = lastExchange(page);
+    const banner = exchange.locator('.urgent-banner');
+    await expect.poll(() => banner.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await banner.getAttribute('role')).toBe('alert');
-    expect(await banner.textContent()).toMatch(/This may be an emergency\..*emergency number/);
+    const advice = adviceFor(['meningitis-or-sepsis'], 'es');
+    expect(advice).not.toBe(adviceFor(['meningitis-or-sepsis'], 'en'));
+    expect(await banner.locator('.urgent-advice').textContent()).toBe(advice);
     await expect.poll(() => statusOf(page), { timeout: 10_000 }).toBe('completed');
-    await page.locator('#thread').evaluate((thread) => {
-      thread.scrollTop = thread.scrollHeight;
-    });
-    const threadBox = await page.locator('#thread').boundingBox();
-    const bannerBox = await banner.boundingBox();
-    expect(threadBox && bannerBox).toBeTruthy();
-    if (threadBox && bannerBox) {
-      expect(bannerBox.y).toBeGreaterThanOrEqual(threadBox.y);
-      expect(bannerBox.y + bannerBox.height).toBeLessThanOrEqual(threadBox.y + threadBox.height);
-    }
+    const messageId = await exchange.getAttribute('data-message-id');
+    const state = await (await fetch(`${app.service.url}/api/chat/${messageId}`)).json();
+    // The rules did not flag it: the model did, after the question was accepted.
+    expect(state).toMatchObject({ urgent: true, urgentSource: 'model', urgentAdvice: advice });
+    expect(await exchange.locator('.urgent-banner').count()).toBe(1);
     await context.close();
   });
 

@@ -5,9 +5,18 @@
  *   "fail once" → a non-retryable provider error the first time, a normal answer after
  *   "hang"      → no answer until cancelled
  *   "slow"      → streams three times slower (time to reload mid-answer)
+ *   "long answer" → the answer three times over, in bigger pieces (taller than the screen)
+ * Its second opinion (the triage's structured call) calls a question an emergency (sepsis) when
+ * it holds "#urgent", and nothing else.
  */
 import { mockAnswer } from '../../server/providers/mock.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../../server/providers/types.js';
+import type {
+  CompletionRequest,
+  CompletionResult,
+  LlmProvider,
+  StructuredRequest,
+  StructuredResult,
+} from '../../server/providers/types.js';
 import { ProviderError } from '../../server/providers/types.js';
 
 export const HOSTILE = [
@@ -39,13 +48,21 @@ export class ScriptedProvider implements LlmProvider {
     }
     const earlier = (request.messages.length - 1) / 2;
     const followUp = earlier > 0 ? `\n\n_Following up on ${earlier} earlier question${earlier > 1 ? 's' : ''}._` : '';
-    const text = question.includes('hostile') ? HOSTILE : `${mockAnswer(question)}${followUp}`;
+    const long = question.includes('long answer');
+    const answer = long ? Array(3).fill(mockAnswer(question)).join('\n\n') : mockAnswer(question);
+    const text = question.includes('hostile') ? HOSTILE : `${answer}${followUp}`;
     const pause = question.includes('slow') ? PIECE_MS * 3 : PIECE_MS;
-    for (const piece of text.match(/.{1,12}/gs) ?? [text]) {
+    for (const piece of text.match(long ? /.{1,48}/gs : /.{1,12}/gs) ?? [text]) {
       await new Promise((resolve) => setTimeout(resolve, pause));
       request.signal.throwIfAborted();
       request.onText(piece);
     }
     return { text, usage: { promptTokens: 20, completionTokens: 40 }, provider: this.name, model: this.model };
+  }
+
+  async structured(request: StructuredRequest): Promise<StructuredResult> {
+    const urgent = request.input.includes('#urgent');
+    const value = { emergency_now: urgent, category: urgent ? 'meningitis-or-sepsis' : null };
+    return { value, provider: this.name, model: this.model };
   }
 }
