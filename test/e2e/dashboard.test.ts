@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Statistics } from '../../shared/rest.js';
+import { postJson } from '../helpers/http.js';
 import { appUnderTestForFile, openApp } from './app-under-test.js';
 import { SCREENSHOTS } from './browser.js';
 
@@ -35,11 +36,7 @@ const shownNumber = async (page: Page, field: keyof Statistics) =>
 
 async function askOverRest(count: number, label: string): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const response = await fetch(`${app.service.url}/api/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ question: `${label} ${i}` }),
-    });
+    const response = await postJson(app.service.url, '/api/chat', { question: `${label} ${i}` });
     expect(response.status).toBe(202);
   }
 }

@@ -12,14 +12,17 @@ import {
   statisticsSchema,
 } from '../../shared/rest.js';
 
-/** What answers each route, by status; any other status of 400 and up is the one error shape. */
+/**
+ * What answers each route, by status; any other status of 400 and up is the one error shape.
+ * Paths match as express routes do: any case, with or without a trailing slash.
+ */
 const ROUTES: Array<{ method: string; path: RegExp; answers: Record<number, z.ZodType> }> = [
-  { method: 'POST', path: /^\/api\/chat$/, answers: { 202: askResponseSchema } },
-  { method: 'GET', path: /^\/api\/chat\/[^/]+$/, answers: { 200: messageStateSchema } },
-  { method: 'POST', path: /^\/api\/chat\/[^/]+\/cancel$/, answers: { 200: cancelResponseSchema } },
-  { method: 'GET', path: /^\/api\/conversations\/[^/]+$/, answers: { 200: conversationSchema } },
-  { method: 'GET', path: /^\/api\/statistics$/, answers: { 200: statisticsSchema } },
-  { method: 'GET', path: /^\/health$/, answers: { 200: healthSchema, 503: healthSchema } },
+  { method: 'POST', path: /^\/api\/chat\/?$/i, answers: { 202: askResponseSchema } },
+  { method: 'GET', path: /^\/api\/chat\/[^/]+\/?$/i, answers: { 200: messageStateSchema } },
+  { method: 'POST', path: /^\/api\/chat\/[^/]+\/cancel\/?$/i, answers: { 200: cancelResponseSchema } },
+  { method: 'GET', path: /^\/api\/conversations\/[^/]+\/?$/i, answers: { 200: conversationSchema } },
+  { method: 'GET', path: /^\/api\/statistics\/?$/i, answers: { 200: statisticsSchema } },
+  { method: 'GET', path: /^\/health\/?$/i, answers: { 200: healthSchema, 503: healthSchema } },
 ];
 
 /**

@@ -6,10 +6,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { ask, eventually } from '../helpers/http.js';
 import { useServiceForFile } from '../helpers/service.js';
+import { openSocket } from '../helpers/socket.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -29,7 +29,7 @@ async function churn(cycles: number, messageId: string): Promise<void> {
   for (let i = 0; i < cycles; i += parallel) {
     await Promise.all(
       Array.from({ length: Math.min(parallel, cycles - i) }, async () => {
-        const socket = io(file.service.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+        const socket = openSocket(file.service.url, { forceNew: true, reconnection: false });
         await new Promise((resolve) => socket.once('connect', () => resolve(undefined)));
         const ack = await socket.emitWithAck('subscribe', { messageId });
         if (!('message' in ack)) throw new Error(`subscribe failed: ${JSON.stringify(ack)}`);

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompletionRequest, CompletionResult, LlmProvider } from '../../server/providers/types.js';
 import type { Service } from '../../server/service.js';
@@ -12,6 +12,7 @@ import type { MessageStatusEvent } from '../../shared/socket-events.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { eventually, getJson, postJson, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
+import { openSocket } from '../helpers/socket.js';
 
 /** Answers with how many earlier turns it was given; waits on a gate when asked to hang. */
 class RecordingProvider implements LlmProvider {
@@ -133,7 +134,7 @@ describe('conversations', () => {
   });
 
   it('continues a conversation over the socket too', async () => {
-    const socket = io(service.url, { transports: ['websocket'] });
+    const socket = openSocket(service.url);
     try {
       const first = await socket.emitWithAck('ask', { question: 'Is coffee bad for the heart?' });
       expect(first).toMatchObject({ conversationId: expect.any(String), messageId: expect.any(String) });
@@ -153,7 +154,7 @@ describe('conversations', () => {
 
 describe('cancellation', () => {
   it('aborts a processing message: failed, error "cancelled", cancelled: true, pushed and counted', async () => {
-    const socket: Socket = io(service.url, { transports: ['websocket'] });
+    const socket = openSocket(service.url);
     const events: MessageStatusEvent[] = [];
     socket.on('message:status', (e: MessageStatusEvent) => events.push(e));
     try {
@@ -295,7 +296,7 @@ describe('idempotency', () => {
 });
 
 describe('idempotency over Socket.IO', () => {
-  const connected = () => io(service.url, { transports: ['websocket'], forceNew: true });
+  const connected = () => openSocket(service.url, { forceNew: true });
   /** The message rooms the server has this client's socket in. */
   const roomsOf = (socket: Socket) =>
     [...(service.sockets.io.of('/').sockets.get(socket.id ?? '')?.rooms ?? [])].filter((r) => r.startsWith('message:'));
@@ -393,7 +394,7 @@ describe('idempotency over Socket.IO', () => {
 
 describe('urgent questions', () => {
   it('marks a red-flag question urgent at once, in the answer, REST and the first status event', async () => {
-    const socket = io(service.url, { transports: ['websocket'] });
+    const socket = openSocket(service.url);
     const events: MessageStatusEvent[] = [];
     socket.on('message:status', (e: MessageStatusEvent) => events.push(e));
     try {

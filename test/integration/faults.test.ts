@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../server/db/embedded.js';
 import { createLogger } from '../../server/logger.js';
@@ -17,8 +16,9 @@ import type { CompletionRequest, CompletionResult, LlmProvider } from '../../ser
 import { ProviderError } from '../../server/providers/types.js';
 import type { MessageStatusEvent } from '../../shared/socket-events.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ask, eventually, getJson, waitForFinal } from '../helpers/http.js';
+import { ask, eventually, getJson, postJson, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
+import { openSocket } from '../helpers/socket.js';
 
 describe('PostgreSQL restarted while messages are in flight', () => {
   let dir: string;
@@ -43,14 +43,14 @@ describe('PostgreSQL restarted while messages are in flight', () => {
       databaseUrl: database.url,
       env: { MOCK_LATENCY_MS: '400', MAX_WORKERS: '4', WORKER_LEASE_SECONDS: '1', SWEEP_INTERVAL_SECONDS: '0.3' },
     });
-    const socket = io(`${service.url}/monitor`, { transports: ['websocket'] });
+    const socket = openSocket(`${service.url}/monitor`);
     const completedEvents = new Map<string, number>();
     socket.on('message:status', (event: MessageStatusEvent) => {
       if (event.status === 'completed')
         completedEvents.set(event.messageId, (completedEvents.get(event.messageId) ?? 0) + 1);
     });
     // A chat client following every message, as the web app does.
-    const follower = io(service.url, { transports: ['websocket'] });
+    const follower = openSocket(service.url);
     const followed = new Map<string, number>();
     follower.on('message:status', (event: MessageStatusEvent) => {
       if (event.status === 'completed') followed.set(event.messageId, (followed.get(event.messageId) ?? 0) + 1);
@@ -70,14 +70,10 @@ describe('PostgreSQL restarted while messages are in flight', () => {
       expect(unfinished.length).toBeGreaterThan(0);
 
       await database.stop();
-      await eventually(async () => (await fetch(`${service.url}/health`)).status === 503, 10_000, 'health 503');
-      const down = await fetch(`${service.url}/api/chat`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"question":"asked while the database is down"}',
-      });
+      await eventually(async () => (await getJson(service.url, '/health')).status === 503, 10_000, 'health 503');
+      const down = await postJson(service.url, '/api/chat', { question: 'asked while the database is down' });
       expect(down.status).toBe(503);
-      expect(await down.json()).toEqual({ error: expect.stringMatching(/database/i) });
+      expect(down.body).toEqual({ error: expect.stringMatching(/database/i) });
       await sleep(1000); // the outage itself, not a wait for something to happen
 
       database = await startEmbeddedPostgres({
@@ -85,7 +81,7 @@ describe('PostgreSQL restarted while messages are in flight', () => {
         port: database.port,
         logger: createLogger('silent'),
       });
-      await eventually(async () => (await fetch(`${service.url}/health`)).status === 200, 20_000, 'health 200');
+      await eventually(async () => (await getJson(service.url, '/health')).status === 200, 20_000, 'health 200');
 
       const finals = await Promise.all(ids.map((id) => waitForFinal(service.url, id, 60_000)));
       expect(finals.every((f) => f.status === 'completed')).toBe(true);
@@ -149,7 +145,7 @@ describe('a provider that is down for a while', () => {
     try {
       const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => ask(service.url, `question ${i}`)));
       const started = performance.now();
-      const health = await fetch(`${service.url}/health`);
+      const health = await getJson(service.url, '/health');
       expect(health.status).toBe(200);
       expect(performance.now() - started).toBeLessThan(1000);
       const finals = await Promise.all(ids.map((id) => waitForFinal(service.url, id)));

@@ -4,12 +4,12 @@
  * The generator is seeded, so a failure can be replayed.
  */
 import net from 'node:net';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ask, waitForFinal } from '../helpers/http.js';
+import { ask, checkedBody, postJson, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
+import { openSocket } from '../helpers/socket.js';
 
 /** mulberry32: a small deterministic generator. */
 function seeded(seed: number) {
@@ -207,11 +207,18 @@ describe('fuzzing', () => {
               return;
             }
             // Socket.IO's own endpoint answers in its protocol's JSON error shape ({ code, message }).
-            const message = req.path.startsWith('/socket.io/')
-              ? (body as { message?: unknown }).message
-              : (body as { error?: unknown }).error;
-            if (typeof message !== 'string') failures.push(`${where}: no error message`);
+            if (req.path.startsWith('/socket.io/')) {
+              if (typeof (body as { message?: unknown }).message !== 'string') failures.push(`${where}: no message`);
+            } else {
+              try {
+                checkedBody(req.method, req.path, response.status, body);
+              } catch (error) {
+                failures.push(`${where}: ${(error as Error).message.slice(0, 300)}`);
+              }
+            }
             if (/at .+\.(ts|js):\d+/.test(text)) failures.push(`${where}: stack trace leaked`);
+          } else if (response.status === 202) {
+            checkedBody(req.method, req.path, response.status, JSON.parse(text));
           }
         }),
       );
@@ -229,12 +236,7 @@ describe('fuzzing', () => {
   }, 120_000);
 
   it('refuses a question with a NUL character (which PostgreSQL cannot store) without harming questions asked with it', async () => {
-    const post = (question: string) =>
-      fetch(`${service.url}/api/chat`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ question }),
-      });
+    const post = (question: string) => postJson(service.url, '/api/chat', { question });
     // Sent together, so the valid questions share an INSERT batch with the bad one if it gets that far.
     const responses = await Promise.all([
       ...Array.from({ length: 5 }, (_, i) => post(`fine question ${i}`)),
@@ -244,12 +246,12 @@ describe('fuzzing', () => {
     ]);
     const statuses = responses.map((response) => response.status);
     expect(statuses).toEqual([202, 202, 202, 202, 202, 400, 400, 202, 202, 202, 202, 202]);
-    expect(await responses[5]?.json()).toEqual({ error: expect.stringMatching(/NUL/) });
+    expect(responses[5]?.body).toEqual({ error: expect.stringMatching(/NUL/) });
   });
 
   it('refuses a NUL question over the socket with a clear error, and the questions batched with it succeed', async () => {
-    const asker = io(service.url, { transports: ['websocket'] });
-    const attacker = io(service.url, { transports: ['websocket'] });
+    const asker = openSocket(service.url);
+    const attacker = openSocket(service.url);
     try {
       await Promise.all(
         [asker, attacker].map((s) => new Promise((resolve) => s.once('connect', () => resolve(undefined)))),
@@ -268,8 +270,8 @@ describe('fuzzing', () => {
 
   it('survives malformed socket events and raw garbage on the socket port, and keeps serving others', async () => {
     const r = seeded(7);
-    const bystander = io(service.url, { transports: ['websocket'] });
-    const attacker = io(service.url, { transports: ['websocket'] });
+    const bystander = openSocket(service.url);
+    const attacker = openSocket(service.url);
     await Promise.all(
       [bystander, attacker].map((s) => new Promise((resolve) => s.once('connect', () => resolve(undefined)))),
     );
@@ -321,7 +323,7 @@ describe('fuzzing', () => {
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
 
     // Broken Socket.IO packets on an open connection: that connection is dropped, nothing else.
-    const broken = io(service.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const broken = openSocket(service.url, { reconnection: false, forceNew: true });
     await new Promise((resolve) => broken.once('connect', () => resolve(undefined)));
     const dropped = new Promise((resolve) => broken.once('disconnect', resolve));
     const engine = broken.io.engine as unknown as { write(data: string): void };

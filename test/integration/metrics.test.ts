@@ -1,11 +1,11 @@
 /** Issue 7, observability: /metrics has every series the operators need, with real values. */
 import { randomUUID } from 'node:crypto';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { ask, eventually, getJson, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
+import { openSocket } from '../helpers/socket.js';
 
 let db: TestDatabase;
 let service: Service;
@@ -28,7 +28,7 @@ const sample = (text: string, series: string): number => {
 
 describe('GET /metrics', () => {
   it('reports requests, queue, workers, provider calls, retries, sockets and the relay lag', async () => {
-    const socket = io(`${service.url}/monitor`, { transports: ['websocket'] });
+    const socket = openSocket(`${service.url}/monitor`);
     await new Promise((resolve) => socket.once('connect', () => resolve(undefined)));
     // At MOCK_FAILURE_RATE 0.5, 10 questions all answered at the first try (no retry to count)
     // happened once in CI (p = 2^-10); with 20 it is one run in a million.

@@ -6,7 +6,7 @@ import type { CompletionRequest, CompletionResult, LlmProvider } from '../../ser
 import { ProviderError } from '../../server/providers/types.js';
 import type { Service } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ask, eventually, getJson, postJson, waitForFinal } from '../helpers/http.js';
+import { ask, eventually, getJson, postJson, request, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
 
 let db: TestDatabase;
@@ -22,14 +22,7 @@ afterAll(async () => {
 
 const messageCount = async () => Number((await db.query('SELECT count(*) AS n FROM messages')).rows[0]?.n);
 
-async function raw(path: string, init: RequestInit) {
-  const response = await fetch(`${service.url}${path}`, init);
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (await response.json()) as Record<string, unknown>,
-  };
-}
+const raw = (path: string, init: RequestInit) => request(service.url, path, init);
 
 describe('POST /api/chat', () => {
   it('accepts a question: 202 with a UUID messageId, trimmed', async () => {

@@ -1,16 +1,16 @@
 /** Issue 7, security: tokens, rate limits, CSP and other headers, CORS and socket origins, logs. */
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { errorHandler } from '../../server/http/errors.js';
 import { createLogger } from '../../server/logger.js';
 import type { Service } from '../../server/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { eventually } from '../helpers/http.js';
+import { eventually, jsonOf } from '../helpers/http.js';
 import { startLoggedService } from '../helpers/logged-service.js';
 import { startTestService } from '../helpers/service.js';
+import { openSocket } from '../helpers/socket.js';
 
 const API_TOKEN = 'api-token-0123456789abcdef';
 const MONITOR_TOKEN = 'monitor-token-0123456789abcdef';
@@ -25,8 +25,8 @@ afterAll(async () => {
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-async function socketOutcome(url: string, options: Parameters<typeof io>[1]): Promise<'connected' | string> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false, ...options });
+async function socketOutcome(url: string, options: Parameters<typeof openSocket>[1]): Promise<'connected' | string> {
+  const socket = openSocket(url, { reconnection: false, ...options });
   try {
     return await new Promise((resolve) => {
       socket.once('connect', () => resolve('connected'));
@@ -57,7 +57,7 @@ describe('tokens', () => {
       headers: { 'content-type': 'application/json', ...bearer(API_TOKEN) },
       body: JSON.stringify({ question }),
     });
-    return ((await posted.json()) as { messageId: string }).messageId;
+    return (await jsonOf(posted, 'POST')).messageId as string;
   };
 
   it('guards REST with API_TOKEN, but not /health or the web app', async () => {
@@ -69,7 +69,9 @@ describe('tokens', () => {
       const missing = await fetch(`${service.url}${path}`, init);
       expect(missing.status, path).toBe(401);
       expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-      expect(await missing.json()).toEqual({ error: expect.stringMatching(/token/) });
+      expect(await jsonOf(missing, 'method' in init ? init.method : 'GET')).toEqual({
+        error: expect.stringMatching(/token/),
+      });
       const wrong = await fetch(`${service.url}${path}`, {
         ...init,
         headers: { ...('headers' in init ? init.headers : {}), ...bearer(`${API_TOKEN}x`) },
@@ -109,12 +111,12 @@ describe('tokens', () => {
     const messageId = await askWithToken('polled');
     await eventually(async () => {
       const r = await fetch(`${service.url}/api/chat/${messageId}`, { headers: bearer(API_TOKEN) });
-      return ((await r.json()) as { status: string }).status === 'completed';
+      return (await jsonOf(r)).status === 'completed';
     });
     for (const headers of [{}, bearer(`${API_TOKEN}x`), bearer(MONITOR_TOKEN), { authorization: API_TOKEN }]) {
       const response = await fetch(`${service.url}/api/chat/${messageId}`, { headers });
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ error: expect.stringMatching(/token/) });
+      expect(await jsonOf(response)).toEqual({ error: expect.stringMatching(/token/) });
     }
   });
 
@@ -144,7 +146,9 @@ describe('tokens', () => {
     const refused = async (path: string, init: RequestInit = {}) => {
       const response = await fetch(`${service.url}${path}`, init);
       expect(response.status, path).toBe(401);
-      expect(await response.json(), path).toEqual({ error: expect.stringMatching(/only for Server-Sent Events/) });
+      expect(await jsonOf(response, init.method), path).toEqual({
+        error: expect.stringMatching(/only for Server-Sent Events/),
+      });
     };
     const api = `access_token=${API_TOKEN}`;
     const monitor = `access_token=${MONITOR_TOKEN}`;
@@ -222,11 +226,11 @@ describe('rate limit', () => {
       expect(statuses).toEqual([202, 202, 202, 429]);
       const limited = await ask('203.0.113.7');
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await limited.json()).toEqual({ error: expect.stringMatching(/Too many questions/) });
+      expect(await jsonOf(limited, 'POST')).toEqual({ error: expect.stringMatching(/Too many questions/) });
       // Behind the trusted proxy, another client address has its own allowance.
       expect((await ask('198.51.100.9')).status).toBe(202);
 
-      const socket = io(service.url, { transports: ['websocket'], extraHeaders: { 'x-forwarded-for': '203.0.113.7' } });
+      const socket = openSocket(service.url, { extraHeaders: { 'x-forwarded-for': '203.0.113.7' } });
       try {
         expect(await socket.emitWithAck('ask', { question: 'and over the socket?' })).toEqual({
           error: expect.stringMatching(/Too many questions/),
@@ -255,10 +259,7 @@ describe('rate limit without TRUST_PROXY', () => {
         statuses.push((await ask(address)).status);
       }
       expect(statuses).toEqual([202, 202, 429, 429]);
-      const socket = io(service.url, {
-        transports: ['websocket'],
-        extraHeaders: { 'x-forwarded-for': '198.51.100.77' },
-      });
+      const socket = openSocket(service.url, { extraHeaders: { 'x-forwarded-for': '198.51.100.77' } });
       try {
         expect(await socket.emitWithAck('ask', { question: 'and a fresh address on the socket?' })).toEqual({
           error: expect.stringMatching(/Too many questions/),
@@ -312,8 +313,8 @@ describe('browser protections', () => {
   });
 
   it('drops an oversized socket packet by closing only that socket', async () => {
-    const big = io(service.url, { transports: ['websocket'], reconnection: false });
-    const bystander = io(service.url, { transports: ['websocket'] });
+    const big = openSocket(service.url, { reconnection: false });
+    const bystander = openSocket(service.url);
     await Promise.all([big, bystander].map((s) => new Promise((r) => s.once('connect', () => r(undefined)))));
     const closed = new Promise<string>((resolve) => big.once('disconnect', (reason) => resolve(reason)));
     big.emit('ask', { question: 'x'.repeat(200_000) });
@@ -348,13 +349,13 @@ describe('errors', () => {
       const post = (body: string) =>
         fetch(`${base}/throw/error`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const malformed = await post('{"question":');
-      expect([malformed.status, await malformed.json()]).toEqual([
+      expect([malformed.status, await jsonOf(malformed, 'POST')]).toEqual([
         400,
         { error: 'The request body is not valid JSON.' },
       ]);
       const large = await post(JSON.stringify({ question: 'x'.repeat(200) }));
       expect(large.status).toBe(413);
-      expect(await large.json()).toEqual({ error: expect.stringMatching(/too large/) });
+      expect(await jsonOf(large, 'POST')).toEqual({ error: expect.stringMatching(/too large/) });
     } finally {
       server.close();
     }
@@ -377,10 +378,10 @@ describe('logs', () => {
         body: JSON.stringify({ question }),
       });
       expect(response.headers.get('x-request-id')).toBe('req-abc-123');
-      const { messageId } = (await response.json()) as { messageId: string };
+      const { messageId } = await jsonOf(response, 'POST');
       await eventually(async () => {
         const r = await fetch(`${service.url}/api/chat/${messageId}`, { headers: bearer(API_TOKEN) });
-        return ((await r.json()) as { status: string }).status === 'completed';
+        return (await jsonOf(r)).status === 'completed';
       });
     } finally {
       await service.close();
