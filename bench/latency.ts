@@ -60,7 +60,11 @@ async function atSteadyRate(total: number, ratePerSecond: number, send: (i: numb
   for (let i = 0; i < total; i++) {
     const wait = start + i * interval - performance.now();
     if (wait > 0) await sleep(wait);
-    sends.push(send(i));
+    const sending = send(i);
+    // Handled at once: a send that fails while later ones are still being scheduled would be an
+    // unhandled rejection, ending the bench before it stops the servers and PgBouncer it started.
+    sending.catch(() => undefined);
+    sends.push(sending);
   }
   await Promise.all(sends);
 }
