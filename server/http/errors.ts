@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { ErrorBody } from '../../shared/rest.js';
 import { isConnectionError } from '../queue/database-retry.js';
 import { sendJson } from './json-response.js';
 
@@ -100,6 +101,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.end(); // a stream (SSE) that failed after it started: close it
       return;
     }
-    sendJson(res, httpError.status, { error: httpError.message }, httpError.headers);
+    sendJson(res, httpError.status, { error: httpError.message } satisfies ErrorBody, httpError.headers);
   };
 }

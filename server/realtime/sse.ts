@@ -11,6 +11,7 @@ import type {
   MessageDeltaEvent,
   MessageStatusEvent,
   PartialAnswer,
+  SseEvents,
 } from '../../shared/socket-events.js';
 import { isTerminal } from '../../shared/status.js';
 import { getMessage } from '../db/messages.js';
@@ -52,7 +53,7 @@ function openStream(res: Response): void {
   res.write('retry: 2000\n\n');
 }
 
-function writeEvent(res: Response, event: string, data: unknown): void {
+function writeEvent<E extends keyof SseEvents>(res: Response, event: E, data: SseEvents[E]): void {
   // A write after end would be an unhandled 'error' event on the response: the process would die.
   if (res.writableEnded || res.destroyed) return;
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);

@@ -1,5 +1,5 @@
 import type { IRouter } from 'express';
-import { messageIdSchema } from '../../../shared/rest.js';
+import { type AskResponse, type CancelResponse, messageIdSchema } from '../../../shared/rest.js';
 import { cancelMessage, getMessage } from '../../db/messages.js';
 import type { Dispatcher } from '../../queue/dispatcher.js';
 import type { SubmitDeps } from '../../queue/submit-question.js';
@@ -25,7 +25,7 @@ export function chatRoutes(router: IRouter, deps: ChatRouteDeps): void {
       throw new HttpError(415, 'Send the question as JSON (Content-Type: application/json).');
     }
     const { accepted, replayed } = await askQuestion(req.body, req.get('Idempotency-Key'));
-    sendJson(res, 202, accepted, replayed ? { 'Idempotent-Replayed': 'true' } : undefined);
+    sendJson(res, 202, accepted satisfies AskResponse, replayed ? { 'Idempotent-Replayed': 'true' } : undefined);
   });
 
   router.get('/api/chat/:messageId', async (req, res) => {
@@ -54,6 +54,6 @@ export function chatRoutes(router: IRouter, deps: ChatRouteDeps): void {
     }
     // If this instance is answering it, stop now (other instances hear the status event).
     deps.dispatcher.abort(messageId);
-    sendJson(res, 200, { messageId, status: 'failed', error: 'cancelled', cancelled: true });
+    sendJson(res, 200, { messageId, status: 'failed', error: 'cancelled', cancelled: true } satisfies CancelResponse);
   });
 }
