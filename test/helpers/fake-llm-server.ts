@@ -12,6 +12,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export type Behaviour =
   | {
@@ -442,4 +443,32 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The fake of the calling test file: started before its tests, closed after them, and reset
+ * after each test, which must have used every behaviour it scripted. Read it inside tests.
+ */
+export function useFakeLlmServerForFile(): FakeLlmServer {
+  let started: FakeLlmServer | undefined;
+  const fake = () => {
+    if (!started) throw new Error('the fake LLM server starts in beforeAll');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startFakeLlmServer();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  afterEach(() => {
+    const unused = fake().pending();
+    fake().reset();
+    expect(unused, 'scripted behaviours left unused').toBe(0);
+  });
+  // Its fields and methods, forwarded to the server once it runs.
+  return new Proxy({} as FakeLlmServer, {
+    get: (_, key) => Reflect.get(fake(), key),
+    set: (_, key, value) => Reflect.set(fake(), key, value),
+  });
 }

@@ -6,7 +6,7 @@
  * it answers, errs, stalls or talks nonsense. With the mock it stays off; it never lowers.
  */
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseUrgentFromModel } from '../../server/db/messages.js';
 import { createLogger } from '../../server/logger.js';
 import { MockProvider } from '../../server/providers/mock.js';
@@ -18,25 +18,18 @@ import { messageStateSchema } from '../../shared/rest.js';
 import { serverEventSchemas } from '../../shared/socket-events.js';
 import { adviceFor, type TriageCategory } from '../../shared/triage/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { type FakeLlmServer, startFakeLlmServer } from '../helpers/fake-llm-server.js';
+import { useFakeLlmServerForFile } from '../helpers/fake-llm-server.js';
 import { ask, eventually, getJson, postJson, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
 import { connect, type Recorder } from '../helpers/socket.js';
 
-let fake: FakeLlmServer;
+const fake = useFakeLlmServerForFile();
 let db: TestDatabase;
 beforeAll(async () => {
-  fake = await startFakeLlmServer();
   db = await createTestDatabase();
 });
 afterAll(async () => {
-  await fake?.close();
   await db?.drop();
-});
-afterEach(() => {
-  const unused = fake.pending();
-  fake.reset();
-  expect(unused, 'scripted behaviours left unused').toBe(0);
 });
 
 /** Nothing in it for the rules to flag. */
