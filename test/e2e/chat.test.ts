@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { adviceFor } from '../../shared/triage/index.js';
+import { getJson } from '../helpers/http.js';
 import {
   answerTimeline,
   appUnderTestForFile,
@@ -298,7 +299,7 @@ describe('failures, urgency and stopping', () => {
     expect(await banner.locator('.urgent-advice').textContent()).toBe(advice);
     await expect.poll(() => statusOf(page), { timeout: 10_000 }).toBe('completed');
     const messageId = await exchange.getAttribute('data-message-id');
-    const state = await (await fetch(`${app.service.url}/api/chat/${messageId}`)).json();
+    const { body: state } = await getJson(app.service.url, `/api/chat/${messageId}`);
     // The rules did not flag it: the model did, after the question was accepted.
     expect(state).toMatchObject({ urgent: true, urgentSource: 'model', urgentAdvice: advice });
     expect(await exchange.locator('.urgent-banner').count()).toBe(1);
