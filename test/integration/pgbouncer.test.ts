@@ -151,7 +151,7 @@ describe('two instances behind PgBouncer in transaction mode', () => {
           DATABASE_POOL_MODE: 'transaction',
           LISTEN_DATABASE_URL: db.url,
           MAX_WORKERS: '8',
-          // Long enough that every answer is still to come when the monitors are listening.
+          // Sixteen answers at a time, overlapping: both instances' transactions share the four server connections.
           MOCK_LATENCY_MS: '100',
           WORKER_LEASE_SECONDS: '30',
         },
