@@ -56,7 +56,10 @@ export class SecondOpinion {
       metrics.secondOpinion('skipped');
       return;
     }
-    const run: Promise<void> = this.ask(message).finally(() => this.inFlight.delete(run));
+    // Started after the current I/O turn: the answer's acceptance goes out first, untouched.
+    const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.ask(message))
+      .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
   };
 
