@@ -47,7 +47,8 @@ export interface StreamingLevel {
   /** p99 of the tokens sent in each TIMELINE_MS of the level: flat is jitter, rising is a queue. */
   lagP99Timeline: number[];
   whole: number;
-  problems: string[];
+  /** What was wrong with the answers that were not whole, by kind (numbers left out), and how many. */
+  problems: Record<string, number>;
   usage: LevelUsage;
 }
 
@@ -219,7 +220,7 @@ async function runLevel(bench: Bench, target: Target, streams: number, tokens: n
     streams,
     ...lagSummary(lags, watches),
     whole: streams - problems.length,
-    problems: problems.slice(0, 5),
+    problems: countByKind(problems),
     usage,
   };
 }
@@ -244,10 +245,19 @@ function lagSummary(lags: LagLog, watches: AnswerWatch[]) {
   };
 }
 
+function countByKind(problems: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const problem of problems) {
+    const kind = problem.replace(/\d+/g, '#');
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
 const TIMELINE_MS = 2500;
 
 function timeline(lags: LagLog): number[] {
-  const start = Math.min(...lags.sentAt);
+  const start = lags.sentAt.reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
   const buckets: number[][] = [];
   for (const [i, sentAt] of lags.sentAt.entries()) {
     const bucket = Math.floor((sentAt - start) / TIMELINE_MS);

@@ -13,7 +13,7 @@
  * it is sent, so this one stands apart.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenAndAnnounce, readJsonBody } from './script-server.js';
 import { timedToken } from './timed-tokens.js';
 
 const epochMs = Number(process.env.FAKE_EPOCH_MS ?? Date.now());
@@ -91,26 +91,16 @@ function json(res: http.ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
-const server = http.createServer((req, res) => {
-  let raw = '';
-  req.setEncoding('utf8');
-  req.on('data', (piece: string) => {
-    raw += piece;
-  });
-  req.on('end', () => {
-    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    if (req.method === 'POST' && req.url?.endsWith('/chat/completions')) return complete(res, body);
-    if (req.method === 'POST' && req.url === '/reset') {
-      sent.clear();
-      if (typeof body.tokens === 'number') answerTokens = body.tokens;
-      return json(res, 200, { ok: true });
-    }
-    if (req.method === 'GET' && req.url === '/sent') return json(res, 200, Object.fromEntries(sent));
-    json(res, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
-  });
+const server = http.createServer(async (req, res) => {
+  const body = await readJsonBody(req);
+  if (req.method === 'POST' && req.url?.endsWith('/chat/completions')) return complete(res, body);
+  if (req.method === 'POST' && req.url === '/reset') {
+    sent.clear();
+    if (typeof body.tokens === 'number') answerTokens = body.tokens;
+    return json(res, 200, { ok: true });
+  }
+  if (req.method === 'GET' && req.url === '/sent') return json(res, 200, Object.fromEntries(sent));
+  json(res, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }));
-});
-process.on('SIGTERM', () => process.exit(0));
+listenAndAnnounce(server);

@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { Server } from 'socket.io';
 import { messageRoom } from '../../shared/socket-names.js';
+import { listenAndAnnounce, readJsonBody } from './script-server.js';
 
 interface Answer {
   seq: number;
@@ -20,24 +20,17 @@ interface Answer {
 
 const openai = new OpenAI({ apiKey: 'not-needed', baseURL: process.env.FLOOR_OPENAI_BASE_URL, maxRetries: 0 });
 const answers = new Map<string, Answer>();
-const server = http.createServer((req, res) => {
-  let raw = '';
-  req.setEncoding('utf8');
-  req.on('data', (piece: string) => {
-    raw += piece;
-  });
-  req.on('end', () => {
-    if (req.method !== 'POST' || req.url !== '/ask') {
-      res.writeHead(404).end();
-      return;
-    }
-    const { question } = JSON.parse(raw) as { question: string };
-    const messageId = randomUUID();
-    answers.set(messageId, { seq: 0, text: '' });
-    void relay(messageId, question);
-    res.writeHead(202, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ messageId }));
-  });
+const server = http.createServer(async (req, res) => {
+  const body = await readJsonBody(req);
+  if (req.method !== 'POST' || req.url !== '/ask') {
+    res.writeHead(404).end();
+    return;
+  }
+  const messageId = randomUUID();
+  answers.set(messageId, { seq: 0, text: '' });
+  void relay(messageId, String(body.question));
+  res.writeHead(202, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ messageId }));
 });
 const io = new Server(server, { serveClient: false });
 
@@ -79,7 +72,4 @@ io.on('connection', (socket) => {
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
-  console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }));
-});
-process.on('SIGTERM', () => process.exit(0));
+listenAndAnnounce(server);
