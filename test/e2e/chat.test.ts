@@ -288,7 +288,7 @@ describe('failures, urgency and stopping', () => {
 
   it("shows the banner when the model's second opinion raises the alarm later, in the question's language", async () => {
     const { page, context } = await openApp(app, { viewport: { width: 390, height: 844 } });
-    const question = 'Mi hija duerme mucho hoy, ¿qué rutina de sueño es buena para ella? #urgent';
+    const question = '¿Qué rutina de sueño es buena para mi hija de cuatro años? #urgent';
     await ask(page, question);
     const exchange = lastExchange(page);
     const banner = exchange.locator('.urgent-banner');
