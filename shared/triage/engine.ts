@@ -37,10 +37,16 @@ function compiledFor(language: TriageLanguage): Compiled {
 
 /** The findings of one reading, present (not negated, past, habitual or hypothetical), by concept. */
 export function presentFindings(text: string, language: TriageLanguage): Map<Concept, Occurrence[]> {
-  return presentIn(tokenise(text), language);
+  return presentIn(tokenise(text), language).present;
 }
 
-function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage): Map<Concept, Occurrence[]> {
+interface Reading {
+  present: Map<Concept, Occurrence[]>;
+  /** How many words the language's lexicon knew. */
+  known: number;
+}
+
+function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage): Reading {
   const { lexicon, builder } = compiledFor(language);
   const stream = builder.build(tokens);
   const occurrences = findOccurrences(lexicon, stream);
@@ -52,18 +58,26 @@ function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage
     if (list) list.push(o);
     else present.set(o.concept, [o]);
   }
-  return present;
+  return { present, known: stream.known };
 }
 
 export function detect(text: string): Detection {
   const tokens = tokenise(text);
   const guess = guessLanguage(text, tokens.words);
   const found = new Set<TriageCategory>();
-  for (const language of guess.candidates) {
-    const present = presentIn(tokens, language);
+  let language = guess.language;
+  let bestKnown = -1;
+  for (const candidate of guess.candidates) {
+    const { present, known } = presentIn(tokens, candidate);
     for (const r of RULES) if (!found.has(r.category) && holds(r, present)) found.add(r.category);
+    // Unsure from function words: the language whose lexicon knew most of the words.
+    if (!guess.sure && known > bestKnown) {
+      bestKnown = known;
+      language = candidate;
+    }
   }
-  return { categories: TRIAGE_CATEGORIES.filter((c) => found.has(c)), language: guess.language };
+  if (!guess.sure && bestKnown === 0) language = guess.language;
+  return { categories: TRIAGE_CATEGORIES.filter((c) => found.has(c)), language };
 }
 
 const gap = (a: Occurrence, b: Occurrence) => Math.max(0, b.start - a.end, a.start - b.end);

@@ -27,6 +27,8 @@ export interface Stream {
   classes: Array<ReadonlySet<Concept> | undefined>;
   /** The original token index of each position (compounds give several positions one token). */
   source: number[];
+  /** How many words the lexicon knew: evidence for the language when the function words were too few. */
+  known: number;
 }
 
 export function compileLexicon(data: LanguageData): CompiledLexicon {
@@ -55,12 +57,13 @@ export function compileLexicon(data: LanguageData): CompiledLexicon {
 const MEMO_LIMIT = 20_000;
 
 export class StreamBuilder {
-  private readonly memo = new Map<string, number[][]>();
+  /** Word → its ids per position, and whether the lexicon knew it as written (no typo corrected). */
+  private readonly memo = new Map<string, { pieces: number[][]; exact: boolean }>();
 
   constructor(private readonly lexicon: CompiledLexicon) {}
 
   build(tokens: Tokens): Stream {
-    const stream: Stream = { ids: [], values: [], breaks: [], classes: [], source: [] };
+    const stream: Stream = { ids: [], values: [], breaks: [], classes: [], source: [], known: 0 };
     const { numbers, expansions } = this.lexicon.data;
     for (let t = 0; t < tokens.words.length; t++) {
       const word = tokens.words[t] as string;
@@ -75,7 +78,8 @@ export class StreamBuilder {
           this.push(stream, [], value, brk, t);
           continue;
         }
-        const pieces = this.lookup(part);
+        const { pieces, exact } = this.lookup(part);
+        if (exact) stream.known++;
         // A number word ("thirty") is a number and still a word ("never had one before").
         pieces.forEach((ids, k) => {
           this.push(stream, ids, k === 0 ? (spelled ?? Number.NaN) : Number.NaN, k === 0 ? brk : Break.None, t);
@@ -105,7 +109,7 @@ export class StreamBuilder {
   }
 
   /** The ids at each position the word occupies (one position, or more for a split compound). */
-  private lookup(word: string): number[][] {
+  private lookup(word: string): { pieces: number[][]; exact: boolean } {
     const known = this.memo.get(word);
     if (known) return known;
     if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
@@ -114,16 +118,17 @@ export class StreamBuilder {
     return found;
   }
 
-  private resolve(word: string): number[][] {
+  private resolve(word: string): { pieces: number[][]; exact: boolean } {
     const { words, data, plainWords } = this.lexicon;
     if (data.compounds && word.length >= 7 && !words.isWord(word)) {
       const split = this.splitCompound(word, 0);
-      if (split) return split;
+      if (split) return { pieces: split, exact: true };
     }
     const ids: number[] = [];
     words.exact(word, ids);
-    if (ids.length === 0 && !plainWords.has(word)) words.fuzzy(word, ids);
-    return [ids];
+    if (ids.length > 0) return { pieces: [ids], exact: true };
+    if (!plainWords.has(word)) words.fuzzy(word, ids);
+    return { pieces: [ids], exact: false };
   }
 
   /**

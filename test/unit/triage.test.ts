@@ -183,14 +183,136 @@ const EN: Case[] = [
   ['Is it normal to have side effects from ibuprofen?', null],
 ];
 
-const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: [], fr: [], de: [], pt: [] };
+const ES: Case[] = [
+  ['Me duele mucho el pecho y estoy sudando', 'cardiac'],
+  ['mi padre dice que siente como un elefante encima del pecho', 'cardiac'],
+  ['creo que le está dando un infarto a mi abuelo', 'cardiac'],
+  ['mi madre tiene la boca torcida y habla raro', 'stroke'],
+  ['de repente no puede mover el brazo derecho', 'stroke'],
+  ['quiero matarme', 'suicide-or-self-harm'],
+  ['ya escribí las cartas de despedida', 'suicide-or-self-harm'],
+  ['se me cierra la garganta después de comer cacahuetes', 'anaphylaxis'],
+  ['sangra a chorros y no para', 'severe-bleeding'],
+  ['mi hijo se tomó 20 pastillas de paracetamol', 'overdose-or-poisoning'],
+  ['mi niña de 2 años bebió lejía', 'overdose-or-poisoning'],
+  ['no respira, como hago la rcp', 'unresponsive'],
+  ['mi abuela no responde y no se despierta', 'unresponsive'],
+  ['no puedo respirar', 'severe-breathing-difficulty'],
+  ['mi hijo lleva 10 minutos convulsionando', 'seizure'],
+  ['fiebre alta y manchas que no desaparecen al presionar con un vaso', 'meningitis-or-sepsis'],
+  ['mi bebé de 6 semanas tiene fiebre de 38,5', 'infant-danger-signs'],
+  ['el peor dolor de cabeza de mi vida, empezó de golpe', 'sudden-severe-headache'],
+  ['casi se ahoga en la piscina, lo sacamos y tose mucho', 'drowning'],
+  ['le dieron una puñalada en el abdomen', 'major-trauma'],
+  ['estoy embarazada de 32 semanas y no siento al bebé moverse', 'pregnancy-emergency'],
+  ['dolor de barriga muy fuerte y la tripa dura como una tabla', 'acute-abdomen'],
+  ['el año pasado tuve dolor de pecho, ahora estoy bien', null],
+  ['¿cuáles son los síntomas de un infarto?', null],
+  ['este trabajo me está matando', null],
+  ['no tengo dolor de pecho, solo tos', null],
+  ['¿es normal tener efectos secundarios con el ibuprofeno?', null],
+  ['me muero de ganas de verte', null],
+  ['¿qué hago si mi hijo se traga una pila?', null],
+  ['tengo un poco de fiebre y dolor de garganta', null],
+];
+
+const FR: Case[] = [
+  ["j'ai une douleur dans la poitrine qui descend dans le bras gauche et je transpire", 'cardiac'],
+  ["comme un poids énorme sur la poitrine, j'ai des sueurs froides", 'cardiac'],
+  ['mon père a la bouche de travers et il parle bizarrement', 'stroke'],
+  ["elle n'arrive plus à lever le bras, c'est arrivé d'un coup", 'stroke'],
+  ['je veux mourir', 'suicide-or-self-harm'],
+  ["j'ai écrit une lettre d'adieu", 'suicide-or-self-harm'],
+  ['piqûre de guêpe et sa gorge gonfle, il respire mal', 'anaphylaxis'],
+  ["ça saigne beaucoup et ça ne s'arrête pas", 'severe-bleeding'],
+  ['ma fille a avalé une pile bouton', 'overdose-or-poisoning'],
+  ["j'ai pris 25 comprimés de doliprane", 'overdose-or-poisoning'],
+  ['il ne respire plus, comment faire un massage cardiaque', 'unresponsive'],
+  ['mon mari est inconscient et ne répond pas', 'unresponsive'],
+  ["je n'arrive pas à respirer", 'severe-breathing-difficulty'],
+  ['il convulse depuis 8 minutes', 'seizure'],
+  ['fièvre, nuque raide et la lumière lui fait mal', 'meningitis-or-sepsis'],
+  ['mon bébé de 5 semaines a 38,2 de fièvre', 'infant-danger-signs'],
+  ['mal de tête brutal, le pire de ma vie', 'sudden-severe-headache'],
+  ['il a été poignardé', 'major-trauma'],
+  ["brûlure avec de l'eau bouillante sur tout le bras, la peau est blanche", 'severe-burn'],
+  ['douleur brutale et violente au testicule chez mon fils de 13 ans', 'testicular-torsion'],
+  ["quels sont les signes d'un AVC ?", null],
+  ['ce boulot me tue', null],
+  ["j'ai eu mal à la poitrine la semaine dernière, ça va mieux maintenant", null],
+  ["je n'ai pas de douleur dans la poitrine, juste un rhume", null],
+  ["est-ce normal d'avoir des effets secondaires avec ce vaccin ?", null],
+  ['je suis mort de rire', null],
+  ["que faire si quelqu'un fait un malaise cardiaque ?", null],
+  ["j'ai un peu mal au dos depuis hier", null],
+];
+
+const DE: Case[] = [
+  ['Ich habe starke Brustschmerzen, die in den linken Arm ausstrahlen und ich schwitze', 'cardiac'],
+  ['Druck auf der Brust wie ein Elefant, kalter Schweiß', 'cardiac'],
+  ['Mein Vater spricht plötzlich ganz verwaschen und sein Mundwinkel hängt', 'stroke'],
+  ['Ich will nicht mehr leben', 'suicide-or-self-harm'],
+  ['Ich habe schon einen Abschiedsbrief geschrieben', 'suicide-or-self-harm'],
+  ['Nach dem Wespenstich schwillt ihre Zunge an und sie bekommt schlecht Luft', 'anaphylaxis'],
+  ['Die Wunde blutet sehr stark und hört nicht auf', 'severe-bleeding'],
+  ['Mein Sohn hat eine Knopfzelle verschluckt', 'overdose-or-poisoning'],
+  ['Ich habe 30 Tabletten Paracetamol genommen', 'overdose-or-poisoning'],
+  ['Er atmet nicht mehr, wie mache ich eine Herzdruckmassage', 'unresponsive'],
+  ['Meine Oma ist bewusstlos und reagiert nicht', 'unresponsive'],
+  ['ich bekomme keine Luft', 'severe-breathing-difficulty'],
+  ['Mein Kind krampft seit 10 Minuten', 'seizure'],
+  ['Fieber und Flecken, die sich mit einem Glas nicht wegdrücken lassen', 'meningitis-or-sepsis'],
+  ['Mein 6 Wochen altes Baby hat 38,5 Fieber', 'infant-danger-signs'],
+  ['plötzlich die schlimmsten Kopfschmerzen meines Lebens', 'sudden-severe-headache'],
+  ['Er ist vom Dach gefallen und kann die Beine nicht bewegen', 'major-trauma'],
+  ['Ich bin in der 30. SSW und spüre das Baby nicht mehr', 'pregnancy-emergency'],
+  ['Rückenschmerzen und jetzt taub im Intimbereich und kann nicht pinkeln', 'cauda-equina'],
+  ['Was sind die Anzeichen eines Schlaganfalls?', null],
+  ['Letzte Woche hatte ich Brustschmerzen, jetzt geht es wieder gut', null],
+  ['Ich habe keine Brustschmerzen, nur Husten', null],
+  ['Ist es normal, dass Ibuprofen Nebenwirkungen hat?', null],
+  ['Die Arbeit bringt mich um', null],
+  ['Was tun, wenn jemand einen Herzinfarkt hat?', null],
+  ['Ich habe leichte Kopfschmerzen seit heute Morgen', null],
+];
+
+const PT: Case[] = [
+  ['estou com uma dor no peito que vai para o braço esquerdo e estou suando frio', 'cardiac'],
+  ['sinto um aperto muito forte no peito e falta de ar', 'cardiac'],
+  ['minha mãe está com a boca torta e a fala enrolada', 'stroke'],
+  ['quero morrer', 'suicide-or-self-harm'],
+  ['já deixei as cartas de despedida', 'suicide-or-self-harm'],
+  ['comeu camarão e a garganta está fechando', 'anaphylaxis'],
+  ['está sangrando muito e não para', 'severe-bleeding'],
+  ['meu filho engoliu uma pilha de botão', 'overdose-or-poisoning'],
+  ['tomei 20 comprimidos de rivotril', 'overdose-or-poisoning'],
+  ['ele não respira, como faço a massagem cardíaca', 'unresponsive'],
+  ['meu avô está desacordado e não responde', 'unresponsive'],
+  ['n consigo respirar', 'severe-breathing-difficulty'],
+  ['minha filha está convulsionando há 7 minutos', 'seizure'],
+  ['febre alta e manchas roxas que não somem com o teste do copo', 'meningitis-or-sepsis'],
+  ['meu bebê de 7 semanas está com febre de 38,3', 'infant-danger-signs'],
+  ['a pior dor de cabeça da minha vida, veio de repente', 'sudden-severe-headache'],
+  ['levou um tiro na perna', 'major-trauma'],
+  ['estou grávida de 30 semanas e o bebê parou de mexer', 'pregnancy-emergency'],
+  ['meu pai diabético está confuso e muito sonolento', 'diabetic-emergency'],
+  ['quais são os sintomas de um AVC?', null],
+  ['esse trabalho está me matando', null],
+  ['semana passada tive dor no peito, agora estou bem', null],
+  ['não tenho dor no peito, só tosse', null],
+  ['é normal ter efeitos colaterais com a vacina?', null],
+  ['morrendo de rir com esse vídeo', null],
+  ['o que fazer se alguém tiver um derrame?', null],
+  ['estou com um pouco de dor de garganta', null],
+];
+
+const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
 
 const label = (c: TriageCategory | null) => c ?? 'not urgent';
 
 describe('triage: development examples', () => {
   for (const language of TRIAGE_LANGUAGES) {
     const cases = BY_LANGUAGE[language];
-    if (cases.length === 0) continue;
     it.each(cases)(`${language}: %s → %s`, (text, category) => {
       const result = triage(text);
       if (category) expect(result.categories, label(category)).toContain(category);
@@ -200,6 +322,13 @@ describe('triage: development examples', () => {
 });
 
 describe('triage: result shape', () => {
+  it('answers in the language of the question', () => {
+    for (const language of TRIAGE_LANGUAGES) {
+      const wrong = BY_LANGUAGE[language].filter(([text]) => triage(text).language !== language && triage(text).urgent);
+      expect(wrong.map(([text]) => text)).toEqual([]);
+    }
+  });
+
   it('gives advice exactly when urgent, in the question language, with the emergency number', () => {
     for (const language of TRIAGE_LANGUAGES) {
       for (const [text] of BY_LANGUAGE[language]) {
