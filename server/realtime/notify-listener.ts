@@ -75,10 +75,35 @@ export async function startNotifyListener(options: {
   let closed = false;
   // What is heard goes to the handlers in the order heard, after the turn's other I/O (after-io.ts).
   const later = createAfterIoQueue((error) => logger.error({ err: error }, 'a notification handler failed'));
+  const subscriber = createSubscriber(options.databaseUrl, () => closed);
+  const connection = followConnection(subscriber, { logger, later, handlers, isClosed: () => closed });
+  deliverNotifications(subscriber, { logger, later, handlers });
+  const close = async () => {
+    closed = true;
+    await subscriber.close();
+  };
+  try {
+    await subscriber.connect();
+    // One at a time: pg clients do not take concurrent queries.
+    for (const channel of NOTIFY_CHANNELS) await subscriber.listenTo(channel);
+  } catch (error) {
+    // Closed, or pg-listen would go on reconnecting a listener no one holds.
+    await close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    get connected() {
+      return connection.connected;
+    },
+    close,
+  };
+}
+
+function createSubscriber(databaseUrl: string, isClosed: () => boolean): Subscriber {
   // pg-listen is CommonJS with an `exports.default`: under ESM the function is `.default`.
-  const subscriber: Subscriber = pgListen.default(
+  return pgListen.default(
     {
-      connectionString: options.databaseUrl,
+      connectionString: databaseUrl,
       application_name: 'medchat listener',
       // After a reconnect pg-listen re-sends every LISTEN at once (Promise.all); pg 8 warns about
       // queries sent while another runs (a DeprecationWarning on stderr) unless the client pipelines.
@@ -91,7 +116,7 @@ export async function startNotifyListener(options: {
       retryInterval: (attempt) => {
         // pg-listen's reconnect loop does not look at close(): ending it here keeps a closed
         // listener from reconnecting (and holding the process) while the database is away.
-        if (closed) throw new Error('the notification listener is closed');
+        if (isClosed()) throw new Error('the notification listener is closed');
         return Math.min(2000, 100 * 2 ** attempt);
       },
       // Detects a connection that died silently (no FIN), e.g. a network partition.
@@ -99,10 +124,23 @@ export async function startNotifyListener(options: {
       parse: parsePayload,
     },
   );
-  let connected = false;
+}
+
+interface Delivery {
+  logger: Logger;
+  later: (callback: () => void) => void;
+  handlers: ListenerHandlers;
+}
+
+/** Whether the connection is up now; a reconnect is handed on (the relay re-sends what is watched). */
+function followConnection(
+  subscriber: Subscriber,
+  { logger, later, handlers, isClosed }: Delivery & { isClosed: () => boolean },
+): { readonly connected: boolean } {
+  const state = { connected: false };
   let everConnected = false;
   subscriber.events.on('connected', () => {
-    connected = true;
+    state.connected = true;
     if (everConnected) {
       logger.info('notification listener reconnected');
       later(() => handlers.reconnected());
@@ -110,13 +148,17 @@ export async function startNotifyListener(options: {
     everConnected = true;
   });
   subscriber.events.on('reconnect', (attempt) => {
-    connected = false;
+    state.connected = false;
     if (attempt === 1) logger.warn('notification listener lost its connection; reconnecting');
   });
   subscriber.events.on('error', (error) => {
-    if (!closed) logger.error({ err: error }, 'notification listener error');
+    if (!isClosed()) logger.error({ err: error }, 'notification listener error');
   });
-  // Every payload is validated with its channel's schema; a malformed one is dropped (and logged).
+  return state;
+}
+
+/** Every payload is validated with its channel's schema; a malformed one is dropped (and logged). */
+function deliverNotifications(subscriber: Subscriber, { logger, later, handlers }: Delivery): void {
   const malformed = malformedPayloadWarning(logger);
   const on = <C extends NotifyChannel>(
     channel: C,
@@ -132,17 +174,4 @@ export async function startNotifyListener(options: {
   on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
   on(DELETED_CHANNEL, () => handlers.messagesDeleted());
   on(STATISTICS_CHANNEL, () => handlers.statisticsChanged());
-
-  await subscriber.connect();
-  // One at a time: pg clients do not take concurrent queries.
-  for (const channel of NOTIFY_CHANNELS) await subscriber.listenTo(channel);
-  return {
-    get connected() {
-      return connected;
-    },
-    close: async () => {
-      closed = true;
-      await subscriber.close();
-    },
-  };
 }

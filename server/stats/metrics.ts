@@ -49,8 +49,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(sources: MetricSources) {
+  /** Read when scraped; each part gives its own as it starts (readFrom). */
+  private readonly sources: MetricSources = {
+    queueLength: () => 0,
+    activeWorkers: () => 0,
+    socketConnections: () => 0,
+  };
+
+  constructor() {
     const registers = [this.registry];
+    const sources = this.sources;
     collectDefaultMetrics({ register: this.registry, prefix: 'medchat_' });
     this.httpRequests = new Counter({
       name: 'medchat_http_requests_total',
@@ -114,6 +122,11 @@ export class Metrics {
         this.set({ namespace: '/monitor' }, sources.socketConnections('/monitor'));
       },
     });
+  }
+
+  /** Where the gauges read from now on: the dispatcher's and the sockets' counts, as they start. */
+  readFrom(sources: Partial<MetricSources>): void {
+    Object.assign(this.sources, sources);
   }
 
   /** One HTTP request answered, by its route pattern (http/request-logging.ts). */

@@ -1,0 +1,51 @@
+/**
+ * The realtime part: the relay that turns what the listener hears into events for this
+ * instance's clients, the hubs that hold those clients' interest (text so far, SSE streams,
+ * statistics), and the one LISTEN connection. Each is pushed on the stop stack as it is made.
+ */
+import type { StopStack } from '../lifecycle.js';
+import { startNotifyListener } from '../realtime/notify-listener.js';
+import { PartialAnswers } from '../realtime/partial-answers.js';
+import { Relay } from '../realtime/relay.js';
+import { SseHub } from '../realtime/sse.js';
+import { StatsBroadcaster } from '../realtime/stats-broadcaster.js';
+import type { Core } from './core.js';
+
+export interface Realtime {
+  readonly relay: Relay;
+  readonly stats: StatsBroadcaster;
+  /** The text so far of every message being answered anywhere, for clients joining mid-answer. */
+  readonly partialAnswers: PartialAnswers;
+  readonly sseHub: SseHub;
+}
+
+export async function startRealtime(core: Core, options: { databaseUrl: string }, stack: StopStack): Promise<Realtime> {
+  const { pool, log, metrics, dispatcher } = core;
+  const relay = new Relay(pool, log, (sentAt) => metrics.relayed('message_status', sentAt));
+  const stats = new StatsBroadcaster({ pool, logger: log, instanceStaleAfterMs: core.instanceStaleAfterMs });
+  stack.push('statistics pusher', () => stats.stop());
+  relay.onChange(() => stats.markChanged());
+  const partialAnswers = new PartialAnswers();
+  relay.addTarget(partialAnswers.relayTarget);
+  relay.onReconnected(() => partialAnswers.clear());
+  const sseHub = new SseHub();
+  stack.push('SSE streams', () => sseHub.close());
+  relay.addTarget(sseHub);
+  stats.addAudience(sseHub.statsAudience);
+  // A message cancelled through any instance stops the worker answering it, wherever it runs.
+  relay.addTarget({
+    status: (event) => {
+      if (event.cancelled) dispatcher.abort(event.messageId);
+    },
+    delta: () => undefined,
+    watchedMessageIds: () => [],
+  });
+  const listener = await startNotifyListener({
+    // LISTEN holds its session: it must reach PostgreSQL directly, never through a transaction pooler.
+    databaseUrl: core.config.listenDatabaseUrl ?? options.databaseUrl,
+    logger: log,
+    handlers: relay.handlers,
+  });
+  stack.push('notify listener', () => listener.close());
+  return { relay, stats, partialAnswers, sseHub };
+}
