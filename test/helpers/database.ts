@@ -1,7 +1,7 @@
 /** A fresh database per test file, on the run's server (see global-setup.ts). */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { migrate } from '../../server/db/migrate.js';
 import { createPool, type Pool } from '../../server/db/pool.js';
 import { MIGRATIONS_DIR } from '../../server/paths.js';
@@ -45,6 +45,31 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await pool.end();
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
+  };
+}
+
+/** A fresh database for the calling test file, dropped after it. Read it inside tests. */
+export function useTestDatabaseForFile(): TestDatabase {
+  let created: TestDatabase | undefined;
+  const db = () => {
+    if (!created) throw new Error('the test database is made in beforeAll');
+    return created;
+  };
+  beforeAll(async () => {
+    created = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await created?.drop();
+  });
+  return {
+    get url() {
+      return db().url;
+    },
+    get name() {
+      return db().name;
+    },
+    query: (sql, params) => db().query(sql, params),
+    drop: () => db().drop(),
   };
 }
 

@@ -6,7 +6,7 @@
  * it answers, errs, stalls or talks nonsense. With the mock it stays off; it never lowers.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { raiseUrgentFromModel } from '../../server/db/messages.js';
 import { createLogger } from '../../server/logger.js';
 import { MockProvider } from '../../server/providers/mock.js';
@@ -17,20 +17,14 @@ import { SecondOpinion } from '../../server/triage/second-opinion.js';
 import { messageStateSchema } from '../../shared/rest.js';
 import { serverEventSchemas } from '../../shared/socket-events.js';
 import { adviceFor, type TriageCategory } from '../../shared/triage/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useTestDatabaseForFile } from '../helpers/database.js';
 import { useFakeLlmServerForFile } from '../helpers/fake-llm-server.js';
 import { ask, eventually, getJson, postJson, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
 import { connect, type Recorder } from '../helpers/socket.js';
 
 const fake = useFakeLlmServerForFile();
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabaseForFile();
 
 /** Nothing in it for the rules to flag. */
 const CALM = 'What is a good bedtime routine for a toddler?';

@@ -3,7 +3,7 @@
  * push, the message row — against the local wire-protocol server; then the faults end to end:
  * retries, Retry-After, 400/401, timeouts, broken streams, the circuit breaker and the fallback.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MEDICAL_SYSTEM_PROMPT } from '../../server/prompts/medical-system-prompt.js';
 import { DEFAULT_ANTHROPIC_MODEL } from '../../server/providers/anthropic.js';
 import { mockAnswer } from '../../server/providers/mock.js';
@@ -11,20 +11,14 @@ import { CONSECUTIVE_FAILURES } from '../../server/providers/resilient.js';
 import type { Service } from '../../server/service.js';
 import type { Statistics } from '../../shared/rest.js';
 import type { MessageDeltaEvent } from '../../shared/socket-events.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useTestDatabaseForFile } from '../helpers/database.js';
 import { type RecordedRequest, useFakeLlmServerForFile } from '../helpers/fake-llm-server.js';
 import { ask, eventually, getJson, waitForFinal } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
 import { connect } from '../helpers/socket.js';
 
 const fake = useFakeLlmServerForFile();
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabaseForFile();
 
 const KEYS = {
   ANTHROPIC_API_KEY: 'sk-ant-test-0000000000',
