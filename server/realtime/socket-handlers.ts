@@ -1,0 +1,140 @@
+/**
+ * What a client of the default namespace may do: ask (and follow the answer), subscribe to a
+ * message, unsubscribe. Payloads are validated; every outcome is an ack, never a crash or a
+ * disconnect.
+ */
+import type http from 'node:http';
+import type { Logger } from 'pino';
+import {
+  type AskAck,
+  askPayloadSchema,
+  messageRoom,
+  type SubscribeAck,
+  subscribePayloadSchema,
+  type UnsubscribeAck,
+} from '../../shared/socket-events.js';
+import type { QuestionRateLimiter } from '../http/rate-limit.js';
+import {
+  ConversationNotFoundError,
+  IdempotencyKeyReusedError,
+  QueueFullError,
+  type SubmitDeps,
+  submitQuestion,
+} from '../queue/submit-question.js';
+import type { ChatSocket, MessageSubscriptions } from './socket-subscriptions.js';
+
+/** A socket may follow this many messages at once; bounds the memory one client can take. */
+const MAX_SUBSCRIPTIONS_PER_SOCKET = 1000;
+
+type Ack<T> = (answer: T) => void;
+
+export interface ChatHandlerDeps {
+  submit: SubmitDeps;
+  maxQuestionChars: number;
+  logger: Logger;
+  rateLimiter: QuestionRateLimiter;
+  clientAddress: (req: http.IncomingMessage) => string;
+  subscriptions: MessageSubscriptions;
+}
+
+/**
+ * Socket.IO hands handlers whatever the client sent: the payload may be missing or of any type,
+ * and the ack may be absent. This splits the arguments safely.
+ */
+function payloadAndAck<T>(args: unknown[]): { payload: unknown; ack: Ack<T> | undefined } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as Ack<T>) : undefined;
+  return { payload: ack ? args.slice(0, -1)[0] : args[0], ack };
+}
+
+function firstIssue(error: { issues: Array<{ message: string; path: PropertyKey[] }> }): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid payload';
+  const field = issue.path.join('.');
+  return field && !issue.message.includes(field) ? `${field}: ${issue.message}` : issue.message;
+}
+
+/** The handlers for one socket of the default namespace. */
+export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => void {
+  const { subscriptions } = deps;
+  /** Runs a handler; any failure becomes an error ack, never a crash or a disconnect. */
+  const guarded =
+    <T extends object>(name: string, handler: (payload: unknown, socket: ChatSocket) => Promise<T>) =>
+    (socket: ChatSocket) =>
+    (...args: unknown[]) => {
+      const { payload, ack } = payloadAndAck<T | { error: string }>(args);
+      handler(payload, socket).then(
+        (answer) => ack?.(answer),
+        (error: unknown) => {
+          deps.logger.warn({ err: error, event: name, socketId: socket.id }, 'socket handler failed');
+          ack?.({ error: 'Internal server error.' });
+        },
+      );
+    };
+
+  const ask = guarded<AskAck>('ask', askHandler(deps));
+
+  const subscribe = guarded<SubscribeAck>('subscribe', async (payload, socket) => {
+    const parsed = subscribePayloadSchema.safeParse(payload);
+    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    const room = messageRoom(parsed.data.messageId);
+    if (!socket.rooms.has(room) && subscriptions.count(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      return { error: 'Too many subscriptions.' };
+    }
+    const message = await subscriptions.follow(socket, parsed.data.messageId);
+    return message ? { message } : { error: 'No message with that id.' };
+  });
+
+  const unsubscribe = guarded<UnsubscribeAck>('unsubscribe', async (payload, socket) => {
+    const parsed = subscribePayloadSchema.safeParse(payload);
+    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    await socket.leave(messageRoom(parsed.data.messageId));
+    return { ok: true };
+  });
+
+  return (socket) => {
+    socket.on('ask', ask(socket));
+    socket.on('subscribe', subscribe(socket));
+    socket.on('unsubscribe', unsubscribe(socket));
+  };
+}
+
+/** ask: the question is written and its room joined before it exists, so no event is missed. */
+function askHandler(deps: ChatHandlerDeps): (payload: unknown, socket: ChatSocket) => Promise<AskAck> {
+  const askSchema = askPayloadSchema(deps.maxQuestionChars);
+  const { subscriptions } = deps;
+  return async (payload, socket) => {
+    const parsed = askSchema.safeParse(payload);
+    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    if (subscriptions.count(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) return { error: 'Too many subscriptions.' };
+    const wait = await deps.rateLimiter.take(deps.clientAddress(socket.request));
+    if (wait > 0) return { error: `Too many questions; try again in ${wait} s.` };
+    let joined: string | undefined;
+    try {
+      const { replayed, ...submitted } = await submitQuestion(deps.submit, {
+        question: parsed.data.question,
+        conversationId: parsed.data.conversationId,
+        idempotencyKey: parsed.data.idempotencyKey,
+        beforeInsert: async (id) => {
+          joined = messageRoom(id);
+          await socket.join(joined);
+        },
+      });
+      if (!replayed) return submitted;
+      // An earlier request made the message: follow it from now on (the client subscribes for
+      // what came before), and not the one this request would have made.
+      if (joined) await socket.leave(joined);
+      await subscriptions.follow(socket, submitted.messageId);
+      return { ...submitted, replayed: true as const };
+    } catch (error) {
+      if (joined) await socket.leave(joined);
+      if (
+        error instanceof QueueFullError ||
+        error instanceof ConversationNotFoundError ||
+        error instanceof IdempotencyKeyReusedError
+      )
+        return { error: error.message };
+      throw error;
+    }
+  };
+}
