@@ -3,6 +3,8 @@
  * header, submit, and turn submit's refusals into HTTP errors (nothing is written for any of them).
  */
 import { askRequestSchema, idempotencyKeySchema } from '../../shared/rest.js';
+import { HttpError } from '../edge/http-error.js';
+import { parseOr400 } from '../edge/validate.js';
 import {
   ConversationNotFoundError,
   IdempotencyKeyReusedError,
@@ -11,8 +13,6 @@ import {
   type SubmittedMessage,
   submitQuestion,
 } from '../queue/submit-question.js';
-import { HttpError } from './errors.js';
-import { parseOr400 } from './validate.js';
 
 export interface AskedQuestion {
   /** The 202's body. */

@@ -1,38 +1,11 @@
 /**
- * Bearer tokens (API_TOKEN, MONITOR_TOKEN), compared in constant time. Which token a request
- * needs depends on what it asks for: monitoring endpoints take the monitor token (or the API
- * token when no monitor token is set), the rest of /api the API token; /health and the web app's
- * static files need none.
+ * The token step of the HTTP chain. Which token (access/tokens.ts) a request needs depends on
+ * what it asks for: monitoring endpoints take the monitor token (or the API token when no monitor
+ * token is set), the rest of /api the API token; /health and the web app's files need none.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import { HttpError } from './errors.js';
-
-export interface Tokens {
-  apiToken: string | undefined;
-  monitorToken: string | undefined;
-}
-
-/** Equal-length digests make the comparison take the same time whatever the inputs. */
-export function tokenMatches(expected: string, given: string | undefined): boolean {
-  if (given === undefined) return false;
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, b);
-}
-
-/**
- * The token a request carries: `Authorization: Bearer …`, or `?access_token=` when `query` is given
- * (only for the EventSource routes: tokens in URLs end up in proxy access logs).
- */
-export function tokenOf(req: IncomingMessage, query?: unknown): string | undefined {
-  const header = req.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (match) return match[1];
-  const fromQuery = (query as { access_token?: unknown } | undefined)?.access_token;
-  return typeof fromQuery === 'string' ? fromQuery : undefined;
-}
+import { type Tokens, tokenMatches, tokenOf } from '../access/tokens.js';
+import { HttpError } from '../edge/http-error.js';
 
 export const MONITOR_PATHS = ['/api/statistics/stream', '/metrics'];
 

@@ -1,20 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ErrorBody } from '../../shared/rest.js';
+import { HttpError } from '../edge/http-error.js';
 import { isConnectionError } from '../queue/database-retry.js';
 import { sendJson } from './json-response.js';
-
-/** An error with the HTTP status and the message the client sees. */
-export class HttpError extends Error {
-  override name = 'HttpError';
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 export const notFound: RequestHandler = (req, _res, next) => {
   // originalUrl: under app.use('/api', …) req.path has lost its mount point.

@@ -7,7 +7,7 @@
 import type { MessageState } from '../../shared/rest.js';
 import type { MessageStatusEvent } from '../../shared/socket-events.js';
 import { isTerminal } from '../../shared/status.js';
-import type { RelayTarget } from '../realtime/relay.js';
+import type { RelayTarget } from '../messages/relay-target.js';
 
 interface Entry {
   body: string;

@@ -7,7 +7,8 @@
 import type { IncomingMessage } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { containsNul } from '../db/nul-characters.js';
-import { abortedRequestError, bodyTooLargeError, HttpError, invalidJsonError } from './errors.js';
+import { HttpError } from '../edge/http-error.js';
+import { abortedRequestError, bodyTooLargeError, invalidJsonError } from './errors.js';
 
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset\s*=\s*(?:utf-8|"utf-8")\s*)?$/i;
 /** As express mounts a path: any case, then a slash or the end. */

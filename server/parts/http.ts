@@ -5,12 +5,12 @@
  */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { clientAddressResolver } from '../access/client-address.js';
+import { createQuestionRateLimiter, type QuestionRateLimiter } from '../access/rate-limit.js';
+import type { Tokens } from '../access/tokens.js';
 import { createApp } from '../http/app.js';
-import type { Tokens } from '../http/auth.js';
-import { clientAddressResolver } from '../http/client-address.js';
 import { FinishedMessageCache } from '../http/finished-messages.js';
 import { createHttpServer } from '../http/http-server.js';
-import { createQuestionRateLimiter, type QuestionRateLimiter } from '../http/rate-limit.js';
 import { once, type StopStack } from '../lifecycle.js';
 import { CLIENT_DIST_DIR } from '../paths.js';
 import { attachSocketServer, type SocketServer } from '../realtime/socket-server.js';

@@ -4,6 +4,7 @@
  * statistics), and the one LISTEN connection. Each is pushed on the stop stack as it is made.
  */
 import type { StopStack } from '../lifecycle.js';
+import { abortCancelledWork } from '../queue/cancel-target.js';
 import { startNotifyListener } from '../realtime/notify-listener.js';
 import { PartialAnswers } from '../realtime/partial-answers.js';
 import { Relay } from '../realtime/relay.js';
@@ -32,14 +33,7 @@ export async function startRealtime(core: Core, options: { databaseUrl: string }
   stack.push('SSE streams', () => sseHub.close());
   relay.addTarget(sseHub);
   stats.addAudience(sseHub.statsAudience);
-  // A message cancelled through any instance stops the worker answering it, wherever it runs.
-  relay.addTarget({
-    status: (event) => {
-      if (event.cancelled) dispatcher.abort(event.messageId);
-    },
-    delta: () => undefined,
-    watchedMessageIds: () => [],
-  });
+  relay.addTarget(abortCancelledWork(dispatcher));
   const listener = await startNotifyListener({
     // LISTEN holds its session: it must reach PostgreSQL directly, never through a transaction pooler.
     databaseUrl: core.config.listenDatabaseUrl ?? options.databaseUrl,

@@ -18,7 +18,7 @@ import type {
   PartialAnswer,
 } from '../../shared/socket-events.js';
 import { isTerminal } from '../../shared/status.js';
-import type { RelayTarget } from './relay.js';
+import type { RelayTarget } from '../messages/relay-target.js';
 
 export interface PartialAnswerLimits {
   maxMessages: number;

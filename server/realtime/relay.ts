@@ -15,17 +15,10 @@ import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-
 import { isTerminal } from '../../shared/status.js';
 import { getMessageStates, type MessageStateRow } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
-import { toStatusEvent } from '../http/message-state.js';
+import { toStatusEvent } from '../messages/message-state.js';
+import type { RelayTarget } from '../messages/relay-target.js';
 import type { ListenerHandlers, StatusNotification } from './notify-listener.js';
 import { RecentIds } from './recent-ids.js';
-
-/** Something that delivers events to clients: the Socket.IO server, the SSE hub. */
-export interface RelayTarget {
-  status(event: MessageStatusEvent): void;
-  delta(event: MessageDeltaEvent): void;
-  /** Ids of the messages its clients watch (for re-sending after a listener reconnect). */
-  watchedMessageIds(): Iterable<string>;
-}
 
 /** How many finished messages are remembered; late notifications arrive within milliseconds. */
 const FINISHED_MEMORY = 10_000;

@@ -13,7 +13,8 @@ import {
   subscribePayloadSchema,
   type UnsubscribeAck,
 } from '../../shared/socket-events.js';
-import type { QuestionRateLimiter } from '../http/rate-limit.js';
+import { type QuestionRateLimiter, tooManyQuestionsMessage } from '../access/rate-limit.js';
+import { firstIssue } from '../edge/validate.js';
 import {
   ConversationNotFoundError,
   IdempotencyKeyReusedError,
@@ -47,13 +48,6 @@ function payloadAndAck<T>(args: unknown[]): { payload: unknown; ack: Ack<T> | un
   return { payload: ack ? args.slice(0, -1)[0] : args[0], ack };
 }
 
-function firstIssue(error: { issues: Array<{ message: string; path: PropertyKey[] }> }): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid payload';
-  const field = issue.path.join('.');
-  return field && !issue.message.includes(field) ? `${field}: ${issue.message}` : issue.message;
-}
-
 /** The handlers for one socket of the default namespace. */
 export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => void {
   const { subscriptions } = deps;
@@ -76,7 +70,7 @@ export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => voi
 
   const subscribe = guarded<SubscribeAck>('subscribe', async (payload, socket) => {
     const parsed = subscribePayloadSchema.safeParse(payload);
-    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    if (!parsed.success) return { error: firstIssue(parsed.error, 'invalid payload') };
     const room = messageRoom(parsed.data.messageId);
     if (!socket.rooms.has(room) && subscriptions.count(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
       return { error: 'Too many subscriptions.' };
@@ -87,7 +81,7 @@ export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => voi
 
   const unsubscribe = guarded<UnsubscribeAck>('unsubscribe', async (payload, socket) => {
     const parsed = subscribePayloadSchema.safeParse(payload);
-    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    if (!parsed.success) return { error: firstIssue(parsed.error, 'invalid payload') };
     await socket.leave(messageRoom(parsed.data.messageId));
     return { ok: true };
   });
@@ -105,10 +99,10 @@ function askHandler(deps: ChatHandlerDeps): (payload: unknown, socket: ChatSocke
   const { subscriptions } = deps;
   return async (payload, socket) => {
     const parsed = askSchema.safeParse(payload);
-    if (!parsed.success) return { error: firstIssue(parsed.error) };
+    if (!parsed.success) return { error: firstIssue(parsed.error, 'invalid payload') };
     if (subscriptions.count(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) return { error: 'Too many subscriptions.' };
     const wait = await deps.rateLimiter.take(deps.clientAddress(socket.request));
-    if (wait > 0) return { error: `Too many questions; try again in ${wait} s.` };
+    if (wait > 0) return { error: tooManyQuestionsMessage(wait) };
     let joined: string | undefined;
     try {
       const { replayed, ...submitted } = await submitQuestion(deps.submit, {

@@ -18,14 +18,14 @@ import {
   type ServerToClientEvents,
 } from '../../shared/socket-events.js';
 import { isTerminal } from '../../shared/status.js';
+import { originAllowed } from '../access/origins.js';
+import type { QuestionRateLimiter } from '../access/rate-limit.js';
+import { type Tokens, tokenMatches, tokenOf } from '../access/tokens.js';
 import type { Pool } from '../db/pool.js';
-import { type Tokens, tokenMatches, tokenOf } from '../http/auth.js';
-import { originAllowed } from '../http/origins.js';
-import type { QuestionRateLimiter } from '../http/rate-limit.js';
+import type { RelayTarget } from '../messages/relay-target.js';
 import type { SubmitDeps } from '../queue/submit-question.js';
 import { FinishedAudience } from './finished-audience.js';
 import type { PartialAnswers } from './partial-answers.js';
-import type { RelayTarget } from './relay.js';
 import { chatHandlers } from './socket-handlers.js';
 import { MessageSubscriptions, ROOM_PREFIX } from './socket-subscriptions.js';
 import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';

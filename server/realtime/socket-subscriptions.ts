@@ -14,7 +14,7 @@ import {
 import { isTerminal } from '../../shared/status.js';
 import { getMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
-import { toStatusEvent } from '../http/message-state.js';
+import { toStatusEvent } from '../messages/message-state.js';
 import { type PartialAnswers, withPartialAnswer } from './partial-answers.js';
 
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;

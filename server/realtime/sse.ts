@@ -16,11 +16,11 @@ import type {
 import { isTerminal } from '../../shared/status.js';
 import { getMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
-import { HttpError } from '../http/errors.js';
-import { toStatusEvent } from '../http/message-state.js';
-import { parseOr400 } from '../http/validate.js';
+import { HttpError } from '../edge/http-error.js';
+import { parseOr400 } from '../edge/validate.js';
+import { toStatusEvent } from '../messages/message-state.js';
+import type { RelayTarget } from '../messages/relay-target.js';
 import { type PartialAnswers, withPartialAnswer } from './partial-answers.js';
-import type { RelayTarget } from './relay.js';
 import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 
 /** A comment line now and then keeps proxies from closing an idle stream. */

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrate } from '../../server/db/migrate.js';
 import { createLogger } from '../../server/logger.js';
+import type { RelayTarget } from '../../server/messages/relay-target.js';
 import { MIGRATIONS_DIR } from '../../server/paths.js';
 import {
   type CompletionRequest,
@@ -22,7 +23,7 @@ import {
   ProviderError,
 } from '../../server/providers/types.js';
 import { PartialAnswers } from '../../server/realtime/partial-answers.js';
-import { Relay, type RelayTarget } from '../../server/realtime/relay.js';
+import { Relay } from '../../server/realtime/relay.js';
 import { SseHub, sseRoutes } from '../../server/realtime/sse.js';
 import { StatsBroadcaster } from '../../server/realtime/stats-broadcaster.js';
 import type { Service } from '../../server/service.js';

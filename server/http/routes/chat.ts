@@ -1,14 +1,14 @@
 import type { IRouter } from 'express';
 import { type AskResponse, type CancelResponse, messageIdSchema } from '../../../shared/rest.js';
 import { cancelMessage, getMessage } from '../../db/messages.js';
+import { HttpError } from '../../edge/http-error.js';
+import { parseOr400 } from '../../edge/validate.js';
+import { toMessageState } from '../../messages/message-state.js';
 import type { Dispatcher } from '../../queue/dispatcher.js';
 import type { SubmitDeps } from '../../queue/submit-question.js';
 import { createAskQuestion } from '../ask-question.js';
-import { HttpError } from '../errors.js';
 import type { FinishedMessageCache } from '../finished-messages.js';
 import { sendJson, sendJsonText } from '../json-response.js';
-import { toMessageState } from '../message-state.js';
-import { parseOr400 } from '../validate.js';
 
 export interface ChatRouteDeps extends SubmitDeps {
   maxQuestionChars: number;

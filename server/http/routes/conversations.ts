@@ -3,10 +3,10 @@ import { type Conversation, conversationIdSchema } from '../../../shared/rest.js
 import { getConversation } from '../../db/conversations.js';
 import { getConversationMessages } from '../../db/messages.js';
 import type { Pool } from '../../db/pool.js';
-import { HttpError } from '../errors.js';
+import { HttpError } from '../../edge/http-error.js';
+import { parseOr400 } from '../../edge/validate.js';
+import { toMessageState } from '../../messages/message-state.js';
 import { sendJson } from '../json-response.js';
-import { toMessageState } from '../message-state.js';
-import { parseOr400 } from '../validate.js';
 
 export function conversationRoutes(router: IRouter, deps: { pool: Pool }): void {
   router.get('/api/conversations/:conversationId', async (req, res) => {

@@ -1,3 +1,4 @@
+/** A message's state as clients see it, over REST (http/) and as an event (realtime/). */
 import type { MessageState } from '../../shared/rest.js';
 import type { MessageStatusEvent } from '../../shared/socket-events.js';
 import type { MessageStateRow } from '../db/messages.js';

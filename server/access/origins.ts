@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 
-export function isSameOrigin(origin: string, req: IncomingMessage): boolean {
+function isSameOrigin(origin: string, req: IncomingMessage): boolean {
   try {
     return new URL(origin).host === req.headers.host;
   } catch {
