@@ -147,3 +147,29 @@ export type Health = z.infer<typeof healthSchema>;
 /** Every error the API returns. */
 export const errorBodySchema = z.strictObject({ error: z.string(), details: z.unknown().optional() });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The notice every export carries, as the app shows it above the chat. */
+export const NOT_MEDICAL_ADVICE_NOTICE =
+  'Not medical advice. MedChat gives general health information. In an emergency, call your local ' +
+  'emergency number (such as 911, 112 or 999) now.';
+
+/** GET /api/conversations/:id/export query: `format` is json (the default) or markdown; other fields are ignored. */
+export const conversationExportQuerySchema = z.object({
+  format: z.enum(['json', 'markdown'], { error: 'format must be "json" or "markdown"' }).default('json'),
+});
+export type ConversationExportFormat = z.infer<typeof conversationExportQuerySchema>['format'];
+
+/** GET /api/conversations/:id/export?format=json: the whole conversation, as a file to keep. */
+export const conversationExportSchema = conversationSchema.extend({
+  /** Names this file's layout, for a program that reads it later. */
+  format: z.literal('medchat.conversation.v1'),
+  exportedAt: z.iso.datetime(),
+  notice: z.string(),
+  messages: z.array(
+    conversationMessageSchema.extend({
+      /** When it was answered, failed or stopped; absent while it is still waiting or being answered. */
+      completedAt: z.iso.datetime().optional(),
+    }),
+  ),
+});
+export type ConversationExport = z.infer<typeof conversationExportSchema>;

@@ -84,10 +84,18 @@ export type AskAck = z.infer<typeof ackSchemas.ask>;
 export type SubscribeAck = z.infer<typeof ackSchemas.subscribe>;
 export type UnsubscribeAck = z.infer<typeof ackSchemas.unsubscribe>;
 
+/**
+ * A conversation was deleted (DELETE /api/conversations/:id): sent to every socket that
+ * follows one of its messages, and as the last event of its messages' SSE streams.
+ */
+export const conversationDeletedEventSchema = z.strictObject({ conversationId: conversationIdSchema });
+export type ConversationDeletedEvent = z.infer<typeof conversationDeletedEventSchema>;
+
 /** Default namespace `/`: what the server sends, by event name. */
 export const serverEventSchemas = {
   'message:status': messageStatusEventSchema,
   'message:delta': messageDeltaEventSchema,
+  'conversation:deleted': conversationDeletedEventSchema,
 };
 /** Namespace `/monitor`: what the server sends (clients send nothing). */
 export const monitorEventSchemas = {
@@ -104,12 +112,13 @@ export type MonitorServerToClientEvents = Listeners<typeof monitorEventSchemas>;
 
 /**
  * Server-Sent Events, by event name: `status` and `delta` on GET /api/chat/:messageId/events (the
- * first `status` is the current state, with the text so far while it is being answered), `stats`
- * on GET /api/statistics/stream.
+ * first `status` is the current state, with the text so far while it is being answered; `deleted`
+ * when its conversation is deleted, and the stream ends), `stats` on GET /api/statistics/stream.
  */
 export const sseEventSchemas = {
   status: messageCurrentStateSchema,
   delta: messageDeltaEventSchema,
+  deleted: conversationDeletedEventSchema,
   stats: statisticsSchema,
 };
 export type SseEvents = { [Event in keyof typeof sseEventSchemas]: z.infer<(typeof sseEventSchemas)[Event]> };

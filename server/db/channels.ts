@@ -3,5 +3,7 @@ export const STATUS_CHANNEL = 'message_status';
 export const DELTA_CHANNEL = 'message_delta';
 export const INSTANCES_CHANNEL = 'instances_changed';
 export const DELETED_CHANNEL = 'messages_deleted';
+/** A conversation was deleted (DELETE /api/conversations/:id): its id and its messages' ids. */
+export const CONVERSATION_DELETED_CHANNEL = 'conversation_deleted';
 /** A retry was counted (db/006_statistics_notifications.sql): the statistics changed, no status did. */
 export const STATISTICS_CHANNEL = 'statistics_changed';

@@ -144,6 +144,18 @@ export async function getConversationMessages(db: Queryable, conversationId: str
   return rows;
 }
 
+/**
+ * Deletes the messages of a conversation, questions and answers with them; their idempotency keys
+ * go by cascade (db/003). The ids, those still waiting or being answered first.
+ */
+export async function deleteConversationMessages(db: Queryable, params: { conversationId: string }): Promise<string[]> {
+  const { rows } = await db.query<{ id: string; unfinished: boolean }>(
+    `DELETE FROM messages WHERE conversation_id = $1 RETURNING id, status IN ('pending', 'processing') AS unfinished`,
+    [params.conversationId],
+  );
+  return [...rows.filter((row) => row.unfinished), ...rows.filter((row) => !row.unfinished)].map((row) => row.id);
+}
+
 /** The current status (and answer or error) of several messages at once. */
 export type MessageStateRow = Pick<
   MessageRow,

@@ -6,9 +6,16 @@
  */
 import { z } from 'zod';
 import { URGENT_SOURCES } from '../../shared/rest.js';
-import { messageDeltaEventSchema } from '../../shared/socket-events.js';
+import { conversationDeletedEventSchema, messageDeltaEventSchema } from '../../shared/socket-events.js';
 import { MESSAGE_STATUSES } from '../../shared/status.js';
-import { DELETED_CHANNEL, DELTA_CHANNEL, INSTANCES_CHANNEL, STATISTICS_CHANNEL, STATUS_CHANNEL } from './channels.js';
+import {
+  CONVERSATION_DELETED_CHANNEL,
+  DELETED_CHANNEL,
+  DELTA_CHANNEL,
+  INSTANCES_CHANNEL,
+  STATISTICS_CHANNEL,
+  STATUS_CHANNEL,
+} from './channels.js';
 
 const statusPayload = z.object({
   id: z.uuid(),
@@ -28,6 +35,11 @@ const statusPayload = z.object({
 });
 // Relayed to clients as it is: the wire's delta event.
 const deltaPayload = z.object(messageDeltaEventSchema.shape);
+// A conversation deleted, with (some of) its messages' ids: announceConversationDeleted sends them in chunks.
+const conversationDeletedPayload = z.object({
+  ...conversationDeletedEventSchema.shape,
+  messageIds: z.array(z.uuid()),
+});
 // The other triggers only say that something changed.
 const signalPayload = z.object({});
 const TRUNCATED_KEYS = new Set(['id', 'status', 'truncated', 'sentAt']);
@@ -52,12 +64,14 @@ function payloadSchemas(mode: 'exact' | 'tolerant') {
   const status = exact ? statusPayload.strict().check(fitsItsStatus) : statusPayload.strip();
   const delta = exact ? deltaPayload.strict() : deltaPayload.strip();
   const signal = exact ? signalPayload.strict() : signalPayload.strip();
+  const conversationDeleted = exact ? conversationDeletedPayload.strict() : conversationDeletedPayload.strip();
   return {
     [STATUS_CHANNEL]: status,
     [DELTA_CHANNEL]: delta,
     [INSTANCES_CHANNEL]: signal,
     [DELETED_CHANNEL]: signal,
     [STATISTICS_CHANNEL]: signal,
+    [CONVERSATION_DELETED_CHANNEL]: conversationDeleted,
   } as const;
 }
 
@@ -69,3 +83,6 @@ export const NOTIFY_CHANNELS = Object.keys(notifyPayloadSchemas) as NotifyChanne
 
 /** A status change as message_status_payload() writes it. */
 export type StatusNotification = z.infer<(typeof notifyPayloadSchemas)[typeof STATUS_CHANNEL]>;
+
+/** A conversation deleted, as announceConversationDeleted sends it (one chunk of its message ids). */
+export type ConversationDeletedNotice = z.infer<(typeof notifyPayloadSchemas)[typeof CONVERSATION_DELETED_CHANNEL]>;

@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
   healthRoutes(app, { pool: deps.pool, isDraining: deps.isDraining });
   metricsRoutes(app, { metrics: deps.metrics });
   chatRoutes(app, { ...deps.submit, maxQuestionChars: deps.maxQuestionChars, finished: deps.finished });
-  conversationRoutes(app, { pool: deps.pool });
+  conversationRoutes(app, { pool: deps.pool, dispatcher: deps.dispatcher, logger: deps.logger });
   statisticsRoutes(app, { pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs });
   for (const routes of deps.extraRoutes ?? []) app.use(routes);
   app.use('/api', notFound);

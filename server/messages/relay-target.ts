@@ -4,10 +4,13 @@
  * here, below all of them, so none of them imports another's layer for it.
  */
 import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
+import type { ConversationDeletedNotice } from '../db/notify-payloads.js';
 
 export interface RelayTarget {
   status(event: MessageStatusEvent): void;
   delta(event: MessageDeltaEvent): void;
+  /** A conversation was deleted: forget these messages of it, end what follows them. Nothing of them is relayed after. */
+  conversationDeleted?(notice: ConversationDeletedNotice): void;
   /** Ids of the messages its clients watch (for re-sending after a listener reconnect). */
   watchedMessageIds(): Iterable<string>;
 }

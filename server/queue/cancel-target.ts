@@ -1,7 +1,8 @@
 /**
  * Cancelling is business of the queue, heard on every instance: a message cancelled through any
- * instance (its status event says so) stops the worker answering it here, if one is. The instance
- * that took the cancel stops its own worker at once (http/routes/chat.ts).
+ * instance (its status event says so) stops the worker answering it here, if one is; so does a
+ * message whose conversation was deleted (its notice). The instance that took the cancel or the
+ * delete stops its own worker at once (http/routes/).
  */
 import type { RelayTarget } from '../messages/relay-target.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -10,6 +11,9 @@ export function abortCancelledWork(dispatcher: Pick<Dispatcher, 'abort'>): Relay
   return {
     status: (event) => {
       if (event.cancelled) dispatcher.abort(event.messageId);
+    },
+    conversationDeleted: ({ messageIds }) => {
+      for (const messageId of messageIds) dispatcher.abort(messageId);
     },
     delta: () => undefined,
     watchedMessageIds: () => [],

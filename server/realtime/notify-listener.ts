@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { MessageDeltaEvent } from '../../shared/socket-events.js';
 import {
+  CONVERSATION_DELETED_CHANNEL,
   DELETED_CHANNEL,
   DELTA_CHANNEL,
   INSTANCES_CHANNEL,
@@ -14,6 +15,7 @@ import {
   STATUS_CHANNEL,
 } from '../db/channels.js';
 import {
+  type ConversationDeletedNotice,
   NOTIFY_CHANNELS,
   type NotifyChannel,
   notifyPayloadSchemas,
@@ -29,8 +31,10 @@ export interface ListenerHandlers {
   instancesChanged(): void;
   /** Something counted in the statistics changed without a status change (a retry). */
   statisticsChanged(): void;
-  /** Messages were deleted (retention). */
+  /** Messages were deleted (retention, or a conversation deleted). */
   messagesDeleted(): void;
+  /** A conversation was deleted: which, and (some of) its messages. */
+  conversationDeleted(notice: ConversationDeletedNotice): void;
   /** The connection was lost and is back: notifications in between may be missing. */
   reconnected(): void;
 }
@@ -173,5 +177,6 @@ function deliverNotifications(subscriber: Subscriber, { logger, later, handlers 
   on(DELTA_CHANNEL, (event) => handlers.delta(event));
   on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
   on(DELETED_CHANNEL, () => handlers.messagesDeleted());
+  on(CONVERSATION_DELETED_CHANNEL, (notice) => handlers.conversationDeleted(notice));
   on(STATISTICS_CHANNEL, () => handlers.statisticsChanged());
 }

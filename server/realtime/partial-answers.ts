@@ -95,6 +95,9 @@ export class PartialAnswers {
       if (isTerminal(event.status)) this.finish(event.messageId);
     },
     delta: (event: MessageDeltaEvent) => this.add(event),
+    conversationDeleted: ({ messageIds }) => {
+      for (const messageId of messageIds) this.forget(messageId);
+    },
     watchedMessageIds: () => [],
   };
 

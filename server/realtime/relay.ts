@@ -8,12 +8,14 @@
  * message never changes again, so what is heard after its final state (a late notification, a
  * re-sent state) is stale and dropped: no client ever sees a message go back from finished.
  * The one change after that is the model's second opinion flagging it urgent (db/009), relayed once.
+ * A message whose conversation was deleted is gone: nothing of it is relayed after that.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { MessageDeltaEvent, MessageStatusEvent } from '../../shared/socket-events.js';
 import { isTerminal } from '../../shared/status.js';
 import { getMessageStates, type MessageStateRow } from '../db/messages.js';
+import type { ConversationDeletedNotice } from '../db/notify-payloads.js';
 import type { Pool } from '../db/pool.js';
 import { toStatusEvent } from '../messages/message-state.js';
 import type { RelayTarget } from '../messages/relay-target.js';
@@ -38,6 +40,8 @@ export class Relay {
   private readonly finished = new RecentIds(FINISHED_MEMORY);
   /** Finished messages already relayed as urgent: a later urgent state of theirs is not news. */
   private readonly finishedUrgent = new RecentIds(FINISHED_MEMORY);
+  /** Messages of deleted conversations: deltas still in flight from their stopped workers are dropped. */
+  private readonly deleted = new RecentIds(FINISHED_MEMORY);
 
   constructor(
     private readonly pool: Pool,
@@ -75,6 +79,7 @@ export class Relay {
       this.changed();
       for (const listener of this.deletionListeners) listener();
     },
+    conversationDeleted: (notice) => this.relayDeletion(notice),
     reconnected: () => {
       for (const listener of this.reconnectListeners) listener();
       void this.resendWatched();
@@ -112,6 +117,14 @@ export class Relay {
       urgentSource: notification.urgentSource ?? null,
     });
     void this.inOrder(id, () => relay(event));
+  }
+
+  /** Every target forgets the deleted messages (and ends what follows them); nothing of them is relayed after. */
+  private relayDeletion(notice: ConversationDeletedNotice): void {
+    this.changed();
+    for (const id of notice.messageIds) this.deleted.add(id);
+    const { conversationId } = notice;
+    for (const target of this.targets) this.safely(() => target.conversationDeleted?.(notice), { conversationId });
   }
 
   /**
@@ -160,10 +173,10 @@ export class Relay {
 
   private emitStatus(event: MessageStatusEvent): void {
     const { messageId, status, urgent } = event;
-    if (!this.isNews(event)) return;
+    if (this.deleted.has(messageId) || !this.isNews(event)) return;
     if (isTerminal(status)) this.finished.add(messageId);
     if (isTerminal(status) && urgent) this.finishedUrgent.add(messageId);
-    for (const target of this.targets) this.safely(() => target.status(event), messageId);
+    for (const target of this.targets) this.safely(() => target.status(event), { messageId });
   }
 
   /** Everything before the final state; after it, only a final state that is newly urgent. */
@@ -173,16 +186,17 @@ export class Relay {
   }
 
   private emitDelta(event: MessageDeltaEvent): void {
-    if (this.finished.has(event.messageId)) return;
-    for (const target of this.targets) this.safely(() => target.delta(event), event.messageId);
+    const { messageId } = event;
+    if (this.finished.has(messageId) || this.deleted.has(messageId)) return;
+    for (const target of this.targets) this.safely(() => target.delta(event), { messageId });
   }
 
   /** One target's failure must not keep the event from the others, nor reach the listener. */
-  private safely(deliver: () => void, messageId: string): void {
+  private safely(deliver: () => void, about: { messageId: string } | { conversationId: string }): void {
     try {
       deliver();
     } catch (error) {
-      this.logger.error({ err: error, messageId }, 'a relay target failed');
+      this.logger.error({ err: error, ...about }, 'a relay target failed');
     }
   }
 

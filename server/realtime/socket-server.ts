@@ -120,6 +120,14 @@ function relayToSockets(io: ChatServer, monitor: MonitorNamespace, subscriptions
     delta(event: MessageDeltaEvent) {
       io.local.to(messageRoom(event.messageId)).emit('message:delta', event);
     },
+    // The followers of its messages hear it once per notice (its messages being answered come first,
+    // where followers are), and follow them no more; nobody is left to tell of a late flag.
+    conversationDeleted({ conversationId, messageIds }) {
+      const rooms = messageIds.map(messageRoom);
+      io.local.to(rooms).emit('conversation:deleted', { conversationId });
+      io.local.in(rooms).socketsLeave(rooms);
+      for (const messageId of messageIds) finishedAudience.take(messageId);
+    },
     *watchedMessageIds() {
       for (const room of io.of('/').adapter.rooms.keys()) {
         if (room.startsWith(ROOM_PREFIX)) yield room.slice(ROOM_PREFIX.length);

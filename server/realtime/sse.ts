@@ -1,12 +1,14 @@
 /**
  * Server-Sent Events for clients without Socket.IO:
  * - GET /api/chat/:messageId/events: `status` (current state first, with the text so far while
- *   it is being answered) and `delta` events; the stream ends after `completed` or `failed`.
+ *   it is being answered) and `delta` events; the stream ends after `completed` or `failed`, or
+ *   after `deleted` when the message's conversation is deleted.
  * - GET /api/statistics/stream: `stats` events, like /monitor.
  */
 import { type Response, Router } from 'express';
 import { messageIdSchema, type Statistics } from '../../shared/rest.js';
 import type {
+  ConversationDeletedEvent,
   MessageCurrentState,
   MessageDeltaEvent,
   MessageStatusEvent,
@@ -15,6 +17,7 @@ import type {
 } from '../../shared/socket-events.js';
 import { isTerminal } from '../../shared/status.js';
 import { getMessage } from '../db/messages.js';
+import type { ConversationDeletedNotice } from '../db/notify-payloads.js';
 import type { Pool } from '../db/pool.js';
 import { HttpError } from '../edge/http-error.js';
 import { parseOr400 } from '../edge/validate.js';
@@ -26,7 +29,15 @@ import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 /** A comment line now and then keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000;
 
-type StreamEvent = { name: 'status'; data: MessageStatusEvent } | { name: 'delta'; data: MessageDeltaEvent };
+type StreamEvent =
+  | { name: 'status'; data: MessageStatusEvent }
+  | { name: 'delta'; data: MessageDeltaEvent }
+  | { name: 'deleted'; data: ConversationDeletedEvent };
+
+/** Nothing follows a final state, nor the deletion of the message's conversation. */
+function endsStream(event: StreamEvent): boolean {
+  return event.name === 'deleted' || (event.name === 'status' && isTerminal(event.data.status));
+}
 
 /** A delta whose text the partial answer already holds (or replaced): not sent again. */
 function coveredBy(partial: PartialAnswer | undefined, event: StreamEvent): boolean {
@@ -136,6 +147,15 @@ export class SseHub implements RelayTarget {
     }
   }
 
+  /** The streams of the deleted messages end with a `deleted` event. */
+  conversationDeleted({ conversationId, messageIds }: ConversationDeletedNotice): void {
+    for (const messageId of messageIds) {
+      for (const stream of this.byMessage.get(messageId) ?? []) {
+        this.send(messageId, stream, { name: 'deleted', data: { conversationId } });
+      }
+    }
+  }
+
   watchedMessageIds(): Iterable<string> {
     return this.byMessage.keys();
   }
@@ -155,7 +175,7 @@ export class SseHub implements RelayTarget {
       return;
     }
     writeEvent(stream.res, event.name, event.data);
-    if (event.name === 'status' && isTerminal(event.data.status)) {
+    if (endsStream(event)) {
       this.unwatch(messageId, stream);
       stream.res.end();
     }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   askResponseSchema,
   cancelResponseSchema,
+  conversationExportSchema,
   conversationSchema,
   errorBodySchema,
   healthSchema,
@@ -21,6 +22,7 @@ const ROUTES: Array<{ method: string; path: RegExp; answers: Record<number, z.Zo
   { method: 'GET', path: /^\/api\/chat\/[^/]+\/?$/i, answers: { 200: messageStateSchema } },
   { method: 'POST', path: /^\/api\/chat\/[^/]+\/cancel\/?$/i, answers: { 200: cancelResponseSchema } },
   { method: 'GET', path: /^\/api\/conversations\/[^/]+\/?$/i, answers: { 200: conversationSchema } },
+  { method: 'GET', path: /^\/api\/conversations\/[^/]+\/export\/?$/i, answers: { 200: conversationExportSchema } },
   { method: 'GET', path: /^\/api\/statistics\/?$/i, answers: { 200: statisticsSchema } },
   { method: 'GET', path: /^\/health\/?$/i, answers: { 200: healthSchema, 503: healthSchema } },
 ];

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eraseConversation } from '../../server/conversations/erase-conversation.js';
 import { exactNotifyPayloadSchemas, NOTIFY_CHANNELS, type NotifyChannel } from '../../server/db/notify-payloads.js';
 import type { Pool } from '../../server/db/pool.js';
 import { createDeltaPublisher } from '../../server/realtime/delta-publisher.js';
@@ -154,6 +155,32 @@ describe('NOTIFY payloads from the SQL', () => {
     ]);
   });
 
+  it('a deleted conversation: its id and all its messages, those being answered first, in payloads that fit', async () => {
+    const { id: conversationId } = await one<{ id: string }>('INSERT INTO conversations DEFAULT VALUES RETURNING id');
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO messages (question, conversation_id, status)
+       SELECT 'q' || n, $1, CASE WHEN n = 400 THEN 'processing' ELSE 'completed' END FROM generate_series(1, 400) n
+       RETURNING id`,
+      [conversationId],
+    );
+    await heardSoFar(); // their status events
+    const answering = rows.at(-1)?.id;
+    expect(await eraseConversation(pool, conversationId)).toHaveLength(400);
+    const [signal, ...notices] = parsedExactly(await heardSoFar());
+    expect(signal).toEqual({ channel: 'messages_deleted', payload: {} });
+    expect(notices.length).toBeGreaterThan(1);
+    const ids = notices.flatMap(({ channel, payload }) => {
+      expect(channel).toBe('conversation_deleted');
+      expect(Buffer.byteLength(JSON.stringify(payload))).toBeLessThan(NOTIFY_PAYLOAD_LIMIT_BYTES);
+      return (payload as { conversationId: string; messageIds: string[] }).messageIds;
+    });
+    expect(notices.map(({ payload }) => (payload as { conversationId: string }).conversationId)).toEqual(
+      notices.map(() => conversationId),
+    );
+    expect(ids[0]).toBe(answering);
+    expect(ids.toSorted()).toEqual(rows.map((row) => row.id).toSorted());
+  });
+
   it('the delta publisher: pieces in order, a retried attempt restarting at seq 0', async () => {
     const publisher = createDeltaPublisher({ pool, logger: pino({ level: 'silent' }), maxBatchBytes: 1000 });
     const messageId = crypto.randomUUID();
@@ -196,6 +223,7 @@ describe('the listener', () => {
       instancesChanged: () => undefined,
       statisticsChanged: () => undefined,
       messagesDeleted: () => undefined,
+      conversationDeleted: () => undefined,
       reconnected: () => undefined,
     };
     const listening = await startNotifyListener({ databaseUrl: db.url, logger, handlers });
