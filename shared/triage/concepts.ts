@@ -9,7 +9,9 @@ export const CUE_CONCEPTS = [
   'PAST', // last week, years ago, used to
   'PAST_VERB', // was, had: keeps an earlier sentence's past frame going
   'NOW', // now, still, right now, since, an hour ago
-  'RESOLVED', // fine now, went away
+  'RESOLVED', // fine now, went away, back to normal: over, and so is what came before it
+  'FINE', // she is fine, he seems ok: only its own clause (people say it of emergencies too)
+  'PET', // my dog, the cat: an animal's trouble is for a vet
   'HABIT', // always, every time, whenever
   'HYPO_IF', // if, in case, signs of, prevent: what follows is not happening
   'HYPO_HOW', // how to, how do you: a how-to, unless it is about someone now
@@ -22,6 +24,7 @@ export const CUE_CONCEPTS = [
   'POSS', // my, his, her, the (phrase class)
   'REFL', // myself, himself (phrase class)
   'SUBJ', // i, he, she, someone (phrase class)
+  'WORKLOAD', // work, debt, emails (phrase class, for idioms)
 ] as const;
 
 export const FINDING_CONCEPTS = [
@@ -211,6 +214,8 @@ export const FINDING_CONCEPTS = [
   'BOTH_LEGS',
   'CAUDA',
   'TOOK',
+  'OXYGEN',
+  'ANTICOAG',
   'DOSE',
 ] as const;
 

@@ -64,19 +64,17 @@ function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage
 export function detect(text: string): Detection {
   const tokens = tokenise(text);
   const guess = guessLanguage(text, tokens.words);
+  const readings = guess.candidates.map((language) => ({ language, ...presentIn(tokens, language) }));
+  // Unsure from function words: read it in the language(s) whose lexicon knew most of its words,
+  // so that a near-miss in a foreign lexicon ("insolacion" ~ "insolation") raises nothing.
+  const bestKnown = Math.max(...readings.map((r) => r.known));
+  const chosen = guess.sure ? readings : readings.filter((r) => r.known === bestKnown);
   const found = new Set<TriageCategory>();
-  let language = guess.language;
-  let bestKnown = -1;
-  for (const candidate of guess.candidates) {
-    const { present, known } = presentIn(tokens, candidate);
+  for (const { present } of chosen) {
     for (const r of RULES) if (!found.has(r.category) && holds(r, present)) found.add(r.category);
-    // Unsure from function words: the language whose lexicon knew most of the words.
-    if (!guess.sure && known > bestKnown) {
-      bestKnown = known;
-      language = candidate;
-    }
   }
-  if (!guess.sure && bestKnown === 0) language = guess.language;
+  const best = readings.find((r) => r.known === bestKnown);
+  const language = guess.sure || !best || bestKnown === 0 ? guess.language : best.language;
   return { categories: TRIAGE_CATEGORIES.filter((c) => found.has(c)), language };
 }
 

@@ -40,9 +40,10 @@ export function compileLexicon(data: LanguageData): CompiledLexicon {
       const elements = parsePhrase(phrase);
       insertPhrase(phrases, elements, concept, (word) => words.add(word));
       const only = elements[0];
-      if (elements.length === 1 && only?.kind === 'words') {
-        for (const word of only.alternatives) {
-          const id = words.add(word);
+      if (elements.length === 1 && only && !only.gap) {
+        for (const alternative of only.alternatives) {
+          if (alternative.kind !== 'word') continue;
+          const id = words.add(alternative.value);
           classes[id] ??= new Set();
           classes[id]?.add(concept);
         }

@@ -21,7 +21,7 @@ export interface Occurrence {
 const CUES: ReadonlySet<Concept> = new Set(CUE_CONCEPTS);
 const SWALLOWERS: ReadonlySet<Concept> = new Set<Concept>(['NONE', 'FIGURATIVE']);
 /** Phrase classes only: never reported on their own. */
-const CLASS_ONLY: ReadonlySet<Concept> = new Set<Concept>(['POSS', 'REFL', 'SUBJ']);
+const CLASS_ONLY: ReadonlySet<Concept> = new Set<Concept>(['POSS', 'REFL', 'SUBJ', 'WORKLOAD']);
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 
@@ -77,6 +77,9 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   while (stack.length > 0) {
     const [node, at, value] = stack.pop() as [PhraseNode, number, number];
     if (node.concepts && at > start) record(best, node.concepts, at - start, value);
+    if (at === start && node.sentenceStart && (start === 0 || stream.breaks[start] === Break.Sentence)) {
+      stack.push([node.sentenceStart, at, value]);
+    }
     if (at >= stream.ids.length || (at > start && stream.breaks[at] !== Break.None)) continue;
     for (const id of stream.ids[at] as number[]) {
       const next = node.words.get(id);

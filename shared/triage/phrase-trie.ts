@@ -1,7 +1,8 @@
 /**
  * Phrases (sequences of lexicon words) in a trie over word ids. A phrase element is a word, a
  * stem (`word*`), alternatives (`a|b`), an optional word (`word?`), a number (`#`), a year (`#y`), a word of a
- * concept class (`@CONCEPT`, any one-word phrase of it), or a gap of up to GAP_WORDS words (`~`).
+ * concept class (`@CONCEPT`, any one-word phrase of it), or a gap of up to GAP_WORDS words (`~`);
+ * a phrase starting with `^` only matches at the start of a sentence.
  */
 import type { Concept } from './concepts.js';
 
@@ -9,6 +10,8 @@ export interface PhraseNode {
   words: Map<number, PhraseNode>;
   classes: Map<Concept, PhraseNode>;
   number?: PhraseNode;
+  /** Phrases that must start a sentence (`^`), under the root only. */
+  sentenceStart?: PhraseNode;
   /** A number that reads as a year (1900–2100). */
   year?: PhraseNode;
   gap?: PhraseNode;
@@ -20,11 +23,26 @@ export const GAP_WORDS = 3;
 
 export const newPhraseNode = (): PhraseNode => ({ words: new Map(), classes: new Map() });
 
-/** One element as written in a lexicon phrase: its alternatives, and whether it may be left out. */
+/** One alternative of a phrase element: a word or stem, any number, a year, or a concept's words. */
+export interface Alternative {
+  kind: 'word' | 'number' | 'year' | 'class';
+  value: string;
+}
+
+/** One element as written in a lexicon phrase: its alternatives, or a gap; and whether it may be left out. */
 export interface PhraseElement {
-  kind: 'words' | 'number' | 'year' | 'class' | 'gap';
-  alternatives: string[];
+  gap: boolean;
+  /** `^`: the phrase starts a sentence (first element only). */
+  start?: boolean;
+  alternatives: Alternative[];
   optional: boolean;
+}
+
+function alternativeOf(text: string): Alternative {
+  if (text === '#') return { kind: 'number', value: text };
+  if (text === '#y') return { kind: 'year', value: text };
+  if (text.startsWith('@')) return { kind: 'class', value: text.slice(1) };
+  return { kind: 'word', value: text };
 }
 
 export function parsePhrase(phrase: string): PhraseElement[] {
@@ -33,11 +51,10 @@ export function parsePhrase(phrase: string): PhraseElement[] {
     if (!raw) continue;
     const optional = raw.endsWith('?');
     const text = optional ? raw.slice(0, -1) : raw;
-    if (text === '#') elements.push({ kind: 'number', alternatives: [], optional });
-    else if (text === '#y') elements.push({ kind: 'year', alternatives: [], optional });
-    else if (text === '~') elements.push({ kind: 'gap', alternatives: [], optional });
-    else if (text.startsWith('@')) elements.push({ kind: 'class', alternatives: [text.slice(1)], optional });
-    else elements.push({ kind: 'words', alternatives: text.split('|').filter(Boolean), optional });
+    if (text === '~') elements.push({ gap: true, alternatives: [], optional });
+    else if (text === '^' && elements.length === 0)
+      elements.push({ gap: false, start: true, alternatives: [], optional });
+    else elements.push({ gap: false, alternatives: text.split('|').filter(Boolean).map(alternativeOf), optional });
   }
   return elements;
 }
@@ -66,21 +83,28 @@ export function insertPhrase(
 }
 
 function stepInto(node: PhraseNode, element: PhraseElement, wordId: (word: string) => number): PhraseNode[] {
-  switch (element.kind) {
-    case 'number':
-      node.number ??= newPhraseNode();
-      return [node.number];
-    case 'year':
-      node.year ??= newPhraseNode();
-      return [node.year];
-    case 'gap':
-      node.gap ??= newPhraseNode();
-      return [node.gap];
-    case 'class':
-      return [childOf(node.classes, element.alternatives[0] as Concept)];
-    default:
-      return element.alternatives.map((word) => childOf(node.words, wordId(word)));
+  if (element.gap) {
+    node.gap ??= newPhraseNode();
+    return [node.gap];
   }
+  if (element.start) {
+    node.sentenceStart ??= newPhraseNode();
+    return [node.sentenceStart];
+  }
+  return element.alternatives.map((alternative) => {
+    switch (alternative.kind) {
+      case 'number':
+        node.number ??= newPhraseNode();
+        return node.number;
+      case 'year':
+        node.year ??= newPhraseNode();
+        return node.year;
+      case 'class':
+        return childOf(node.classes, alternative.value as Concept);
+      default:
+        return childOf(node.words, wordId(alternative.value));
+    }
+  });
 }
 
 function childOf<K>(map: Map<K, PhraseNode>, key: K): PhraseNode {

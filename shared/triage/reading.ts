@@ -4,24 +4,24 @@
  * not happening at all ("what are the signs of", "is it normal", "if he stops breathing")? A
  * present marker ("now", "he is", "my dad has") brings a finding back into the present.
  */
-import type { Concept } from './concepts.js';
+import { type Concept, CUE_CONCEPTS } from './concepts.js';
 import type { Occurrence } from './matcher.js';
-import { Break, type Tokens } from './tokenise.js';
+import { Break } from './tokenise.js';
 
 /** How many words after a negation it still reaches (within its clause). */
 const NEGATION_REACH = 6;
 
 interface Place {
   clause: number;
+  /** Like clause, but cut by punctuation only ("a panic attack and a heart attack" is one). */
+  segment: number;
   sentence: number;
 }
 
-interface Cue {
+interface Cue extends Place {
   concept: Concept;
   start: number;
   end: number;
-  clause: number;
-  sentence: number;
 }
 
 /** Positions → clause and sentence numbers; a clause-break word starts a new clause. */
@@ -30,11 +30,13 @@ function placesOf(breaks: readonly Break[], occurrences: readonly Occurrence[]):
   for (const o of occurrences) if (o.concept === 'CLAUSE_BREAK') clauseStarts.add(o.start);
   const places: Place[] = [];
   let clause = 0;
+  let segment = 0;
   let sentence = 0;
   for (let i = 0; i < breaks.length; i++) {
     if (i > 0 && breaks[i] === Break.Sentence) sentence++;
+    if (i > 0 && breaks[i] !== Break.None) segment++;
     if (i > 0 && (breaks[i] !== Break.None || clauseStarts.has(i))) clause++;
-    places.push({ clause, sentence });
+    places.push({ clause, segment, sentence });
   }
   return places;
 }
@@ -80,7 +82,7 @@ class Context {
   }
 }
 
-export type Status = 'present' | 'negated' | 'past' | 'resolved' | 'habit' | 'hypothetical';
+export type Status = 'present' | 'negated' | 'past' | 'resolved' | 'habit' | 'hypothetical' | 'animal';
 
 export class Reader {
   private readonly context: Context;
@@ -99,11 +101,14 @@ export class Reader {
     const c = this.context;
     const place = c.places[finding.start] as Place;
     if (this.negated(finding, place)) return 'negated';
+    if (c.inClause('PET', place.clause)) return 'animal';
     const clauseNow = c.inClause('NOW', place.clause);
     if (!clauseNow && c.list('RESOLVED').some((r) => r.clause >= place.clause)) return 'resolved';
+    if (!clauseNow && c.inClause('FINE', place.clause)) return 'resolved';
     const clausePast = c.inClause('PAST', place.clause);
     if ((clausePast && !clauseNow) || (c.pastFrame[place.sentence] && !clauseNow)) return 'past';
-    if (c.inClause('HABIT', place.clause) && !clauseNow) return 'habit';
+    // "still ... sometimes": a habit wins over a present marker.
+    if (c.inClause('HABIT', place.clause)) return 'habit';
     if (this.hypothetical(finding, place, clauseNow)) return 'hypothetical';
     return 'present';
   }
@@ -123,7 +128,9 @@ export class Reader {
       for (const h of c.list(kind)) {
         if (h.sentence !== place.sentence || h.start > finding.start) continue;
         if (clauseNow) continue;
-        if (kind === 'HYPO_HOW' && (c.urgentNeed || this.realAfter(h, finding, true))) continue;
+        // A how-to or a question word reaches the rest of its own stretch of text (to a comma) only.
+        if (kind === 'HYPO_HOW' && (h.segment !== place.segment || c.urgentNeed || this.realAfter(h, finding, true)))
+          continue;
         if (kind === 'HYPO_IF' && this.realAfter(h, finding, false)) continue;
         return true;
       }
@@ -149,25 +156,8 @@ export class Reader {
   }
 }
 
-const CUE_SET: ReadonlySet<Concept> = new Set<Concept>([
-  'NEG',
-  'HEDGE',
-  'CLAUSE_BREAK',
-  'PAST',
-  'PAST_VERB',
-  'NOW',
-  'RESOLVED',
-  'HABIT',
-  'HYPO_IF',
-  'HYPO_HOW',
-  'HYPO_SENT',
-  'URGENT_NEED',
-  'PERSONAL',
-  'PRESENT_SUBJ',
-]);
+const CUE_SET: ReadonlySet<Concept> = new Set<Concept>(CUE_CONCEPTS);
 
 export function isCueConcept(concept: Concept): boolean {
   return CUE_SET.has(concept);
 }
-
-export type { Tokens };

@@ -1,3 +1,4 @@
+// biome-ignore-all format: the rules read best as a table, one per line
 /**
  * Which findings, present together, make which emergency. A rule lists conditions that must all
  * hold near its first one (the anchor): each condition is a set of concepts (any one will do),
@@ -42,45 +43,26 @@ const atLeast = (n: number) => (v: number) => Number.isNaN(v) || v >= n;
 const feverValue = (v: number) => Number.isNaN(v) || (v >= 38 && v <= 43.5) || (v >= 100.4 && v <= 110);
 /** A fever word, or a temperature of 38 °C (100.4 °F) or more. */
 const FEVER = valued(['FEVER', 'TEMP'], feverValue);
+/** Blood sugar in mmol/l or mg/dl: under 3.5 mmol/l or under 60 mg/dl; over 20 mmol/l or 350 mg/dl. */
 const lowSugar = (v: number) => v < 3.5 || (v >= 20 && v < 60);
 const highSugar = (v: number) => (v >= 20 && v <= 40) || v > 350;
 const youngChild = (v: number) => Number.isNaN(v) || v < 12;
 
+/** A baby under three months: "newborn", "3 week old", "2 month old", "5 days old". */
+const YOUNG_INFANT: readonly Condition[] = [
+  { any: ['NEWBORN', 'AGE_DAYS'] },
+  valued(['AGE_WEEKS'], (v) => v < 13),
+  valued(['AGE_MONTHS'], (v) => v < 3),
+];
+const forEachInfant = (make: (infant: Condition) => Rule[]) => YOUNG_INFANT.flatMap(make);
+const INFANT_SIGNS: Concept[] = ['GRUNT', 'RETRACTIONS', 'FLOPPY', 'FONTANELLE', 'HIGH_CRY', 'HARD_TO_WAKE', 'MOTTLED'];
+
 /** Anything that points to a present, real symptom cluster around the heart. */
-const CARDIAC_COMPANIONS: Concept[] = [
-  'SWEAT',
-  'NAUSEA',
-  'VOMIT',
-  'BREATHLESS',
-  'SEVERE_BREATHING',
-  'RADIATE',
-  'FAINT',
-  'PALE',
-  'SEVERE',
-  'SUDDEN',
-  'COLLAPSE',
-  'NUMB',
-];
+const CARDIAC_COMPANIONS: Concept[] = ['SWEAT', 'NAUSEA', 'VOMIT', 'BREATHLESS', 'SEVERE_BREATHING', 'RADIATE', 'FAINT', 'PALE', 'SEVERE', 'SUDDEN', 'COLLAPSE', 'NUMB'];
 const BREATH_TROUBLE: Concept[] = ['BREATHLESS', 'SEVERE_BREATHING', 'PLEURITIC', 'COUGH_BLOOD'];
-const INJURY_SIGNS: Concept[] = [
-  'PAIN',
-  'CANT_MOVE',
-  'HEAD_INJURY',
-  'UNRESPONSIVE',
-  'KNOCKED_OUT',
-  'BLEED',
-  'BONE_OUT',
-  'VOMIT',
-  'CONFUSED',
-  'NUMB',
-  'BACK',
-  'NECK',
-  'SEVERE',
-  'DROWSY',
-  'SERIOUS_INJURY',
-  'NOT_BREATHING',
-];
-const ALTERED: Concept[] = ['CONFUSED', 'DROWSY', 'UNRESPONSIVE', 'SEIZURE', 'SPEECH_PROBLEM', 'COLLAPSE'];
+const INJURY_SIGNS: Concept[] = ['PAIN', 'CANT_MOVE', 'HEAD_INJURY', 'UNRESPONSIVE', 'KNOCKED_OUT', 'BLEED', 'BONE_OUT', 'VOMIT', 'CONFUSED', 'NUMB', 'BACK', 'NECK', 'SEVERE', 'DROWSY', 'SERIOUS_INJURY', 'NOT_BREATHING'];
+const ALTERED: Concept[] = ['CONFUSED', 'DROWSY', 'UNRESPONSIVE', 'SEIZURE', 'SPEECH_PROBLEM', 'COLLAPSE', 'CANT_SWALLOW'];
+const STROKE_COMPANIONS: Concept[] = ['ONE_SIDE', 'SUDDEN', 'FACE', 'SPEECH_PROBLEM', 'CANT_SPEAK', 'CONFUSED', 'DROP', 'VISION_LOSS', 'BALANCE_LOSS'];
 
 export const RULES: readonly Rule[] = [
   rule('cardiac', 0, 'HEART_ATTACK'),
@@ -102,26 +84,10 @@ export const RULES: readonly Rule[] = [
 
   rule('stroke', 0, 'STROKE'),
   rule('stroke', 4, 'FACE', 'DROOP'),
+  rule('stroke', 4, 'FACE', 'NUMB', near(20, 'ONE_SIDE', 'SUDDEN', 'SPEECH_PROBLEM', 'CANT_SPEAK')),
   rule('stroke', 0, 'SPEECH_PROBLEM'),
   rule('stroke', 3, 'SPEECH', 'SPEECH_ODD'),
-  rule(
-    'stroke',
-    4,
-    ['WEAK', 'NUMB'],
-    'LIMB',
-    near(
-      20,
-      'ONE_SIDE',
-      'SUDDEN',
-      'FACE',
-      'SPEECH_PROBLEM',
-      'CANT_SPEAK',
-      'CONFUSED',
-      'DROP',
-      'VISION_LOSS',
-      'BALANCE_LOSS',
-    ),
-  ),
+  rule('stroke', 4, ['WEAK', 'NUMB'], 'LIMB', near(20, ...STROKE_COMPANIONS)),
   rule('stroke', 20, 'DROP', ['SUDDEN', 'SPEECH_PROBLEM', 'DROOP', 'WEAK', 'CONFUSED', 'CANT_SPEAK']),
   rule('stroke', 20, 'CANT_SPEAK', ['SUDDEN', 'WEAK', 'NUMB', 'DROOP', 'CONFUSED']),
   rule('stroke', 8, 'SUDDEN', ['CONFUSED', 'BALANCE_LOSS']),
@@ -131,57 +97,31 @@ export const RULES: readonly Rule[] = [
   rule('suicide-or-self-harm', 4, 'MEANS', 'PLAN'),
 
   rule('anaphylaxis', 0, 'ANAPHYLAXIS'),
-  rule(
-    'anaphylaxis',
-    4,
-    'MOUTH_THROAT',
-    'SWELL',
-    near(30, 'ALLERGEN', 'ALLERGIC', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'HIVES', 'CANT_SWALLOW'),
-  ),
-  rule('anaphylaxis', 30, 'THROAT_CLOSING', [
-    'ALLERGEN',
-    'ALLERGIC',
-    'HIVES',
-    'BREATHLESS',
-    'SEVERE_BREATHING',
-    'WHEEZE',
-  ]),
+  rule('anaphylaxis', 4, 'MOUTH_THROAT', 'SWELL', near(30, 'ALLERGEN', 'ALLERGIC', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'HIVES', 'CANT_SWALLOW')),
+  rule('anaphylaxis', 30, 'THROAT_CLOSING', ['ALLERGEN', 'ALLERGIC', 'HIVES', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE']),
   rule('anaphylaxis', 20, 'ALLERGEN', ['SEVERE_BREATHING', 'WHEEZE']),
   rule('anaphylaxis', 25, 'ALLERGIC', ['BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'FAINT']),
   rule('anaphylaxis', 25, 'HIVES', ['SEVERE_BREATHING', 'WHEEZE']),
 
-  unless(rule('severe-bleeding', 5, 'BLEED', ['HEAVY_FLOW', 'WONT_STOP']), near(6, 'MILD')),
+  unless(rule('severe-bleeding', 10, 'BLEED', ['HEAVY_FLOW', 'WONT_STOP']), near(6, 'MILD')),
+  rule('severe-bleeding', 30, 'BLEED', 'ANTICOAG', ['HEAVY_FLOW', 'WONT_STOP']),
+  rule('severe-bleeding', 30, 'BLEED', 'ANTICOAG', valued(['MINUTES'], atLeast(10))),
   unless(rule('severe-bleeding', 0, 'VOMIT_BLOOD'), near(4, 'MILD')),
-  rule('severe-bleeding', 5, 'COUGH_BLOOD', 'HEAVY_FLOW'),
+  unless(rule('severe-bleeding', 0, 'COUGH_BLOOD'), near(5, 'MILD')),
   rule('severe-bleeding', 0, 'AMPUTATION'),
 
   rule('overdose-or-poisoning', 0, 'OVERDOSE'),
   rule('overdose-or-poisoning', 8, 'SWALLOWED', 'POISON'),
-  rule(
-    'overdose-or-poisoning',
-    6,
-    valued(['PILLS_COUNT'], (v) => v >= 10),
-    near(4, 'DRUG'),
-    ['TOOK', 'SWALLOWED'],
-  ),
+  rule('overdose-or-poisoning', 6, valued(['PILLS_COUNT'], (v) => v >= 10), near(4, 'DRUG'), ['TOOK', 'SWALLOWED']),
   rule('overdose-or-poisoning', 8, 'BULK', near(4, 'DRUG', 'POISON'), ['TOOK', 'SWALLOWED']),
-  rule('overdose-or-poisoning', 12, valued(['CHILD'], youngChild), 'SWALLOWED', ['DRUG', 'POISON']),
-  rule('overdose-or-poisoning', 30, 'CO_GAS', [
-    'HEADACHE',
-    'FAINT',
-    'NAUSEA',
-    'VOMIT',
-    'DROWSY',
-    'CONFUSED',
-    'UNRESPONSIVE',
-    'COLLAPSE',
-    'BREATHLESS',
-  ]),
+  rule('overdose-or-poisoning', 25, valued(['CHILD'], youngChild), 'SWALLOWED', ['DRUG', 'POISON']),
+  rule('overdose-or-poisoning', 30, 'CO_GAS', ['HEADACHE', 'FAINT', 'NAUSEA', 'VOMIT', 'DROWSY', 'CONFUSED', 'UNRESPONSIVE', 'COLLAPSE', 'BREATHLESS']),
 
   rule('unresponsive', 0, 'UNRESPONSIVE'),
   rule('unresponsive', 0, 'NOT_BREATHING'),
 
   rule('severe-breathing-difficulty', 0, 'SEVERE_BREATHING'),
+  rule('severe-breathing-difficulty', 0, valued(['OXYGEN'], (v) => v >= 50 && v < 92)),
   rule('severe-breathing-difficulty', 0, 'CHOKING'),
   rule('severe-breathing-difficulty', 3, 'BLUE', 'LIPS_SKIN'),
   rule('severe-breathing-difficulty', 20, 'CANT_SPEAK', ['BREATHLESS', 'ASTHMA', 'WHEEZE']),
@@ -189,70 +129,38 @@ export const RULES: readonly Rule[] = [
   rule('severe-breathing-difficulty', 4, 'BREATHLESS', 'SEVERE'),
   rule('severe-breathing-difficulty', 0, 'RETRACTIONS'),
   rule('severe-breathing-difficulty', 15, 'BREATHLESS', ['BLUE', 'CONFUSED', 'DROWSY']),
+  rule('severe-breathing-difficulty', 20, 'WHEEZE', ['RETRACTIONS', 'BLUE', 'PALE', 'DROWSY', 'CANT_SPEAK']),
 
   rule('seizure', 12, 'SEIZURE', valued(['MINUTES'], atLeast(5))),
   rule('seizure', 12, 'SEIZURE', 'HOURS'),
-  rule('seizure', 15, 'SEIZURE', [
-    'WONT_STOP',
-    'REPEAT',
-    'FIRST_TIME',
-    'UNRESPONSIVE',
-    'NOT_BREATHING',
-    'HEAD_INJURY',
-    'WATER',
-    'PREGNANT',
-    'BLUE',
-    'SEVERE_BREATHING',
-  ]),
+  rule('seizure', 15, 'SEIZURE', valued(['REPEAT'], atLeast(2))),
+  rule('seizure', 15, 'SEIZURE', ['WONT_STOP', 'FIRST_TIME', 'UNRESPONSIVE', 'NOT_BREATHING', 'HEAD_INJURY', 'WATER', 'PREGNANT', 'BLUE', 'SEVERE_BREATHING']),
   rule('seizure', 0, 'SEIZURE_NOW'),
 
   rule('meningitis-or-sepsis', 12, 'RASH', 'NON_BLANCH'),
-  rule('meningitis-or-sepsis', 20, 'NON_BLANCH', 'FEVER'),
+  rule('meningitis-or-sepsis', 20, 'NON_BLANCH', FEVER),
   rule('meningitis-or-sepsis', 0, 'MENINGITIS'),
-  rule('meningitis-or-sepsis', 30, 'STIFF_NECK', ['FEVER', 'LIGHT_HURTS']),
-  rule('meningitis-or-sepsis', 30, 'LIGHT_HURTS', 'FEVER', 'HEADACHE'),
+  rule('meningitis-or-sepsis', 30, 'STIFF_NECK', FEVER),
+  rule('meningitis-or-sepsis', 30, 'STIFF_NECK', 'LIGHT_HURTS'),
+  rule('meningitis-or-sepsis', 30, 'LIGHT_HURTS', FEVER, 'HEADACHE'),
   rule('meningitis-or-sepsis', 0, 'SEPSIS'),
-  rule(
-    'meningitis-or-sepsis',
-    40,
-    ['FEVER', 'INFECTION'],
-    ['MOTTLED', 'NO_URINE', 'VERY_UNWELL', 'CONFUSED', 'SPEECH_PROBLEM'],
-  ),
+  rule('meningitis-or-sepsis', 40, ['FEVER', 'INFECTION'], ['MOTTLED', 'NO_URINE', 'VERY_UNWELL', 'CONFUSED', 'SPEECH_PROBLEM']),
 
   rule('sudden-severe-headache', 15, 'HEADACHE', 'THUNDERCLAP'),
   rule('sudden-severe-headache', 10, 'HEADACHE', 'SUDDEN', 'SEVERE'),
-  rule('sudden-severe-headache', 30, 'HEAD_INJURY', 'HEADACHE', ['VOMIT', 'DROWSY', 'CONFUSED']),
+  rule('sudden-severe-headache', 30, ['HEAD_INJURY', 'FALL', 'CRASH'], 'HEADACHE', ['VOMIT', 'DROWSY', 'CONFUSED']),
 
-  rule(
-    'infant-danger-signs',
-    40,
-    valued(['AGE_WEEKS'], (v) => v < 13),
-    FEVER,
-  ),
-  rule(
-    'infant-danger-signs',
-    40,
-    valued(['AGE_MONTHS'], (v) => v < 3),
-    FEVER,
-  ),
-  rule('infant-danger-signs', 40, ['AGE_DAYS', 'NEWBORN'], FEVER),
-  rule(
-    'infant-danger-signs',
-    25,
-    ['BABY', 'NEWBORN'],
-    ['GRUNT', 'RETRACTIONS', 'FLOPPY', 'FONTANELLE', 'HIGH_CRY', 'HARD_TO_WAKE', 'MOTTLED'],
-  ),
-  rule('infant-danger-signs', 30, ['BABY', 'NEWBORN'], 'NOT_FEEDING', [
-    'DROWSY',
-    'HARD_TO_WAKE',
-    'FEVER',
-    'VOMIT',
-    'NO_URINE',
+  ...forEachInfant((infant) => [
+    rule('infant-danger-signs', 40, infant, FEVER),
+    rule('infant-danger-signs', 25, infant, INFANT_SIGNS),
+    rule('infant-danger-signs', 30, infant, 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
   ]),
+  rule('infant-danger-signs', 25, 'BABY', INFANT_SIGNS),
+  rule('infant-danger-signs', 30, 'BABY', 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
   unless(rule('infant-danger-signs', 0, 'BABY_STILL'), near(100, 'PREGNANT')),
 
   rule('drowning', 0, 'DROWN'),
-  rule('drowning', 6, 'PULLED_OUT', 'WATER'),
+  rule('drowning', 8, 'PULLED_OUT', 'WATER'),
   rule('drowning', 20, 'WATER', ['UNRESPONSIVE', 'NOT_BREATHING']),
 
   rule('major-trauma', 0, 'STAB'),
@@ -264,26 +172,17 @@ export const RULES: readonly Rule[] = [
   rule('major-trauma', 0, 'SERIOUS_INJURY'),
   unless(rule('major-trauma', 30, 'CRASH', [...INJURY_SIGNS, 'CHEST', 'ABDOMEN', 'HEAVY_FLOW']), near(30, 'MILD')),
   rule('major-trauma', 30, 'FALL', near(8, 'HEIGHT'), INJURY_SIGNS),
-  rule('major-trauma', 40, 'HEAD_INJURY', [
-    'KNOCKED_OUT',
-    'VOMIT',
-    'CONFUSED',
-    'DROWSY',
-    'FLUID_EAR',
-    'SEIZURE',
-    'UNRESPONSIVE',
-    'VISION_BLUR',
-    'SPEECH_PROBLEM',
-    'WEAK',
-  ]),
+  rule('major-trauma', 40, 'HEAD_INJURY', ['KNOCKED_OUT', 'VOMIT', 'CONFUSED', 'DROWSY', 'FLUID_EAR', 'SEIZURE', 'UNRESPONSIVE', 'VISION_BLUR', 'SPEECH_PROBLEM', 'WEAK']),
+  rule('major-trauma', 30, ['FALL', 'CRASH'], 'HEADACHE', ['VOMIT', 'DROWSY', 'CONFUSED']),
 
-  rule('severe-burn', 8, 'BURN', ['BURN_DEEP', 'BURN_LARGE']),
+  unless(rule('severe-burn', 20, 'BURN', ['BURN_DEEP', 'BURN_LARGE']), near(8, 'MILD')),
   rule('severe-burn', 6, 'BURN', 'BURN_SITE', near(30, 'CHILD', 'BABY')),
   rule('severe-burn', 10, 'BURN', ['CHEMICAL', 'ELECTRIC']),
+  rule('severe-burn', 8, 'CHEMICAL', ['BURN_SITE', 'LIPS_SKIN'], near(12, 'BURN', 'PAIN', 'SEVERE')),
   rule('severe-burn', 30, 'SMOKE', ['BREATHLESS', 'SEVERE_BREATHING', 'CONFUSED', 'DROWSY', 'BURN']),
 
   rule('testicular-torsion', 0, 'TORSION'),
-  rule('testicular-torsion', 6, 'TESTICLE', ['PAIN', 'SWELL'], near(20, 'SUDDEN', 'SEVERE', 'VOMIT', 'NAUSEA')),
+  unless(rule('testicular-torsion', 6, 'TESTICLE', ['PAIN', 'SWELL'], near(20, 'SUDDEN', 'SEVERE', 'VOMIT', 'NAUSEA', 'ONE_SIDE', 'CHILD')), near(6, 'MILD')),
 
   rule('acute-abdomen', 5, 'ABDOMEN', 'PAIN', near(8, 'SEVERE')),
   rule('acute-abdomen', 8, 'ABDOMEN', 'RIGID'),
@@ -298,17 +197,11 @@ export const RULES: readonly Rule[] = [
   rule('diabetic-emergency', 15, 'LOW_SUGAR', 'NOT_IMPROVING'),
   rule('diabetic-emergency', 15, valued(['SUGAR'], lowSugar), ['NOT_IMPROVING', ...ALTERED]),
   rule('diabetic-emergency', 40, 'HIGH_SUGAR', ['VOMIT', 'FAST_BREATH', 'FRUITY_BREATH', 'DROWSY', 'CONFUSED']),
-  rule('diabetic-emergency', 40, valued(['SUGAR'], highSugar), [
-    'VOMIT',
-    'FAST_BREATH',
-    'FRUITY_BREATH',
-    'DROWSY',
-    'CONFUSED',
-  ]),
+  rule('diabetic-emergency', 40, valued(['SUGAR'], highSugar), ['VOMIT', 'FAST_BREATH', 'FRUITY_BREATH', 'DROWSY', 'CONFUSED']),
   rule('diabetic-emergency', 40, 'FRUITY_BREATH', ['DIABETES', 'VOMIT', 'FAST_BREATH']),
 
   rule('pregnancy-emergency', 40, 'PREGNANT', 'BLEED', near(40, 'HEAVY_FLOW', 'WONT_STOP', 'PAIN', 'SEVERE')),
-  rule('pregnancy-emergency', 30, 'PREGNANT', 'ONE_SIDE', 'PAIN', ['SEVERE', 'SUDDEN']),
+  rule('pregnancy-emergency', 30, 'PREGNANT', 'ONE_SIDE', 'PAIN', ['SEVERE', 'SUDDEN', 'FAINT']),
   rule('pregnancy-emergency', 30, 'PREGNANT', 'ABDOMEN', 'PAIN', 'SEVERE'),
   rule('pregnancy-emergency', 40, 'PREGNANT', 'HEADACHE', ['VISION_BLUR', 'SWOLLEN_BODY', 'SEVERE']),
   rule('pregnancy-emergency', 40, 'PREGNANT', 'VISION_BLUR', 'SWOLLEN_BODY'),
@@ -318,23 +211,9 @@ export const RULES: readonly Rule[] = [
   rule('pregnancy-emergency', 40, 'PREGNANT', 'SEIZURE'),
 
   rule('heat-or-cold-emergency', 0, 'HEATSTROKE'),
-  rule('heat-or-cold-emergency', 30, 'HOT_ENV', [
-    'CONFUSED',
-    'COLLAPSE',
-    'UNRESPONSIVE',
-    'NOT_SWEATING',
-    'SEIZURE',
-    'SPEECH_PROBLEM',
-  ]),
+  rule('heat-or-cold-emergency', 30, 'HOT_ENV', ['CONFUSED', 'COLLAPSE', 'UNRESPONSIVE', 'NOT_SWEATING', 'SEIZURE', 'SPEECH_PROBLEM']),
   rule('heat-or-cold-emergency', 0, 'HYPOTHERMIA'),
-  rule('heat-or-cold-emergency', 30, 'COLD_ENV', [
-    'CONFUSED',
-    'DROWSY',
-    'STOPPED_SHIVERING',
-    'SPEECH_PROBLEM',
-    'UNRESPONSIVE',
-    'COLLAPSE',
-  ]),
+  rule('heat-or-cold-emergency', 30, 'COLD_ENV', ['CONFUSED', 'DROWSY', 'STOPPED_SHIVERING', 'SPEECH_PROBLEM', 'UNRESPONSIVE', 'COLLAPSE']),
 
   rule('cauda-equina', 0, 'CAUDA'),
   rule('cauda-equina', 40, 'SADDLE', ['BACK', 'BLADDER_LOSS', 'BOTH_LEGS', 'LEG']),

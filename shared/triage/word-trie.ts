@@ -83,26 +83,28 @@ export class WordTrie {
     return lengths;
   }
 
-  private walk(node: TrieNode, token: string, i: number, edit: boolean, out: number[]): void {
-    if (node.stem !== undefined && !edit) pushOnce(out, node.stem);
+  /** `depth`: letters of the lexicon entry walked so far; entries shorter than MIN_TYPO_LENGTH never match a typo. */
+  private walk(node: TrieNode, token: string, i: number, edit: boolean, out: number[], depth = 1): void {
+    const long = depth >= MIN_TYPO_LENGTH;
+    if (node.stem !== undefined && !edit && long) pushOnce(out, node.stem);
     if (i === token.length) {
-      if (node.exact !== undefined && !edit) pushOnce(out, node.exact);
+      if (node.exact !== undefined && !edit && long) pushOnce(out, node.exact);
       // The token lacks its last letter.
-      if (edit) for (const child of node.children.values()) this.endsHere(child, out);
+      if (edit && depth + 1 >= MIN_TYPO_LENGTH) for (const child of node.children.values()) this.endsHere(child, out);
       return;
     }
     const c = token[i] as string;
     const same = node.children.get(c);
-    if (same) this.walk(same, token, i + 1, edit, out);
+    if (same) this.walk(same, token, i + 1, edit, out, depth + 1);
     if (!edit) return;
-    this.walk(node, token, i + 1, false, out); // an extra letter in the token
+    this.walk(node, token, i + 1, false, out, depth); // an extra letter in the token
     for (const [letter, child] of node.children) {
       if (letter === c) continue;
-      this.walk(child, token, i + 1, false, out); // a wrong letter
-      this.walk(child, token, i, false, out); // a missing letter
+      this.walk(child, token, i + 1, false, out, depth + 1); // a wrong letter
+      this.walk(child, token, i, false, out, depth + 1); // a missing letter
     }
     const swapped = node.children.get(token[i + 1] ?? '')?.children.get(c);
-    if (swapped && token[i + 1] !== c) this.walk(swapped, token, i + 2, false, out); // two letters swapped
+    if (swapped && token[i + 1] !== c) this.walk(swapped, token, i + 2, false, out, depth + 2); // two letters swapped
   }
 
   private endsHere(node: TrieNode, out: number[]): void {
