@@ -24,7 +24,7 @@ function urgentPart(message: ExportedMessage): string[] {
   if (!message.urgent) return [];
   const by = message.urgentSource === 'model' ? "the model's second look" : "MedChat's safety rules";
   const advice = message.urgentAdvice ? ` ${message.urgentAdvice}` : '';
-  return [quoted(`**This may be an emergency.**${advice}\n\n_Flagged by ${by}._`), ''];
+  return [`**This may be an emergency.**${advice} _(Flagged by ${by}.)_`, ''];
 }
 
 function answerPart(message: ExportedMessage): string[] {
