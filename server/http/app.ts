@@ -22,6 +22,7 @@ import type { FinishedMessageCache } from './finished-messages.js';
 import { jsonBody } from './json-body.js';
 import { limitQuestions } from './rate-limit.js';
 import { observeRequests } from './request-logging.js';
+import { apiDocsRoutes } from './routes/api-docs.js';
 import { chatRoutes } from './routes/chat.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
@@ -60,12 +61,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(requireTokens(deps.tokens));
   app.use(jsonBody(MAX_JSON_BODY_BYTES));
   app.post('/api/chat', limitQuestions(deps.rateLimiter));
-  // The API's routes are added to the app itself: a nested router is one more step per request.
+  // Routes are added to the app itself (a nested router is one more step per request), the
+  // busiest (asking and polling) first.
+  chatRoutes(app, { ...deps.submit, maxQuestionChars: deps.maxQuestionChars, finished: deps.finished });
   healthRoutes(app, { pool: deps.pool, isDraining: deps.isDraining });
   metricsRoutes(app, { metrics: deps.metrics });
-  chatRoutes(app, { ...deps.submit, maxQuestionChars: deps.maxQuestionChars, finished: deps.finished });
   conversationRoutes(app, { pool: deps.pool, dispatcher: deps.dispatcher, logger: deps.logger });
   statisticsRoutes(app, { pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs });
+  apiDocsRoutes(app, { maxQuestionChars: deps.maxQuestionChars, tokens: deps.tokens });
   for (const routes of deps.extraRoutes ?? []) app.use(routes);
   app.use('/api', notFound);
   serveClient(app, deps.clientDir);

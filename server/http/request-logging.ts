@@ -33,11 +33,11 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
 }
 
-export interface RequestOutcome {
+interface RequestOutcome {
   id: string;
   method: string;
-  /** The URL without its query string. */
-  path: string;
+  /** The URL without its query string (made only for a line that is written). */
+  path: () => string;
   status: number;
   ms: number;
   /** The connection closed before the response was sent in full (pino-http's "request aborted"). */
@@ -55,7 +55,7 @@ function levelOf(status: number): 'info' | 'warn' | 'error' {
 }
 
 /** The line for one answered request, at levelOf(status). */
-export function logRequest(logger: Logger, outcome: RequestOutcome): void {
+function logRequest(logger: Logger, outcome: RequestOutcome): void {
   const level = levelOf(outcome.status);
   if (!logger.isLevelEnabled(level)) return;
   const message = outcome.closedEarly
@@ -68,7 +68,7 @@ export function logRequest(logger: Logger, outcome: RequestOutcome): void {
   logger[level](
     {
       reqId: outcome.id,
-      req: { id: outcome.id, method: outcome.method, path: outcome.path },
+      req: { id: outcome.id, method: outcome.method, path: outcome.path() },
       res: { status: outcome.status },
       responseTime: Math.round(outcome.ms),
     },
@@ -81,11 +81,12 @@ export function logRequest(logger: Logger, outcome: RequestOutcome): void {
  * message). Requests refused before routing (a token, a body, CORS) are 'refused', static files
  * 'static', and every other 404 'unmatched'.
  */
-export function routeLabel(req: Request, path: string, status: number): string {
+function routeLabel(req: Request, path: () => string, status: number): string {
   const pattern: unknown = req.route?.path;
   if (typeof pattern === 'string') return pattern;
   if (status === 404) return 'unmatched';
-  return path.startsWith('/api/') || path === '/metrics' ? 'refused' : 'static';
+  const refusedPath = path();
+  return refusedPath.startsWith('/api/') || refusedPath === '/metrics' ? 'refused' : 'static';
 }
 
 export function observeRequests(deps: { logger: Logger; metrics: HttpRequestCounter }): RequestHandler {
@@ -94,14 +95,14 @@ export function observeRequests(deps: { logger: Logger; metrics: HttpRequestCoun
     const id = requestIdOf(req);
     req.id = id;
     res.setHeader('X-Request-Id', id);
-    // A response emits 'close' after 'finish', or alone when the client left first.
-    res.once('close', () => {
+    // A response emits 'close' once: after 'finish', or alone when the client left first.
+    res.on('close', () => {
       const ms = performance.now() - started;
-      const path = (req.originalUrl ?? req.url).split('?')[0] ?? '';
+      const status = res.statusCode;
+      const path = () => (req.originalUrl ?? req.url).split('?')[0] ?? '';
       const finished = res.writableFinished;
-      if (finished)
-        deps.metrics.httpRequest(req.method, routeLabel(req, path, res.statusCode), res.statusCode, ms / 1000);
-      logRequest(deps.logger, { id, method: req.method, path, status: res.statusCode, ms, closedEarly: !finished });
+      if (finished) deps.metrics.httpRequest(req.method, routeLabel(req, path, status), status, ms / 1000);
+      logRequest(deps.logger, { id, method: req.method, path, status, ms, closedEarly: !finished });
     });
     next();
   };
