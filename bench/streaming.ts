@@ -49,6 +49,8 @@ export interface StreamingLevel {
   whole: number;
   /** What was wrong with the answers that were not whole, by kind (numbers left out), and how many. */
   problems: Record<string, number>;
+  /** Warnings and errors the servers logged during the level, by message. */
+  serverWarnings: Record<string, number>;
   usage: LevelUsage;
 }
 
@@ -80,6 +82,8 @@ interface Target {
   askPath: string;
   pids: number[];
   databaseName?: string;
+  /** What the servers logged at warn and above so far, by message. */
+  warnings(): Record<string, number>;
 }
 
 interface Bench {
@@ -111,7 +115,8 @@ export async function streamingBenchmark(params: StreamingParams): Promise<Strea
 async function floorRun(bench: Bench): Promise<StreamingRun> {
   const floor = await startScript('floor-relay-server.ts', { FLOOR_OPENAI_BASE_URL: `${bench.fake.url}/v1` });
   try {
-    return await levelsOn(bench, { name: 'floor', urls: [floor.url], askPath: '/ask', pids: [floor.pid] });
+    const target = { name: 'floor', urls: [floor.url], askPath: '/ask', pids: [floor.pid], warnings: () => ({}) };
+    return await levelsOn(bench, target);
   } finally {
     await floor.stop();
   }
@@ -140,6 +145,7 @@ async function serviceRun(bench: Bench, instances: number): Promise<StreamingRun
       askPath: '/api/chat',
       pids: servers.map((s) => s.pid),
       databaseName: new URL(databaseUrl).pathname.slice(1),
+      warnings: () => sumCounts(servers.map((s) => s.warnings())),
     });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -192,6 +198,7 @@ async function runLevel(bench: Bench, target: Target, streams: number, tokens: n
   const lags = new LagLog();
   const run = `${target.name.replace(/\W+/g, '')}-${streams}-${Date.now().toString(36)}`;
   const watches = sockets.map((socket, j) => new AnswerWatch(socket, `${run}-${j}`, epochMs, lags));
+  const warningsBefore = target.warnings();
   const sampling = await startSampling({
     adminUrl: params.adminUrl,
     databaseName: target.databaseName,
@@ -221,6 +228,7 @@ async function runLevel(bench: Bench, target: Target, streams: number, tokens: n
     ...lagSummary(lags, watches),
     whole: streams - problems.length,
     problems: countByKind(problems),
+    serverWarnings: sumCounts([target.warnings()], warningsBefore),
     usage,
   };
 }
@@ -246,12 +254,16 @@ function lagSummary(lags: LagLog, watches: AnswerWatch[]) {
 }
 
 function countByKind(problems: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const problem of problems) {
-    const kind = problem.replace(/\d+/g, '#');
-    counts[kind] = (counts[kind] ?? 0) + 1;
-  }
-  return counts;
+  return sumCounts(problems.map((problem) => ({ [problem.replace(/\d+/g, '#')]: 1 })));
+}
+
+/** The counts added up, less `minus`; kinds that come to 0 are left out. */
+function sumCounts(counts: Array<Record<string, number>>, minus: Record<string, number> = {}): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const count of counts) for (const [kind, n] of Object.entries(count)) sum[kind] = (sum[kind] ?? 0) + n;
+  for (const [kind, n] of Object.entries(minus)) sum[kind] = (sum[kind] ?? 0) - n;
+  for (const kind of Object.keys(sum)) if (sum[kind] === 0) delete sum[kind];
+  return sum;
 }
 
 const TIMELINE_MS = 2500;

@@ -6,6 +6,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 export function request(
   url: string,
   options: { method?: string; body?: string } = {},
+  retried = false,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -26,7 +27,12 @@ export function request(
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as it was reused: the request never reached the
+      // server, so it goes once more on a new socket (Node's documented remedy).
+      if (req.reusedSocket && error.code === 'ECONNRESET' && !retried) resolve(request(url, options, true));
+      else reject(error);
+    });
     req.end(options.body);
   });
 }

@@ -10,6 +10,8 @@ import { PROJECT_ROOT } from '../../server/paths.js';
 export interface ServerProcess {
   url: string;
   pid: number;
+  /** How many times each warning or error was logged so far (pino's `msg`), e.g. dropped deltas. */
+  warnings(): Record<string, number>;
   /** Resident memory in bytes (from /proc). */
   rssBytes(): number;
   /**
@@ -42,6 +44,7 @@ export async function startServer(
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  const warnings = countWarnings(child);
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -70,6 +73,7 @@ export async function startServer(
       if (!inspectorUrl) throw new Error('collectGarbage needs startServer(env, { inspect: true })');
       await collectGarbageThrough(inspectorUrl);
     },
+    warnings: () => ({ ...warnings }),
     rssBytes() {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
@@ -81,6 +85,24 @@ export async function startServer(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Counts the service's log lines at warn (40) and above by message (and error), as they come. */
+function countWarnings(child: ChildProcess): Record<string, number> {
+  const counts: Record<string, number> = {};
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      if ((entry.level ?? 0) < 40) continue;
+      const kind = entry.err?.message ? `${entry.msg}: ${entry.err.message.slice(0, 120)}` : (entry.msg ?? '?');
+      counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+  });
+  return counts;
 }
 
 /** Asks a Node.js inspector (Chrome DevTools Protocol) for a full garbage collection. */

@@ -61,6 +61,15 @@ export function streamingMarkdown(r: StreamingResult): string {
       return `| ${run.name} | ${fmt(l.streams)} | ${fmt(l.lagP50Ms, 1)} ms | ${fmt(l.lagP99Ms, 1)} ms | ${fmt(l.lagP99AllMs, 1)} ms | ${l.whole}/${l.streams} | ${u.serverCores.map((c) => fmt(c, 2)).join(' + ')} | ${fmt(u.postgresDatabaseCores, 2)} | ${fmt(u.postgresClusterCores, 2)} | ${fmt(u.fakeModelCores, 2)} | ${fmt(u.benchClientCores, 2)} | ${fmt(u.machineBusyCores, 2)} | ${fmt(u.commitsPerSecond)} | ${fmt(u.notifyQueueUsageMax * 100, 2)}% | ${u.databaseBackendsMax} | ${fmt(u.loadAverage1m, 1)} |`;
     }),
   );
+  const notes = r.runs.flatMap((run) =>
+    run.levels
+      .filter((l) => Object.keys(l.problems).length + Object.keys(l.serverWarnings).length > 0)
+      .map(
+        (l) =>
+          `- ${run.name}, ${fmt(l.streams)} streams: answers not whole ${JSON.stringify(l.problems)}; ` +
+          `server warnings ${JSON.stringify(l.serverWarnings)}`,
+      ),
+  );
   const separator = `|${header
     .split('|')
     .slice(1, -1)
@@ -72,6 +81,7 @@ export function streamingMarkdown(r: StreamingResult): string {
     header,
     separator,
     ...rows,
+    ...(notes.length > 0 ? ['', ...notes] : []),
     '',
     `Capacity (streams at which the steady p99 crosses ${r.limitMs} ms): ${r.runs.map((run) => `${run.name} ${capacityText(run.capacity)}`).join('; ')}.`,
   ].join('\n');
