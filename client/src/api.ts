@@ -4,6 +4,7 @@ import type {
   AskResponse,
   CancelResponse,
   Conversation,
+  ConversationExportFormat,
   ErrorBody,
   MessageState,
   Statistics,
@@ -28,7 +29,8 @@ export const tokens = {
   setMonitor: (token: string) => localStorage.setItem(MONITOR_TOKEN_KEY, token),
 };
 
-async function call<T>(path: string, init: RequestInit = {}, token = tokens.api()): Promise<T> {
+/** The response, when it is a success; else an ApiError with the service's own words. */
+async function send(path: string, init: RequestInit = {}, token = tokens.api()): Promise<Response> {
   const headers = new Headers(init.headers);
   if (token) headers.set('Authorization', `Bearer ${token}`);
   if (init.body) headers.set('Content-Type', 'application/json');
@@ -38,12 +40,28 @@ async function call<T>(path: string, init: RequestInit = {}, token = tokens.api(
   } catch {
     throw new ApiError(0, 'The service cannot be reached. Check your connection.');
   }
-  const body: unknown = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const { error } = (body ?? {}) as Partial<ErrorBody>;
+    const { error } = ((await response.json().catch(() => ({}))) ?? {}) as Partial<ErrorBody>;
     throw new ApiError(response.status, error ?? `The service answered ${response.status}.`);
   }
-  return body as T;
+  return response;
+}
+
+async function call<T>(path: string, init: RequestInit = {}, token = tokens.api()): Promise<T> {
+  const response = await send(path, init, token);
+  return (await response.json().catch(() => ({}))) as T;
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string;
+}
+
+/** A file the service sends as an attachment, with the name it gives it. */
+async function download(path: string, fallbackName: string): Promise<DownloadedFile> {
+  const response = await send(path);
+  const named = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '');
+  return { blob: await response.blob(), fileName: named?.[1] ?? fallbackName };
 }
 
 export const api = {
@@ -56,5 +74,13 @@ export const api = {
   message: (messageId: string) => call<MessageState>(`/api/chat/${messageId}`),
   cancel: (messageId: string) => call<CancelResponse>(`/api/chat/${messageId}/cancel`, { method: 'POST' }),
   conversation: (conversationId: string) => call<Conversation>(`/api/conversations/${conversationId}`),
+  exportConversation: (conversationId: string, format: ConversationExportFormat) =>
+    download(
+      `/api/conversations/${conversationId}/export?format=${format}`,
+      `medchat-conversation.${format === 'markdown' ? 'md' : 'json'}`,
+    ),
+  /** 204, no body. */
+  deleteConversation: (conversationId: string) =>
+    send(`/api/conversations/${conversationId}`, { method: 'DELETE' }).then(() => undefined),
   statistics: () => call<Statistics>('/api/statistics', {}, tokens.api()),
 };

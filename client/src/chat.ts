@@ -1,11 +1,12 @@
 /**
- * The chat: a thread of questions and answers that stream in, the composer, and the list of the
- * person's recent conversations (kept in this browser).
+ * The chat: a thread of questions and answers that stream in, the composer, the list of the
+ * person's recent conversations (kept in this browser), and the current one's menu.
  */
 
 import type { AskResponse } from '../../shared/rest.js';
 import type { MessageCurrentState, MessageDeltaEvent } from '../../shared/socket-events.js';
 import { ApiError, api, tokens } from './api.js';
+import { ConversationActions, type CurrentConversation } from './conversation-actions.js';
 import { ConversationsStore } from './conversations-store.js';
 import { announce, byId, el } from './dom.js';
 import type { LiveUpdates } from './live.js';
@@ -22,6 +23,7 @@ import {
   statusLabel,
   visibleText,
 } from './message-view.js';
+import { TabSync } from './tab-sync.js';
 import { askForToken } from './token-dialog.js';
 import { isNearEnd, UrgentPin, urgentContent } from './urgent-pin.js';
 
@@ -50,6 +52,18 @@ export class Chat {
   private readonly urgentPin = new UrgentPin(this.thread, byId('urgent-pin'));
   private readonly input = byId<HTMLTextAreaElement>('composer-input');
   private live!: LiveUpdates;
+  private readonly tabs = new TabSync({
+    conversationDeleted: (conversationId) => this.conversationDeleted(conversationId),
+    listChanged: () => this.renderConversationList(),
+  });
+  private readonly actions = new ConversationActions({
+    current: () => this.current(),
+    deleted: (conversationId) => {
+      this.conversationDeleted(conversationId);
+      this.tabs.conversationDeleted(conversationId);
+    },
+    authorize: () => this.requestToken(),
+  });
 
   attach(live: LiveUpdates): void {
     this.live = live;
@@ -96,6 +110,18 @@ export class Chat {
     const { view } = exchange;
     if (view.status === 'completed') return `MedChat answered: ${(exchange.body.textContent ?? '').slice(0, 300)}`;
     return view.cancelled ? 'The answer was stopped.' : `MedChat could not answer: ${view.error ?? ''}`;
+  }
+
+  /** The conversation was deleted: here, in another tab, or anywhere while this tab followed one of its answers. */
+  conversationDeleted(conversationId: string): void {
+    this.store.remove(conversationId);
+    if (conversationId === this.conversationId) this.startNew();
+    else this.renderConversationList();
+  }
+
+  /** A followed answer is no longer on the server: its conversation, the current one, was deleted. */
+  messageGone(messageId: string): void {
+    if (this.exchanges.has(messageId) && this.conversationId) this.conversationDeleted(this.conversationId);
   }
 
   onDelta(event: MessageDeltaEvent): void {
@@ -194,6 +220,12 @@ export class Chat {
     }
   }
 
+  private current(): CurrentConversation | null {
+    const conversationId = this.conversationId;
+    if (!conversationId) return null;
+    return { conversationId, title: this.store.get(conversationId)?.title ?? 'This conversation' };
+  }
+
   private setConversation(conversationId: string | null): void {
     this.conversationId = conversationId;
     if (conversationId) localStorage.setItem(CURRENT_KEY, conversationId);
@@ -210,6 +242,7 @@ export class Chat {
   }
 
   private renderConversationList(): void {
+    this.actions.show(this.current());
     const list = byId('conversation-list');
     list.replaceChildren(
       ...this.store.list().map((conversation) => {

@@ -10,7 +10,8 @@ export interface StoredConversation {
   messages: Array<{ messageId: string; question: string }>;
 }
 
-const KEY = 'medchat.conversations.v1';
+/** The storage key of the list (other tabs watch it: tab-sync.ts). */
+export const CONVERSATIONS_KEY = 'medchat.conversations.v1';
 const MAX_CONVERSATIONS = 30;
 
 export interface KeyValueStore {
@@ -23,7 +24,7 @@ export class ConversationsStore {
 
   list(): StoredConversation[] {
     try {
-      const parsed = JSON.parse(this.storage.getItem(KEY) ?? '[]') as unknown;
+      const parsed = JSON.parse(this.storage.getItem(CONVERSATIONS_KEY) ?? '[]') as unknown;
       return Array.isArray(parsed) ? (parsed as StoredConversation[]) : [];
     } catch {
       return [];
@@ -58,7 +59,7 @@ export class ConversationsStore {
 
   private save(all: StoredConversation[]): void {
     try {
-      this.storage.setItem(KEY, JSON.stringify(all));
+      this.storage.setItem(CONVERSATIONS_KEY, JSON.stringify(all));
     } catch {
       // Storage full or disabled (private mode): the app still works, it just forgets on reload.
     }

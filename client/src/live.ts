@@ -19,6 +19,10 @@ export interface LiveHandlers {
   /** A status event, or a message's current state (with the text so far, when the server has it). */
   status(event: MessageCurrentState): void;
   delta(event: MessageDeltaEvent): void;
+  /** The conversation of a followed message was deleted (the socket says so). */
+  conversationDeleted(conversationId: string): void;
+  /** A followed message is gone from the server (found while polling): deleted with its conversation. */
+  messageGone(messageId: string): void;
   mode(mode: LiveMode): void;
   /** Asks the person for a token; resolves once one is stored (or they declined). */
   unauthorized(): Promise<void>;
@@ -44,6 +48,7 @@ export class LiveUpdates {
     });
     this.socket.on('message:status', (event) => handlers.status(event));
     this.socket.on('message:delta', (event) => handlers.delta(event));
+    this.socket.on('conversation:deleted', (event) => handlers.conversationDeleted(event.conversationId));
     setTimeout(() => {
       if (this.mode === 'connecting') this.startPolling();
     }, CONNECT_GRACE_MS);
@@ -132,7 +137,10 @@ export class LiveUpdates {
           this.handlers.status({ messageId, ...state });
         } catch (error) {
           if ((error as { status?: number }).status === 401) void this.reauthorize();
-          if ((error as { status?: number }).status === 404) this.watched.delete(messageId);
+          if ((error as { status?: number }).status === 404) {
+            this.watched.delete(messageId);
+            this.handlers.messageGone(messageId);
+          }
         }
       }),
     );
