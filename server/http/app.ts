@@ -22,6 +22,7 @@ import type { FinishedMessageCache } from './finished-messages.js';
 import { jsonBody } from './json-body.js';
 import { limitQuestions } from './rate-limit.js';
 import { observeRequests } from './request-logging.js';
+import { apiDocsRoutes } from './routes/api-docs.js';
 import { chatRoutes } from './routes/chat.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   metricsRoutes(app, { metrics: deps.metrics });
   conversationRoutes(app, { pool: deps.pool, dispatcher: deps.dispatcher, logger: deps.logger });
   statisticsRoutes(app, { pool: deps.pool, instanceStaleAfterMs: deps.instanceStaleAfterMs });
+  apiDocsRoutes(app, { maxQuestionChars: deps.maxQuestionChars, tokens: deps.tokens });
   for (const routes of deps.extraRoutes ?? []) app.use(routes);
   app.use('/api', notFound);
   serveClient(app, deps.clientDir);
