@@ -98,8 +98,10 @@ async function totals(base: string) {
   return lifetime;
 }
 
+type Follower = Recorder & { deleted: ConversationDeletedEvent[] };
+
 /** Records the `conversation:deleted` events a socket hears. */
-async function follower(base: string): Promise<Recorder & { deleted: ConversationDeletedEvent[] }> {
+async function follower(base: string): Promise<Follower> {
   const recorder = await connect(base);
   const deleted: ConversationDeletedEvent[] = [];
   recorder.socket.on('conversation:deleted', (event: ConversationDeletedEvent) => deleted.push(event));
@@ -107,26 +109,25 @@ async function follower(base: string): Promise<Recorder & { deleted: Conversatio
 }
 
 /**
- * Resolves once each socket has heard what was relayed to it before now: a delta for a sentinel
- * message goes the same way (listener, relay, socket), in order.
+ * Resolves once each socket has heard everything relayed to it before now: another conversation,
+ * with a message they all follow, is deleted; its event comes the same way (listener, relay,
+ * socket), in order, after the earlier ones.
  */
-async function heardAllSoFar(...clients: Recorder[]): Promise<void> {
-  const text = `sentinel ${randomUUID()}`;
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO messages (question, status, claimed_by, lease_expires_at)
-     VALUES ($1, 'processing', 'test-sentinel', 'infinity') RETURNING id`,
-    [text],
+async function heardAllSoFar(...clients: Follower[]): Promise<void> {
+  const { rows } = await db.query<{ conversationId: string; messageId: string }>(
+    `WITH c AS (INSERT INTO conversations DEFAULT VALUES RETURNING id)
+     INSERT INTO messages (question, conversation_id, status, claimed_by, lease_expires_at)
+     SELECT 'a sentinel', id, 'processing', 'test-sentinel', 'infinity' FROM c
+     RETURNING conversation_id AS "conversationId", id AS "messageId"`,
   );
-  const id = rows[0]?.id ?? '';
-  try {
-    for (const client of clients) await client.socket.emitWithAck('subscribe', { messageId: id });
-    await db.query(`SELECT pg_notify('message_delta', $1)`, [
-      JSON.stringify({ messageId: id, seq: 0, text, attempt: 1 }),
-    ]);
-    const heard = (c: Recorder) => c.deltas.some((d) => d.messageId === id && d.text === text);
-    await eventually(() => clients.every(heard), 10_000, 'the sentinel');
-  } finally {
-    await db.query('DELETE FROM messages WHERE id = $1', [id]);
+  const { conversationId, messageId } = rows[0] ?? { conversationId: '', messageId: '' };
+  for (const client of clients) await client.socket.emitWithAck('subscribe', { messageId });
+  expect((await deleteConversation(b.url, conversationId)).status).toBe(204);
+  const isSentinel = (event: ConversationDeletedEvent) => event.conversationId === conversationId;
+  await eventually(() => clients.every((client) => client.deleted.some(isSentinel)), 10_000, 'the sentinel');
+  for (const client of clients) {
+    expect(client.deleted.filter(isSentinel)).toHaveLength(1);
+    client.deleted.splice(client.deleted.findIndex(isSentinel), 1);
   }
 }
 
