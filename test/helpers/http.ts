@@ -12,6 +12,7 @@ import {
   messageStateSchema,
   statisticsSchema,
 } from '../../shared/rest.js';
+import { checkAgainstOpenApi } from './openapi-conformance.js';
 
 /**
  * What answers each route, by status; any other status of 400 and up is the one error shape.
@@ -29,9 +30,16 @@ const ROUTES: Array<{ method: string; path: RegExp; answers: Record<number, z.Zo
 
 /**
  * The body, once parsed with the schema of its route and status: a body that drifts from the
- * contract (a field missing, unknown or misspelled, a wrong type) throws, failing the test.
+ * contract (a field missing, unknown or misspelled, a wrong type) throws, failing the test. The
+ * answer is checked against the OpenAPI document too (status, body, and headers when given).
  */
-export function checkedBody(method: string, url: string, status: number, body: unknown): Record<string, unknown> {
+export function checkedBody(
+  method: string,
+  url: string,
+  status: number,
+  body: unknown,
+  headers?: Headers,
+): Record<string, unknown> {
   const path = new URL(url, 'http://localhost').pathname;
   const route = ROUTES.find((r) => r.method === method.toUpperCase() && r.path.test(path));
   const schema = route?.answers[status] ?? (status >= 400 ? errorBodySchema : undefined);
@@ -41,12 +49,13 @@ export function checkedBody(method: string, url: string, status: number, body: u
     const shown = JSON.stringify(body)?.slice(0, 500);
     throw new Error(`${method} ${path} ${status} breaks the contract: ${z.prettifyError(parsed.error)}\n${shown}`);
   }
+  checkAgainstOpenApi(method, url, status, body, headers);
   return body as Record<string, unknown>;
 }
 
 /** The JSON body of a response to a request made with `method`, checked. */
 export async function jsonOf(response: Response, method = 'GET'): Promise<Record<string, unknown>> {
-  return checkedBody(method, response.url, response.status, await response.json());
+  return checkedBody(method, response.url, response.status, await response.json(), response.headers);
 }
 
 /** fetch, with the body read as JSON and checked. */
