@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --only=throughput,latency,fanout,polling,workers,statistics,streaming]
+ * npm run bench [-- --quick] [-- --only=throughput,latency,fanout,polling,workers,statistics,streaming,triage]
  *   [-- --streaming-levels=500 --streaming-instances=1,3] (overrides, e.g. for a profile of one level)
  * BENCH_POOLER=pgbouncer: the latency benchmark also measures the service through PgBouncer (transaction mode).
  * Runs the benchmarks against the built service (run `npm run build` first; the npm script
@@ -17,6 +17,7 @@ import { type PollingResult, pollingBenchmark } from './polling.js';
 import { type StatisticsResult, statisticsBenchmark } from './statistics.js';
 import { type StreamingResult, streamingBenchmark } from './streaming.js';
 import { type ThroughputResult, throughputBenchmark } from './throughput.js';
+import { type TriageBenchResult, triageBenchmark } from './triage.js';
 import { type WorkersRow, workersBenchmark } from './workers.js';
 
 const quick = process.argv.includes('--quick');
@@ -68,6 +69,7 @@ interface Results {
   workers?: WorkersRow[];
   statistics?: StatisticsResult;
   streaming?: StreamingResult;
+  triage?: TriageBenchResult;
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -139,6 +141,15 @@ function tableOf(r: Results): string {
     ]);
   }
   if (r.streaming) rows.push(...streamingRows(r.streaming));
+  if (r.triage) {
+    const t = r.triage;
+    rows.push([
+      `8. triage of a ${fmt(t.meanCharacters)}-character question (${fmt(t.questions)} questions, 5 languages)`,
+      `p50 ${fmt(t.p50Ms, 2)} ms, p99 ${fmt(t.p99Ms, 2)} ms; CPU time p50 ${fmt(t.cpu.p50Ms, 2)} ms, p99 ${fmt(t.cpu.p99Ms, 2)} ms`,
+      'p99 ≤ 1 ms',
+      verdict(t.p99Ms <= 1),
+    ]);
+  }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(rows[0] ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join(
@@ -214,6 +225,7 @@ async function main() {
         firstTokenMs: 500,
       }),
     );
+    results.triage = await step('triage', async () => triageBenchmark({ questions: quick ? 500 : 2000 }));
   } finally {
     await db.close();
   }

@@ -14,22 +14,34 @@ export interface LanguageGuess {
   candidates: TriageLanguage[];
 }
 
-const STOPWORDS = TRIAGE_LANGUAGES.map((id) => new Set(LANGUAGE_DATA[id].stopwords));
-const LETTER_HINTS = new Map<string, number[]>();
+/** Function word → the languages (indexes into TRIAGE_LANGUAGES) it belongs to. */
+const STOPWORDS = new Map<string, number[]>();
 TRIAGE_LANGUAGES.forEach((id, index) => {
-  for (const letter of LANGUAGE_DATA[id].letters)
-    LETTER_HINTS.set(letter, [...(LETTER_HINTS.get(letter) ?? []), index]);
+  for (const word of new Set(LANGUAGE_DATA[id].stopwords)) STOPWORDS.set(word, [...(STOPWORDS.get(word) ?? []), index]);
+});
+/** Letter (char code, lower case) → the languages it hints at. */
+const LETTER_HINTS = new Map<number, number[]>();
+TRIAGE_LANGUAGES.forEach((id, index) => {
+  for (const letter of LANGUAGE_DATA[id].letters) {
+    for (const form of [letter, letter.toUpperCase()]) {
+      const code = form.charCodeAt(0);
+      LETTER_HINTS.set(code, [...(LETTER_HINTS.get(code) ?? []), index]);
+    }
+  }
 });
 /** Letter hints count at most this many words' worth, so that one accent does not outvote a sentence. */
 const MAX_LETTER_SCORE = 2;
-/** Only the first words are read: enough to tell, and bounded work. */
+/** Only the first words and characters are read: enough to tell, and bounded work. */
 const MAX_WORDS = 400;
+const MAX_CHARACTERS = 4000;
 
 function letterScores(text: string): number[] {
   const scores = TRIAGE_LANGUAGES.map(() => 0);
-  const end = Math.min(text.length, 4000);
+  const end = Math.min(text.length, MAX_CHARACTERS);
   for (let i = 0; i < end; i++) {
-    const hinted = LETTER_HINTS.get(text[i]?.toLowerCase() ?? '');
+    const code = text.charCodeAt(i);
+    if (code < 0xbf) continue;
+    const hinted = LETTER_HINTS.get(code);
     if (hinted) for (const index of hinted) scores[index] = Math.min(MAX_LETTER_SCORE, (scores[index] ?? 0) + 1);
   }
   return scores;
@@ -39,8 +51,8 @@ export function guessLanguage(text: string, words: readonly string[] = tokenise(
   const scores = letterScores(text);
   const end = Math.min(words.length, MAX_WORDS);
   for (let w = 0; w < end; w++) {
-    const word = words[w] as string;
-    for (let l = 0; l < STOPWORDS.length; l++) if (STOPWORDS[l]?.has(word)) scores[l] = (scores[l] ?? 0) + 1;
+    const languages = STOPWORDS.get(words[w] as string);
+    if (languages) for (const l of languages) scores[l] = (scores[l] ?? 0) + 1;
   }
   let best = 0;
   let second = -1;

@@ -80,25 +80,73 @@ export function detect(text: string): Detection {
 
 const gap = (a: Occurrence, b: Occurrence) => Math.max(0, b.start - a.end, a.start - b.end);
 
-function matching(present: Map<Concept, Occurrence[]>, condition: Condition): Occurrence[] {
-  const out: Occurrence[] = [];
-  for (const concept of condition.any) {
-    for (const o of present.get(concept) ?? []) if (!condition.test || condition.test(o.value)) out.push(o);
+/** Phrases are a few words long; an occurrence starting further back than this cannot reach the anchor. */
+const LONGEST_PHRASE = 16;
+
+/** Index of the first occurrence starting at or after `position` (lists are in text order). */
+function firstFrom(list: readonly Occurrence[], position: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as Occurrence).start < position) lo = mid + 1;
+    else hi = mid;
   }
-  return out;
+  return lo;
 }
+
+const passes = (condition: Condition, o: Occurrence) => !condition.test || condition.test(o.value);
 
 function near(present: Map<Concept, Occurrence[]>, anchor: Occurrence, condition: Condition, within: number): boolean {
   const reach = condition.within ?? within;
-  return matching(present, condition).some((o) => o !== anchor && gap(anchor, o) <= reach);
+  for (const concept of condition.any) {
+    const list = present.get(concept);
+    if (!list) continue;
+    for (let k = firstFrom(list, anchor.start - reach - LONGEST_PHRASE); k < list.length; k++) {
+      const o = list[k] as Occurrence;
+      if (o.start > anchor.end + reach) break;
+      if (o !== anchor && gap(anchor, o) <= reach && passes(condition, o)) return true;
+    }
+  }
+  return false;
 }
 
 function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
   const [first, ...rest] = r.all;
   if (!first) return false;
-  return matching(present, first).some(
-    (anchor) =>
-      rest.every((c) => near(present, anchor, c, r.within)) &&
-      !(r.unless ?? []).some((c) => near(present, anchor, c, r.within)),
-  );
+  const unless = r.unless ?? [];
+  for (const concept of first.any) {
+    const anchors = present.get(concept);
+    if (!anchors) continue;
+    for (const anchor of anchors) {
+      if (
+        passes(first, anchor) &&
+        allNear(present, anchor, rest, r.within) &&
+        !anyNear(present, anchor, unless, r.within)
+      ) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function allNear(
+  present: Map<Concept, Occurrence[]>,
+  anchor: Occurrence,
+  conditions: readonly Condition[],
+  within: number,
+) {
+  for (const c of conditions) if (!near(present, anchor, c, within)) return false;
+  return true;
+}
+
+function anyNear(
+  present: Map<Concept, Occurrence[]>,
+  anchor: Occurrence,
+  conditions: readonly Condition[],
+  within: number,
+) {
+  for (const c of conditions) if (near(present, anchor, c, within)) return true;
+  return false;
 }

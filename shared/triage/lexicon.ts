@@ -5,9 +5,12 @@
  */
 import type { Concept } from './concepts.js';
 import type { LanguageData } from './language-data.js';
-import { insertPhrase, newPhraseNode, type PhraseNode, parsePhrase } from './phrase-trie.js';
+import { freeze, insertPhrase, newPhraseNode, type PhraseNode, parsePhrase } from './phrase-trie.js';
 import { Break, type Tokens } from './tokenise.js';
 import { WordTrie } from './word-trie.js';
+
+const NO_IDS: readonly number[] = [];
+const NO_BREAK: Break = Break.None;
 
 export interface CompiledLexicon {
   data: LanguageData;
@@ -17,16 +20,17 @@ export interface CompiledLexicon {
   classes: Array<Set<Concept> | undefined>;
   /** Words never corrected as typos: the language's function words and its listed look-alikes. */
   plainWords: ReadonlySet<string>;
+  /** Number words and informal spellings as maps (a word such as "constructor" is just a word). */
+  numbers: ReadonlyMap<string, number>;
+  expansions: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What the matcher reads: per position, the word's ids, number value, classes and the break before it. */
 export interface Stream {
-  ids: number[][];
+  ids: Array<readonly number[]>;
   values: number[];
   breaks: Break[];
   classes: Array<ReadonlySet<Concept> | undefined>;
-  /** The original token index of each position (compounds give several positions one token). */
-  source: number[];
   /** How many words the lexicon knew: evidence for the language when the function words were too few. */
   known: number;
 }
@@ -50,73 +54,90 @@ export function compileLexicon(data: LanguageData): CompiledLexicon {
       }
     }
   }
-  const plainWords = new Set([...data.stopwords, ...data.notTypos]);
-  return { data, words, phrases, classes, plainWords };
+  freeze(phrases);
+  return {
+    data,
+    words,
+    phrases,
+    classes,
+    plainWords: new Set([...data.stopwords, ...data.notTypos]),
+    numbers: new Map(Object.entries(data.numbers)),
+    expansions: new Map(Object.entries(data.expansions).map(([k, v]) => [k, v.split(' ')])),
+  };
 }
 
-/** Bounded memo of token → ids: lay text repeats its words; cleared when full. */
+/** One position a word occupies: its ids and the concepts it is on its own. */
+interface Piece {
+  ids: readonly number[];
+  classes: ReadonlySet<Concept> | undefined;
+}
+
+interface Lookup {
+  pieces: readonly Piece[];
+  /** Known as written (no typo corrected). */
+  exact: boolean;
+}
+
+/** Bounded memo of word → lookup: lay text repeats its words; cleared when full. */
 const MEMO_LIMIT = 20_000;
 
 export class StreamBuilder {
-  /** Word → its ids per position, and whether the lexicon knew it as written (no typo corrected). */
-  private readonly memo = new Map<string, { pieces: number[][]; exact: boolean }>();
+  private readonly memo = new Map<string, Lookup>();
 
   constructor(private readonly lexicon: CompiledLexicon) {}
 
   build(tokens: Tokens): Stream {
-    const stream: Stream = { ids: [], values: [], breaks: [], classes: [], source: [], known: 0 };
-    const { numbers, expansions } = this.lexicon.data;
+    const stream: Stream = { ids: [], values: [], breaks: [], classes: [], known: 0 };
+    const { numbers, expansions } = this.lexicon;
     for (let t = 0; t < tokens.words.length; t++) {
       const word = tokens.words[t] as string;
-      const expanded = expansions[word];
-      const parts = expanded ? expanded.split(' ') : [word];
-      for (let p = 0; p < parts.length; p++) {
-        const part = parts[p] as string;
-        const value = tokens.values[t] ?? Number.NaN;
-        const spelled = numbers[part];
-        const brk = p === 0 ? (tokens.breaks[t] ?? Break.None) : Break.None;
-        if (!Number.isNaN(value)) {
-          this.push(stream, [], value, brk, t);
-          continue;
-        }
-        const { pieces, exact } = this.lookup(part);
-        if (exact) stream.known++;
-        // A number word ("thirty") is a number and still a word ("never had one before").
-        pieces.forEach((ids, k) => {
-          this.push(stream, ids, k === 0 ? (spelled ?? Number.NaN) : Number.NaN, k === 0 ? brk : Break.None, t);
-        });
+      const brk = tokens.breaks[t] ?? NO_BREAK;
+      const value = tokens.values[t] ?? Number.NaN;
+      if (!Number.isNaN(value)) {
+        this.push(stream, undefined, value, brk);
+        continue;
       }
+      const parts = expansions.get(word);
+      if (!parts) {
+        this.pushWord(stream, word, numbers, brk);
+        continue;
+      }
+      for (let p = 0; p < parts.length; p++)
+        this.pushWord(stream, parts[p] as string, numbers, p === 0 ? brk : NO_BREAK);
     }
     return stream;
   }
 
-  private push(stream: Stream, ids: number[], value: number, brk: Break, source: number): void {
-    stream.ids.push(ids);
-    stream.values.push(value);
-    stream.breaks.push(brk);
-    stream.source.push(source);
-    let classes: Set<Concept> | undefined;
-    for (const id of ids) {
-      const own = this.lexicon.classes[id];
-      if (!own) continue;
-      if (ids.length === 1) {
-        classes = own;
-        break;
-      }
-      classes ??= new Set();
-      for (const c of own) classes.add(c);
-    }
-    stream.classes.push(classes);
+  private pushWord(stream: Stream, word: string, numbers: ReadonlyMap<string, number>, brk: Break): void {
+    const { pieces, exact } = this.lookup(word);
+    if (exact) stream.known++;
+    // A number word ("thirty") is a number and still a word ("never had one before").
+    const spelled = numbers.get(word) ?? Number.NaN;
+    for (let k = 0; k < pieces.length; k++)
+      this.push(stream, pieces[k], k === 0 ? spelled : Number.NaN, k === 0 ? brk : NO_BREAK);
   }
 
-  /** The ids at each position the word occupies (one position, or more for a split compound). */
-  private lookup(word: string): { pieces: number[][]; exact: boolean } {
+  private push(stream: Stream, piece: Piece | undefined, value: number, brk: Break): void {
+    stream.ids.push(piece?.ids ?? NO_IDS);
+    stream.classes.push(piece?.classes);
+    stream.values.push(value);
+    stream.breaks.push(brk);
+  }
+
+  private lookup(word: string): Lookup {
     const known = this.memo.get(word);
     if (known) return known;
     if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-    const found = this.resolve(word);
+    const { pieces, exact } = this.resolve(word);
+    const found: Lookup = { pieces: pieces.map((ids) => ({ ids, classes: this.classesOf(ids) })), exact };
     this.memo.set(word, found);
     return found;
+  }
+
+  private classesOf(ids: readonly number[]): ReadonlySet<Concept> | undefined {
+    const sets = ids.map((id) => this.lexicon.classes[id]).filter((c): c is Set<Concept> => c !== undefined);
+    if (sets.length <= 1) return sets[0];
+    return new Set(sets.flatMap((c) => [...c]));
   }
 
   private resolve(word: string): { pieces: number[][]; exact: boolean } {

@@ -32,7 +32,15 @@ interface Longest {
 }
 
 type Kind = 'cue' | 'finding' | 'swallow';
-const kindOf = (c: Concept): Kind => (SWALLOWERS.has(c) ? 'swallow' : CUES.has(c) ? 'cue' : 'finding');
+const KIND_OF = new Map<Concept, Kind>();
+const kindOf = (c: Concept): Kind => {
+  let kind = KIND_OF.get(c);
+  if (!kind) {
+    kind = SWALLOWERS.has(c) ? 'swallow' : CUES.has(c) ? 'cue' : 'finding';
+    KIND_OF.set(c, kind);
+  }
+  return kind;
+};
 
 export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occurrence[] {
   const found: Occurrence[] = [];
@@ -40,7 +48,7 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
   let findingUntil = 0;
   let cueUntil = 0;
   for (let i = 0; i < stream.ids.length; i++) {
-    if (i < swallowedUntil) continue;
+    if (i < swallowedUntil || !canStart(lexicon.phrases, stream, i)) continue;
     const best = longestAt(lexicon.phrases, stream, i);
     const swallow = best.swallow.length;
     if (swallow > 0 && swallow >= best.finding.length) {
@@ -66,55 +74,91 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
   return found;
 }
 
-/** The longest phrase of each kind that starts at `start`. */
+const atSentenceStart = (stream: Stream, i: number) => i === 0 || stream.breaks[i] === SENTENCE_BREAK;
+
+/** Whether any phrase can begin at i: most words begin none, and are passed over at once. */
+function canStart(root: PhraseNode, stream: Stream, i: number): boolean {
+  if (root.sentenceStart && atSentenceStart(stream, i)) return true;
+  for (const id of stream.ids[i] as readonly number[]) if (root.words.has(id)) return true;
+  if (!Number.isNaN(stream.values[i] as number) && (root.number || root.year)) return true;
+  const classes = stream.classes[i];
+  if (classes) for (const concept of root.classConcepts) if (classes.has(concept)) return true;
+  return root.gap !== undefined;
+}
+
+/** The walk's stack, reused between calls (the matcher is synchronous): node, position, first number. */
+const stackNodes: PhraseNode[] = [];
+const stackAts: number[] = [];
+const stackValues: number[] = [];
+let top = 0;
+
+function push(node: PhraseNode, at: number, value: number): void {
+  stackNodes[top] = node;
+  stackAts[top] = at;
+  stackValues[top] = value;
+  top++;
+}
+
+/** Read once: an enum imported from another module is a property lookup on every use. */
+const NO_BREAK: Break = Break.None;
+const SENTENCE_BREAK: Break = Break.Sentence;
+
+/** The longest phrase of each kind found by the last walk, reused between calls. */
+const BEST: Record<Kind, Longest> = {
+  cue: { length: 0, concepts: [], value: Number.NaN },
+  finding: { length: 0, concepts: [], value: Number.NaN },
+  swallow: { length: 0, concepts: [], value: Number.NaN },
+};
+
+/** The longest phrase of each kind that starts at `start` (in BEST, valid until the next call). */
 function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind, Longest> {
-  const best: Record<Kind, Longest> = {
-    cue: { length: 0, concepts: [], value: Number.NaN },
-    finding: { length: 0, concepts: [], value: Number.NaN },
-    swallow: { length: 0, concepts: [], value: Number.NaN },
-  };
-  const stack: Array<[PhraseNode, number, number]> = [[root, start, Number.NaN]];
-  while (stack.length > 0) {
-    const [node, at, value] = stack.pop() as [PhraseNode, number, number];
+  const best = BEST;
+  reset(best.cue);
+  reset(best.finding);
+  reset(best.swallow);
+  top = 0;
+  push(root, start, Number.NaN);
+  while (top > 0) {
+    top--;
+    const node = stackNodes[top] as PhraseNode;
+    const at = stackAts[top] as number;
+    const value = stackValues[top] as number;
     if (node.concepts && at > start) record(best, node.concepts, at - start, value);
-    if (at === start && node.sentenceStart && (start === 0 || stream.breaks[start] === Break.Sentence)) {
-      stack.push([node.sentenceStart, at, value]);
-    }
-    if (at >= stream.ids.length || (at > start && stream.breaks[at] !== Break.None)) continue;
-    for (const id of stream.ids[at] as number[]) {
+    if (at === start && node.sentenceStart && atSentenceStart(stream, start)) push(node.sentenceStart, at, value);
+    if (at >= stream.ids.length || (at > start && stream.breaks[at] !== NO_BREAK)) continue;
+    for (const id of stream.ids[at] as readonly number[]) {
       const next = node.words.get(id);
-      if (next) stack.push([next, at + 1, value]);
+      if (next) push(next, at + 1, value);
     }
     const number = stream.values[at] as number;
     if (!Number.isNaN(number)) {
       const first = Number.isNaN(value) ? number : value;
-      if (node.number) stack.push([node.number, at + 1, first]);
-      if (node.year && number >= MIN_YEAR && number <= MAX_YEAR && Number.isInteger(number)) {
-        stack.push([node.year, at + 1, first]);
-      }
+      if (node.number) push(node.number, at + 1, first);
+      if (node.year && number >= MIN_YEAR && number <= MAX_YEAR && Number.isInteger(number))
+        push(node.year, at + 1, first);
     }
     const classes = stream.classes[at];
-    if (classes && node.classes.size > 0) {
-      for (const [concept, next] of node.classes) if (classes.has(concept)) stack.push([next, at + 1, value]);
+    if (classes) {
+      const concepts = node.classConcepts;
+      for (let k = 0; k < concepts.length; k++)
+        if (classes.has(concepts[k] as Concept)) push(node.classNodes[k] as PhraseNode, at + 1, value);
     }
-    if (node.gap) pushGap(stack, node.gap, stream, at, value);
+    // A gap: the phrase goes on after zero to GAP_WORDS words, without crossing punctuation.
+    if (node.gap) {
+      push(node.gap, at, value);
+      for (let k = 1; k <= GAP_WORDS && at + k < stream.ids.length; k++) {
+        if (stream.breaks[at + k] !== NO_BREAK) break;
+        push(node.gap, at + k, value);
+      }
+    }
   }
   return best;
 }
 
-/** A gap: the phrase goes on after zero to GAP_WORDS words, without crossing punctuation. */
-function pushGap(
-  stack: Array<[PhraseNode, number, number]>,
-  gap: PhraseNode,
-  stream: Stream,
-  at: number,
-  value: number,
-) {
-  stack.push([gap, at, value]);
-  for (let k = 1; k <= GAP_WORDS && at + k < stream.ids.length; k++) {
-    if (stream.breaks[at + k] !== Break.None) break;
-    stack.push([gap, at + k, value]);
-  }
+function reset(slot: Longest): void {
+  slot.length = 0;
+  slot.concepts = [];
+  slot.value = Number.NaN;
 }
 
 function record(best: Record<Kind, Longest>, concepts: readonly Concept[], length: number, value: number): void {

@@ -9,6 +9,9 @@ import type { Concept } from './concepts.js';
 export interface PhraseNode {
   words: Map<number, PhraseNode>;
   classes: Map<Concept, PhraseNode>;
+  /** The class edges as parallel arrays (filled by `freeze`): walked without an iterator. */
+  classConcepts: Concept[];
+  classNodes: PhraseNode[];
   number?: PhraseNode;
   /** Phrases that must start a sentence (`^`), under the root only. */
   sentenceStart?: PhraseNode;
@@ -21,7 +24,22 @@ export interface PhraseNode {
 
 export const GAP_WORDS = 3;
 
-export const newPhraseNode = (): PhraseNode => ({ words: new Map(), classes: new Map() });
+export const newPhraseNode = (): PhraseNode => ({
+  words: new Map(),
+  classes: new Map(),
+  classConcepts: [],
+  classNodes: [],
+});
+
+/** After the last insert: copy every node's class edges into its arrays. */
+export function freeze(node: PhraseNode, seen = new Set<PhraseNode>()): void {
+  if (seen.has(node)) return;
+  seen.add(node);
+  node.classConcepts = [...node.classes.keys()];
+  node.classNodes = [...node.classes.values()];
+  const children = [...node.words.values(), ...node.classNodes, node.number, node.year, node.gap, node.sentenceStart];
+  for (const child of children) if (child) freeze(child, seen);
+}
 
 /** One alternative of a phrase element: a word or stem, any number, a year, or a concept's words. */
 export interface Alternative {

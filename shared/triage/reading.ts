@@ -1,8 +1,9 @@
 /**
  * Reads each finding in its context, as a clinician would: is it negated ("no chest pain", but
- * not past a comma or "but"), over ("last week", "fine now"), habitual ("every time I run"), or
- * not happening at all ("what are the signs of", "is it normal", "if he stops breathing")? A
- * present marker ("now", "he is", "my dad has") brings a finding back into the present.
+ * not past a comma or "but"), over ("last week", "fine now"), habitual ("every time I run"), about
+ * an animal, or not happening at all ("what are the signs of", "is it normal", "if he stops
+ * breathing")? A present marker ("now", "he is", "my dad has") brings a finding back into the
+ * present. Every question is answered from sorted lists and sets: no scan per finding.
  */
 import { type Concept, CUE_CONCEPTS } from './concepts.js';
 import type { Occurrence } from './matcher.js';
@@ -24,44 +25,109 @@ interface Cue extends Place {
   end: number;
 }
 
-/** Positions → clause and sentence numbers; a clause-break word starts a new clause. */
-function placesOf(breaks: readonly Break[], occurrences: readonly Occurrence[]): Place[] {
-  const clauseStarts = new Set<number>();
-  for (const o of occurrences) if (o.concept === 'CLAUSE_BREAK') clauseStarts.add(o.start);
-  const places: Place[] = [];
+export type Status = 'present' | 'negated' | 'past' | 'resolved' | 'habit' | 'hypothetical' | 'animal';
+
+const CUE_SET: ReadonlySet<Concept> = new Set<Concept>(CUE_CONCEPTS);
+
+export function isCueConcept(concept: Concept): boolean {
+  return CUE_SET.has(concept);
+}
+
+/** Index of the last cue starting before `position` (-1 if none); the list is sorted by start. */
+function lastBefore(list: readonly Cue[], position: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as Cue).start < position) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+const NO_BREAK: Break = Break.None;
+const SENTENCE_BREAK: Break = Break.Sentence;
+/** The cues the reader asks "is there one in this clause / sentence?" about. */
+const INDEXED: readonly Concept[] = ['NOW', 'PAST', 'PAST_VERB', 'HABIT', 'PET', 'FINE', 'HYPO_SENT'];
+
+/** Per position: clause, segment and sentence numbers (typed arrays); where each clause starts. */
+interface Places {
+  clause: Int32Array;
+  segment: Int32Array;
+  sentence: Int32Array;
+  clauseStarts: number[];
+}
+
+/** A clause-break word starts a new clause; punctuation a new clause and segment; a sentence end all three. */
+function placesOf(breaks: readonly Break[], cues: readonly Occurrence[]): Places {
+  const breakWords = new Set<number>();
+  for (const o of cues) if (o.concept === 'CLAUSE_BREAK') breakWords.add(o.start);
+  const n = breaks.length;
+  const places: Places = {
+    clause: new Int32Array(n),
+    segment: new Int32Array(n),
+    sentence: new Int32Array(n),
+    clauseStarts: [0],
+  };
   let clause = 0;
   let segment = 0;
   let sentence = 0;
-  for (let i = 0; i < breaks.length; i++) {
-    if (i > 0 && breaks[i] === Break.Sentence) sentence++;
-    if (i > 0 && breaks[i] !== Break.None) segment++;
-    if (i > 0 && (breaks[i] !== Break.None || clauseStarts.has(i))) clause++;
-    places.push({ clause, segment, sentence });
+  for (let i = 0; i < n; i++) {
+    const brk = breaks[i];
+    if (i > 0 && brk === SENTENCE_BREAK) sentence++;
+    if (i > 0 && brk !== NO_BREAK) segment++;
+    if (i > 0 && (brk !== NO_BREAK || breakWords.has(i))) {
+      clause++;
+      places.clauseStarts.push(i);
+    }
+    places.clause[i] = clause;
+    places.segment[i] = segment;
+    places.sentence[i] = sentence;
   }
   return places;
 }
 
-class Context {
-  readonly cues: Cue[] = [];
-  private readonly byConcept = new Map<Concept, Cue[]>();
-  readonly sentenceCount: number;
-  readonly pastFrame: boolean[] = [];
+export class Reader {
+  private readonly places: Places;
+  private readonly lists = new Map<Concept, Cue[]>();
+  private readonly clausesWith = new Map<Concept, Set<number>>();
+  private readonly sentencesWith = new Map<Concept, Set<number>>();
+  /** Present subjects and "now", and the same with possessives: what makes a question about someone real. */
+  private readonly realMarkers: Cue[];
+  private readonly realOrPersonal: Cue[];
+  private readonly lastResolvedClause: number;
+  private readonly urgentNeed: boolean;
+  private readonly pastFrame: boolean[] = [];
 
-  constructor(
-    readonly places: readonly Place[],
-    occurrences: readonly Occurrence[],
-    readonly urgentNeed: boolean,
-  ) {
-    for (const o of occurrences) {
-      const place = places[o.start] as Place;
-      const cue: Cue = { concept: o.concept, start: o.start, end: o.end, ...place };
-      this.cues.push(cue);
-      const list = this.byConcept.get(o.concept);
-      if (list) list.push(cue);
-      else this.byConcept.set(o.concept, [cue]);
+  constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
+    const cues = occurrences.filter((o) => isCueConcept(o.concept));
+    this.places = placesOf(breaks, cues);
+    const { clause, segment, sentence } = this.places;
+    for (const o of cues) {
+      const at = o.start;
+      const cue: Cue = {
+        concept: o.concept,
+        start: at,
+        end: o.end,
+        clause: clause[at] ?? 0,
+        segment: segment[at] ?? 0,
+        sentence: sentence[at] ?? 0,
+      };
+      this.listOf(o.concept).push(cue);
     }
-    this.sentenceCount = (places[places.length - 1]?.sentence ?? 0) + 1;
-    for (let s = 0; s < this.sentenceCount; s++) {
+    for (const concept of INDEXED) {
+      for (const cue of this.list(concept)) {
+        this.setOf(this.clausesWith, concept).add(cue.clause);
+        this.setOf(this.sentencesWith, concept).add(cue.sentence);
+      }
+    }
+    const byStart = (a: Cue, b: Cue) => a.start - b.start;
+    this.realMarkers = [...this.list('PRESENT_SUBJ'), ...this.list('NOW')].sort(byStart);
+    this.realOrPersonal = [...this.realMarkers, ...this.list('PERSONAL')].sort(byStart);
+    this.lastResolvedClause = Math.max(-1, ...this.list('RESOLVED').map((r) => r.clause));
+    this.urgentNeed = this.list('URGENT_NEED').length > 0;
+    const sentences = (this.places.sentence[breaks.length - 1] ?? 0) + 1;
+    for (let s = 0; s < sentences; s++) {
       const now = this.inSentence('NOW', s);
       const own = this.inSentence('PAST', s) && !now;
       const carried = s > 0 && this.pastFrame[s - 1] === true && !now && this.inSentence('PAST_VERB', s);
@@ -69,95 +135,101 @@ class Context {
     }
   }
 
-  list(concept: Concept): readonly Cue[] {
-    return this.byConcept.get(concept) ?? [];
-  }
-
-  inClause(concept: Concept, clause: number): boolean {
-    return this.list(concept).some((c) => c.clause === clause);
-  }
-
-  inSentence(concept: Concept, sentence: number): boolean {
-    return this.list(concept).some((c) => c.sentence === sentence);
-  }
-}
-
-export type Status = 'present' | 'negated' | 'past' | 'resolved' | 'habit' | 'hypothetical' | 'animal';
-
-export class Reader {
-  private readonly context: Context;
-
-  constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
-    const cues = occurrences.filter((o) => isCueConcept(o.concept));
-    const places = placesOf(breaks, cues);
-    this.context = new Context(
-      places,
-      cues,
-      cues.some((c) => c.concept === 'URGENT_NEED'),
-    );
-  }
-
   statusOf(finding: Occurrence): Status {
-    const c = this.context;
-    const place = c.places[finding.start] as Place;
+    const place = this.placeAt(finding.start);
     if (this.negated(finding, place)) return 'negated';
-    if (c.inClause('PET', place.clause)) return 'animal';
-    const clauseNow = c.inClause('NOW', place.clause);
-    if (!clauseNow && c.list('RESOLVED').some((r) => r.clause >= place.clause)) return 'resolved';
-    if (!clauseNow && c.inClause('FINE', place.clause)) return 'resolved';
-    const clausePast = c.inClause('PAST', place.clause);
-    if ((clausePast && !clauseNow) || (c.pastFrame[place.sentence] && !clauseNow)) return 'past';
+    if (this.inClause('PET', place.clause)) return 'animal';
+    const clauseNow = this.inClause('NOW', place.clause);
+    if (!clauseNow && (this.lastResolvedClause >= place.clause || this.inClause('FINE', place.clause)))
+      return 'resolved';
+    if (!clauseNow && (this.inClause('PAST', place.clause) || this.pastFrame[place.sentence])) return 'past';
     // "still ... sometimes": a habit wins over a present marker.
-    if (c.inClause('HABIT', place.clause)) return 'habit';
+    if (this.inClause('HABIT', place.clause)) return 'habit';
     if (this.hypothetical(finding, place, clauseNow)) return 'hypothetical';
     return 'present';
   }
 
+  private placeAt(position: number): Place {
+    const { clause, segment, sentence } = this.places;
+    return { clause: clause[position] ?? 0, segment: segment[position] ?? 0, sentence: sentence[position] ?? 0 };
+  }
+
+  private list(concept: Concept): Cue[] {
+    return this.lists.get(concept) ?? [];
+  }
+
+  private listOf(concept: Concept): Cue[] {
+    let list = this.lists.get(concept);
+    if (!list) {
+      list = [];
+      this.lists.set(concept, list);
+    }
+    return list;
+  }
+
+  private setOf(map: Map<Concept, Set<number>>, concept: Concept): Set<number> {
+    let set = map.get(concept);
+    if (!set) {
+      set = new Set();
+      map.set(concept, set);
+    }
+    return set;
+  }
+
+  private inClause(concept: Concept, clause: number): boolean {
+    return this.clausesWith.get(concept)?.has(clause) === true;
+  }
+
+  private inSentence(concept: Concept, sentence: number): boolean {
+    return this.sentencesWith.get(concept)?.has(sentence) === true;
+  }
+
+  /** The nearest negation before the finding, in its clause and within reach. */
   private negated(finding: Occurrence, place: Place): boolean {
-    return this.context
-      .list('NEG')
-      .some((n) => n.clause === place.clause && n.end <= finding.start && finding.start - n.end <= NEGATION_REACH);
+    const negations = this.list('NEG');
+    for (let k = lastBefore(negations, finding.start); k >= 0; k--) {
+      const n = negations[k] as Cue;
+      if (n.end > finding.start) continue; // overlaps the finding: part of another phrase
+      return n.clause === place.clause && finding.start - n.end <= NEGATION_REACH;
+    }
+    return false;
   }
 
   private hypothetical(finding: Occurrence, place: Place, clauseNow: boolean): boolean {
-    const c = this.context;
-    if (c.list('HYPO_SENT').some((h) => h.sentence === place.sentence) && !clauseNow && !c.urgentNeed) {
-      if (!c.inSentence('NOW', place.sentence)) return true;
+    if (clauseNow) return false;
+    if (this.inSentence('HYPO_SENT', place.sentence) && !this.urgentNeed && !this.inSentence('NOW', place.sentence)) {
+      return true;
     }
-    for (const kind of ['HYPO_IF', 'HYPO_HOW'] as const) {
-      for (const h of c.list(kind)) {
-        if (h.sentence !== place.sentence || h.start > finding.start) continue;
-        if (clauseNow) continue;
-        // A how-to or a question word reaches the rest of its own stretch of text (to a comma) only.
-        if (kind === 'HYPO_HOW' && (h.segment !== place.segment || c.urgentNeed || this.realAfter(h, finding, true)))
-          continue;
-        if (kind === 'HYPO_IF' && this.realAfter(h, finding, false)) continue;
-        return true;
-      }
-    }
-    return false;
+    // The nearest cue before the finding decides: a present marker after it covers any earlier cue too.
+    const ifCue = this.nearestInSentence('HYPO_IF', finding, place);
+    if (ifCue && !this.realAfter(ifCue, place, false)) return true;
+    const howCue = this.nearestInSentence('HYPO_HOW', finding, place);
+    // A how-to or a question word reaches the rest of its own stretch of text (to a comma) only.
+    return (
+      howCue !== undefined &&
+      howCue.segment === place.segment &&
+      !this.urgentNeed &&
+      !this.realAfter(howCue, place, true)
+    );
+  }
+
+  private nearestInSentence(concept: Concept, finding: Occurrence, place: Place): Cue | undefined {
+    const list = this.list(concept);
+    const cue = list[lastBefore(list, finding.start + 1)];
+    return cue && cue.sentence === place.sentence ? cue : undefined;
   }
 
   /**
    * True when someone real and present is described between the cue and the finding: a present
-   * subject in a later clause (or, after a how-to, anywhere after the cue, a possessive too).
+   * subject or "now" in a later clause than the cue's (after a how-to, anywhere after it, a
+   * possessive too), up to the finding's clause.
    */
-  private realAfter(cue: Cue, finding: Occurrence, sameClauseToo: boolean): boolean {
-    const c = this.context;
-    const findingClause = (c.places[finding.start] as Place).clause;
-    const markers: Concept[] = sameClauseToo ? ['PRESENT_SUBJ', 'NOW', 'PERSONAL'] : ['PRESENT_SUBJ', 'NOW'];
-    for (const concept of markers) {
-      for (const m of c.list(concept)) {
-        if (m.clause > findingClause || m.start < cue.end) continue;
-        if (m.clause > cue.clause || sameClauseToo) return true;
-      }
-    }
-    return false;
+  private realAfter(cue: Cue, place: Place, sameClauseToo: boolean): boolean {
+    const markers = sameClauseToo ? this.realOrPersonal : this.realMarkers;
+    const from = sameClauseToo
+      ? cue.end
+      : Math.max(cue.end, this.places.clauseStarts[cue.clause + 1] ?? Number.POSITIVE_INFINITY);
+    const first = markers[lastBefore(markers, from) + 1];
+    return first !== undefined && first.clause <= place.clause;
   }
-}
-
-const CUE_SET: ReadonlySet<Concept> = new Set<Concept>(CUE_CONCEPTS);
-
-export function isCueConcept(concept: Concept): boolean {
-  return CUE_SET.has(concept);
 }

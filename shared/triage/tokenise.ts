@@ -1,8 +1,9 @@
 /**
- * Text → words, in one pass over the characters (no regular expressions): lower case, accents
- * folded, apostrophes resolved (English "can't" → "cant", French "l'enfant" → "l enfant"), numbers
- * read with their decimals, letters repeated for emphasis cut to two, and the punctuation that ends
- * a clause or a sentence kept as a break before the next word.
+ * Text → words, in one pass over the characters with a lookup table (no backtracking): lower
+ * case, accents folded, apostrophes resolved (English "can't" → "cant", French "l'enfant" →
+ * "l enfant"), numbers read with their decimals, a letter repeated three times or more for
+ * emphasis cut to two, and the punctuation that ends a clause or a sentence kept as a break
+ * before the next word.
  */
 
 export enum Break {
@@ -19,52 +20,53 @@ export interface Tokens {
   breaks: Break[];
 }
 
+enum Kind {
+  Other = 0,
+  Letter = 1,
+  Digit = 2,
+  SentenceEnd = 3,
+  ClauseEnd = 4,
+  Apostrophe = 5,
+  Dash = 6,
+}
+
 /** French/Portuguese elisions: the part before the apostrophe is a word of its own. */
 const ELISIONS = new Set(['l', 'd', 'j', 'qu', 'n', 's', 'c', 'm', 't', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
-const APOSTROPHES = new Set(["'", '\u2019', '\u2018', '`', '\u00b4', '\u02bc']);
-const SENTENCE_ENDS = new Set(['.', '!', '?', ';', '\n', '\u2026', '\u3002']);
-const CLAUSE_ENDS = new Set([
-  ',',
-  ':',
-  '(',
-  ')',
-  '[',
-  ']',
-  '"',
-  '\u201c',
-  '\u201d',
-  '\u00ab',
-  '\u00bb',
-  '\u2013',
-  '\u2014',
-  '/',
-  '|',
-]);
 const SPECIAL_FOLDS: Record<string, string> = { ß: 'ss', œ: 'oe', æ: 'ae', ø: 'o', đ: 'd', ł: 'l', ı: 'i' };
+const SPECIAL = /[ßœæøđłı]/g;
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
 
-/** Lower case with accents removed; linear (NFD then drop combining marks). */
+const TABLE_SIZE = 0x2000;
+const KINDS = new Uint8Array(TABLE_SIZE);
+for (let c = 0x61; c <= 0x7a; c++) KINDS[c] = Kind.Letter;
+for (let c = 0xc0; c < TABLE_SIZE; c++) KINDS[c] = Kind.Letter;
+KINDS[0xd7] = Kind.Other; // ×
+KINDS[0xf7] = Kind.Other; // ÷
+for (let c = 0x30; c <= 0x39; c++) KINDS[c] = Kind.Digit;
+for (const ch of '.!?;\n') KINDS[ch.charCodeAt(0)] = Kind.SentenceEnd;
+for (const ch of ',:()[]"/|\u00ab\u00bb') KINDS[ch.charCodeAt(0)] = Kind.ClauseEnd;
+for (const ch of "'`\u00b4\u02bc") KINDS[ch.charCodeAt(0)] = Kind.Apostrophe;
+KINDS[0x2d] = Kind.Dash;
+
+function kindOf(code: number): Kind {
+  if (code < TABLE_SIZE) return KINDS[code] as Kind;
+  if (code === 0x2019 || code === 0x2018) return Kind.Apostrophe;
+  if (code === 0x2026 || code === 0x3002) return Kind.SentenceEnd;
+  if (code === 0x201c || code === 0x201d || code === 0x2013 || code === 0x2014) return Kind.ClauseEnd;
+  return Kind.Other;
+}
+
+/** Lower case with accents removed (linear: two character-class replacements). */
 export function foldText(text: string): string {
-  const decomposed = text.toLowerCase().normalize('NFD');
-  let out = '';
-  for (const ch of decomposed) {
-    const code = ch.charCodeAt(0);
-    if (code >= 0x300 && code <= 0x36f) continue;
-    out += SPECIAL_FOLDS[ch] ?? ch;
-  }
-  return out;
+  const lower = text.toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '');
+  return lower.replace(SPECIAL, (ch) => SPECIAL_FOLDS[ch] ?? ch);
 }
 
-const isDigit = (c: string) => c >= '0' && c <= '9';
-/** a-z and the other alphabets' letters (Latin-1 to Greek/Cyrillic); symbols, emoji and punctuation are not. */
-function isLetter(c: string): boolean {
-  if (c >= 'a' && c <= 'z') return true;
-  const code = c.charCodeAt(0);
-  return code >= 0xc0 && code < 0x2000 && code !== 0xd7 && code !== 0xf7;
-}
-
-class TokenSink {
+class Scanner {
   readonly tokens: Tokens = { words: [], values: [], breaks: [] };
   private pending: Break = Break.None;
+
+  constructor(private readonly s: string) {}
 
   mark(kind: Break): void {
     if (kind > this.pending) this.pending = kind;
@@ -76,64 +78,83 @@ class TokenSink {
     this.tokens.breaks.push(this.pending);
     this.pending = Break.None;
   }
-}
 
-/** Reads a number starting at i ("38", "38.5", "38,5", "1,000"); returns where it ends. */
-function readNumber(s: string, i: number, sink: TokenSink): number {
-  let j = i;
-  while (j < s.length && isDigit(s[j] as string)) j++;
-  if ((s[j] === '.' || s[j] === ',') && isDigit(s[j + 1] ?? '')) {
-    let k = j + 1;
-    while (k < s.length && isDigit(s[k] as string)) k++;
-    const fraction = s.slice(j + 1, k);
-    // "1,000" is a thousand; "38,5" and "38.5" are decimals.
-    const thousands = s[j] === ',' && fraction.length === 3;
-    const text = thousands ? s.slice(i, j) + fraction : `${s.slice(i, j)}.${fraction}`;
-    sink.push(text, Number(text));
-    return k;
-  }
-  const text = s.slice(i, j);
-  sink.push(text, Number(text));
-  return j;
-}
-
-/** Reads a word starting at i; an apostrophe inside it splits (elision) or joins (contraction). */
-function readWord(s: string, i: number, sink: TokenSink): number {
-  let word = '';
-  let j = i;
-  while (j < s.length) {
-    const c = s[j] as string;
-    if (isLetter(c)) {
-      // Emphasis ("sooo", "helppp"): a third identical letter in a row is dropped.
-      if (!(word.length >= 2 && word[word.length - 1] === c && word[word.length - 2] === c)) word += c;
-      j++;
-    } else if (APOSTROPHES.has(c) && isLetter(s[j + 1] ?? '')) {
-      if (ELISIONS.has(word)) {
-        sink.push(word);
-        word = '';
-      }
-      j++;
-    } else {
-      break;
+  /** A number starting at i ("38", "38.5", "38,5", "1,000"); returns where it ends. */
+  number(i: number): number {
+    const s = this.s;
+    let j = i;
+    while (j < s.length && kindOf(s.charCodeAt(j)) === Kind.Digit) j++;
+    const sep = s.charCodeAt(j);
+    if ((sep === 0x2e || sep === 0x2c) && kindOf(s.charCodeAt(j + 1)) === Kind.Digit) {
+      let k = j + 1;
+      while (k < s.length && kindOf(s.charCodeAt(k)) === Kind.Digit) k++;
+      const fraction = s.slice(j + 1, k);
+      // "1,000" is a thousand; "38,5" and "38.5" are decimals.
+      const text = sep === 0x2c && fraction.length === 3 ? s.slice(i, j) + fraction : `${s.slice(i, j)}.${fraction}`;
+      this.push(text, Number(text));
+      return k;
     }
+    const text = s.slice(i, j);
+    this.push(text, Number(text));
+    return j;
   }
-  if (word) sink.push(word);
-  return j;
+
+  /** A word starting at i; an apostrophe inside it splits (elision) or joins (contraction). */
+  word(i: number): number {
+    const s = this.s;
+    let j = i;
+    let plain = true;
+    while (j < s.length) {
+      const kind = kindOf(s.charCodeAt(j));
+      if (kind === Kind.Letter) {
+        if (j - i >= 2 && s.charCodeAt(j) === s.charCodeAt(j - 1) && s.charCodeAt(j) === s.charCodeAt(j - 2))
+          plain = false;
+        j++;
+      } else if (kind === Kind.Apostrophe && kindOf(s.charCodeAt(j + 1)) === Kind.Letter) {
+        plain = false;
+        j++;
+      } else {
+        break;
+      }
+    }
+    if (plain) this.push(s.slice(i, j));
+    else this.emitSpecial(s.slice(i, j));
+    return j;
+  }
+
+  /** The slow path, for words with an apostrophe or a letter repeated for emphasis. */
+  private emitSpecial(raw: string): void {
+    let word = '';
+    for (let k = 0; k < raw.length; k++) {
+      const c = raw[k] as string;
+      if (kindOf(c.charCodeAt(0)) === Kind.Apostrophe) {
+        if (ELISIONS.has(word)) {
+          this.push(word);
+          word = '';
+        }
+        continue;
+      }
+      if (!(word.length >= 2 && word[word.length - 1] === c && word[word.length - 2] === c)) word += c;
+    }
+    if (word) this.push(word);
+  }
 }
 
 export function tokenise(text: string): Tokens {
   const s = foldText(text);
-  const sink = new TokenSink();
+  const scanner = new Scanner(s);
   let i = 0;
   while (i < s.length) {
-    const c = s[i] as string;
-    if (isDigit(c)) i = readNumber(s, i, sink);
-    else if (isLetter(c)) i = readWord(s, i, sink);
+    const kind = kindOf(s.charCodeAt(i));
+    if (kind === Kind.Digit) i = scanner.number(i);
+    else if (kind === Kind.Letter) i = scanner.word(i);
     else {
-      if (SENTENCE_ENDS.has(c)) sink.mark(Break.Sentence);
-      else if (CLAUSE_ENDS.has(c) || (c === '-' && s[i + 1] === ' ' && s[i - 1] === ' ')) sink.mark(Break.Clause);
+      if (kind === Kind.SentenceEnd) scanner.mark(Break.Sentence);
+      else if (kind === Kind.ClauseEnd) scanner.mark(Break.Clause);
+      else if (kind === Kind.Dash && s.charCodeAt(i + 1) === 0x20 && s.charCodeAt(i - 1) === 0x20)
+        scanner.mark(Break.Clause);
       i++;
     }
   }
-  return sink.tokens;
+  return scanner.tokens;
 }
