@@ -76,6 +76,10 @@ const WORDS = [
   '#',
   '*',
   '@',
+  'constructor',
+  'toString',
+  '__proto__',
+  'hasOwnProperty',
 ];
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzàéîõüßçñ ,.;:!?\'"()-–—…0123456789\n\t😀日本語кириллица';
 
