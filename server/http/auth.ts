@@ -1,7 +1,8 @@
 /**
  * The token step of the HTTP chain. Which token (access/tokens.ts) a request needs depends on
  * what it asks for: monitoring endpoints take the monitor token (or the API token when no monitor
- * token is set), the rest of /api the API token; /health and the web app's files need none.
+ * token is set), the rest of /api the API token; /health, the API's description and the web
+ * app's files need none.
  */
 import type { RequestHandler } from 'express';
 import { type Tokens, tokenMatches, tokenOf } from '../access/tokens.js';
@@ -30,9 +31,13 @@ export function acceptsQueryToken(rawPath: string): boolean {
   return EVENT_SOURCE_ROUTES.some((route) => route.test(path));
 }
 
+/** The API's description (its documents, the reference page): open, as the README is, so a browser can show it. */
+const API_DESCRIPTION = /^\/api\/(?:openapi\.json|asyncapi\.json|docs(?:\/[^/]+)?)$/;
+
 /** The token a path needs, or undefined when it is open. */
 export function requiredToken(rawPath: string, tokens: Tokens): { token: string; kind: 'API' | 'monitor' } | undefined {
   const path = routedPath(rawPath);
+  if (API_DESCRIPTION.test(path)) return undefined;
   if (MONITOR_PATHS.includes(path)) {
     if (tokens.monitorToken) return { token: tokens.monitorToken, kind: 'monitor' };
     return tokens.apiToken ? { token: tokens.apiToken, kind: 'API' } : undefined;

@@ -152,6 +152,10 @@ describe('the OpenAPI document', () => {
     expect(security('/api/statistics/stream')).toEqual([{ monitorToken: [] }, { monitorTokenQuery: [] }]);
     expect(security('/metrics')).toEqual([{ monitorToken: [] }]);
     expect(security('/health')).toBeUndefined();
+    // The API's description is open (auth.ts), so a browser can show the reference page.
+    for (const path of ['/api/openapi.json', '/api/asyncapi.json', '/api/docs', '/api/docs/{file}']) {
+      expect(security(path), path).toBeUndefined();
+    }
     const queryTokenPaths = Object.keys(paths).filter((path) => JSON.stringify(paths[path]).includes('TokenQuery'));
     expect(queryTokenPaths.sort()).toEqual(['/api/chat/{messageId}/events', '/api/statistics/stream']);
   });
