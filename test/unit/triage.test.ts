@@ -306,6 +306,107 @@ const PT: Case[] = [
   ['estou com um pouco de dor de garganta', null],
 ];
 
+/** More examples written after the first evaluation run, to check that fixes generalise: urgent or not. */
+const MORE: Array<[text: string, urgent: boolean]> = [
+  ['grandpa is slumped in his chair, eyes half open, wont answer when i shake him', true],
+  ['my wife says it feels like her heart is being squeezed and she is throwing up', true],
+  ['heavy feeling in the middle of my chest for the last hour, I feel clammy', true],
+  ['my sons lips have gone a purplish colour and hes struggling to get air in', true],
+  ['sister swallowed half a bottle of her antidepressants about 20 mins ago', true],
+  ['I cut my leg on glass and the blood is shooting out', true],
+  ['the left side of dads face has dropped and he cant smile properly', true],
+  ['she keeps slurring and mixing up her words since lunch', true],
+  ['i have a plan to end my life this weekend', true],
+  ['my throat feels like its closing after eating cashews', true],
+  ['toddler ate some dishwasher tablets', true],
+  ['my 7 week old is burning up, 38.9 on the thermometer', true],
+  ['she has been fitting for about 8 minutes and is still jerking', true],
+  ['worst headache ive ever had, came on like a thunderclap 10 minutes ago', true],
+  ['our boy fell through the ice and was in the water, now he is very cold and sleepy', true],
+  ['hubby came off his motorbike, his leg is bent badly and bone is showing', true],
+  [
+    'my calf is swollen and red and now i get short of breath climbing one stair, i flew back from thailand 3 days ago',
+    true,
+  ],
+  ['sudden unbearable pain in my testicle, woke me up, feel like vomiting', true],
+  ['my stomach is rock hard and the pain is excruciating', true],
+  ['my sugar is 1.9 and i am shaking and confused and the juice isnt helping', true],
+  ['im 32 weeks and have a pounding headache, my vision is blurry and my feet have swollen suddenly', true],
+  ['found my neighbour confused and hot, she stopped sweating and was sitting in the sun all day', true],
+  ['cant control my bladder and have numbness around my bottom after back pain', true],
+  ['a dark curtain came down over my right eye this morning', true],
+  ['mi abuelo se ha desmayado y no reacciona', true],
+  ['me aprieta el pecho como una losa y me sudan las manos', true],
+  ['mi hijo de 4 años se ha tragado unas pastillas de mi bolso', true],
+  ['ma mère a du mal à parler et son bras droit ne répond plus', true],
+  ['mon ami a pris une boîte entière de somnifères', true],
+  ['mein baby atmet ganz komisch und die lippen werden blau', true],
+  ['mein opa ist umgekippt und atmet nicht', true],
+  ['meu pai está com dor no peito que irradia para o braço e está suando muito', true],
+  ['minha filha bebeu água sanitária', true],
+  ['ela não acorda e está toda mole', true],
+  // not urgent
+  ['had a heart attack in 2018, can I take up running again', false],
+  ['my chest hurts a bit when I cough because of my cold', false],
+  ['what does a stroke look like in young people', false],
+  ['took 2 ibuprofen for period pain, is it ok to take more later', false],
+  ['my nose bled for a minute this morning and stopped', false],
+  ['i nearly died of embarrassment at work today', false],
+  ['she used to have seizures as a child but has been fine for 10 years', false],
+  ['how long should you press on a cut to stop it bleeding', false],
+  ['is it normal for a newborn to sneeze a lot', false],
+  ['our cat is breathing fast and wont eat, what should we do', false],
+  ['I dont have any chest pain or shortness of breath, just a bit of heartburn', false],
+  ['my friend told me her dad had a stroke last year, how can I support her', false],
+  ['mild headache after staring at screens all day', false],
+  ['el año pasado tuve un ictus, ahora estoy bien, puedo conducir?', false],
+  ['mi perro se comió un calcetín', false],
+  ["je me suis coupé en cuisinant, ça a saigné un peu mais c'est arrêté", false],
+  ['quels sont les effets secondaires du doliprane ?', false],
+  ['ich hatte vor 5 jahren eine lungenembolie, darf ich fliegen?', false],
+  ['mein kopf explodiert gleich vor lauter arbeit', false],
+  ['meu filho teve febre ontem mas hoje já está bem', false],
+  ['quais são os sinais de um ataque cardíaco?', false],
+
+  ['mi marido tiene un dolor muy fuerte en el pecho que le llega hasta la mandíbula', true],
+  ['mi hija no puede respirar bien y se le hunden las costillas', true],
+  ['se ha cortado con un cuchillo y sale mucha sangre, no para', true],
+  ['mi padre habla raro y no puede levantar el brazo izquierdo', true],
+  ['quiero desaparecer, tengo todas las pastillas preparadas', true],
+  ['a mi bebé de 1 mes le ha subido la fiebre a 38,4', true],
+  ['mi madre diabética está muy confusa y sudando, el azúcar está en 2,5', true],
+  ['estoy embarazada de 8 semanas y tengo un dolor muy fuerte en un lado y sangrado', true],
+  ["mon père s'est effondré dans le jardin et il ne respire plus", true],
+  ["j'ai une douleur thoracique très forte et je transpire beaucoup", true],
+  ["ma fille de 2 ans a bu de l'eau de javel", true],
+  ['il convulse depuis plus de 5 minutes et ne se réveille pas', true],
+  ['mon ado parle de se tuer et il a une corde dans sa chambre', true],
+  ['ma femme a la moitié du visage paralysée depuis ce matin', true],
+  ['mein Mann hat plötzlich ganz starke Kopfschmerzen, die schlimmsten seines Lebens, und erbricht', true],
+  ['meine Tochter hat Erdnüsse gegessen und jetzt schwillt ihr Gesicht an und sie bekommt schlecht Luft', true],
+  ['mein Vater ist die Treppe runtergefallen und ist bewusstlos', true],
+  ['ich habe 25 Schlaftabletten genommen', true],
+  ['mein Baby ist 5 Wochen alt und hat 38,6 Fieber', true],
+  ['meu filho está com febre alta e manchas roxas que não somem', true],
+  ['minha avó caiu, bateu a cabeça e agora está vomitando e muito confusa', true],
+  ['meu marido não consegue falar direito e a boca está torta', true],
+  ['tomei uma caixa inteira de remédio para dormir', true],
+  ['o bebê está gemendo e muito molinho, tem 2 meses', true],
+  // not urgent
+  ['tuve un infarto hace 5 años y ahora hago deporte, es seguro?', false],
+  ['me duele un poco la cabeza por el estrés', false],
+  ['¿cuánto ibuprofeno puedo tomar al día?', false],
+  ["j'ai eu une crise d'asthme hier, ça va mieux aujourd'hui", false],
+  ['est-ce que le stress peut donner des douleurs dans la poitrine ?', false],
+  ['mon chien a mangé du chocolat, est-ce grave ?', false],
+  ['ich habe seit drei Tagen Schnupfen und leichtes Fieber', false],
+  ['Was sind die Symptome einer Blinddarmentzündung?', false],
+  ['meine Oma hatte früher Krampfanfälle, jetzt nicht mehr', false],
+  ['tenho dor de cabeça leve desde ontem', false],
+  ['minha mãe teve um AVC há dois anos, ela pode viajar de avião?', false],
+  ['o que fazer se alguém desmaiar?', false],
+];
+
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
 
 const label = (c: TriageCategory | null) => c ?? 'not urgent';
@@ -319,6 +420,12 @@ describe('triage: development examples', () => {
       else expect(result.categories).toEqual([]);
     });
   }
+});
+
+describe('triage: more examples, urgent or not', () => {
+  it.each(MORE)('%s → urgent %s', (text, urgent) => {
+    expect(triage(text).urgent).toBe(urgent);
+  });
 });
 
 describe('triage: result shape', () => {
