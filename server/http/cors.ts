@@ -10,7 +10,8 @@ export function corsForOrigins(allowed: readonly string[]): RequestHandler {
   const allowedOrigin = cors({
     origin: true, // reflects the request's Origin, which is on the list
     allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
-    exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+    // Content-Disposition: the name of an exported conversation's file.
+    exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Content-Disposition'],
     maxAge: 600,
   });
   return (req, res, next) => {

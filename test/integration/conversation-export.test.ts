@@ -8,7 +8,8 @@ import { type ConversationExport, conversationExportSchema, NOT_MEDICAL_ADVICE_N
 import { getJson, jsonOf, postJson, waitForFinal } from '../helpers/http.js';
 import { useServiceForFile } from '../helpers/service.js';
 
-const setup = useServiceForFile();
+const ORIGIN = 'https://app.example';
+const setup = useServiceForFile({ env: { CORS_ORIGINS: ORIGIN } });
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
@@ -19,12 +20,15 @@ async function conversationOfEveryKind(): Promise<{ conversationId: string; mess
   const conversationId = first.body.conversationId as string;
   const messageIds = [first.body.messageId as string];
   await waitForFinal(url, messageIds[0] as string);
-  // The other states are written directly: the route reads whatever the rows say.
+  // The other states are written directly: the route reads whatever the rows say. The waiting one
+  // is held by an instance that never answers (a lease without end), so no sweeper takes it.
   const { rows } = await setup.db.query<{ id: string }>(
-    `INSERT INTO messages (question, conversation_id, status, error, cancelled, completed_at, created_at)
-     VALUES ('Why did it fail?', $1, 'failed', 'The model provider refused this question (400).', false, now(), now() + interval '1 s'),
-            ('Stop this one', $1, 'failed', 'cancelled', true, now(), now() + interval '2 s'),
-            ('## Still waiting?', $1, 'pending', NULL, false, NULL, now() + interval '3 s')
+    `INSERT INTO messages (question, conversation_id, status, error, cancelled, completed_at, created_at,
+                           claimed_by, lease_expires_at)
+     VALUES ('Why did it fail?', $1, 'failed', 'The model provider refused this question (400).', false, now(),
+             now() + interval '1 s', NULL, NULL),
+            ('Stop this one', $1, 'failed', 'cancelled', true, now(), now() + interval '2 s', NULL, NULL),
+            ('## Still waiting?', $1, 'pending', NULL, false, NULL, now() + interval '3 s', 'test-elsewhere', 'infinity')
      RETURNING id`,
     [conversationId],
   );
@@ -102,6 +106,16 @@ describe('GET /api/conversations/:id/export', () => {
     expect(markdown).toMatch(/_Stopped \d{4}-.* UTC, before it was answered\._/);
     expect(markdown).toContain('_Not answered yet: waiting in the queue when this was exported._');
     expect(markdown.endsWith('\n')).toBe(true);
+  });
+
+  it("lets a page of an allowed origin read the file's name", async () => {
+    const { conversationId } = await conversationOfEveryKind();
+    const response = await fetch(`${setup.service.url}/api/conversations/${conversationId}/export`, {
+      headers: { origin: ORIGIN },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(response.headers.get('access-control-expose-headers')).toContain('Content-Disposition');
   });
 
   it('answers 400 for a malformed id or another format, 404 for an unknown conversation', async () => {
