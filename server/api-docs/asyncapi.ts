@@ -132,7 +132,7 @@ function chatNamespace(built: Built, names: Names, options: AsyncApiOptions): vo
   channel(
     built,
     'chat',
-    { address: '/', title: 'Socket.IO namespace /', servers: [{ $ref: '#/servers/socketio' }] },
+    { address: '/', title: 'Socket.IO, default namespace', servers: [{ $ref: '#/servers/socketio' }] },
     keys,
   );
 }
@@ -171,7 +171,7 @@ function monitorNamespace(built: Built, names: Names, options: AsyncApiOptions):
   const keys = serverEvents(built, names.output, 'monitor', monitorEventSchemas, access);
   const fields = {
     address: MONITOR_NAMESPACE,
-    title: `Socket.IO namespace ${MONITOR_NAMESPACE}`,
+    title: 'Socket.IO, monitoring namespace',
     description:
       'For dashboards: `stats` on connect and whenever they change; every message’s status. Clients send nothing.',
     servers: [{ $ref: '#/servers/socketio' }],
@@ -202,7 +202,7 @@ function sseStreams(built: Built, names: Names, options: AsyncApiOptions): void 
     channel(
       built,
       id,
-      { address: path, title: `GET ${path}`, servers: [{ $ref: '#/servers/http' }], ...parameters },
+      { address: path, title: 'Server-Sent Events (GET)', servers: [{ $ref: '#/servers/http' }], ...parameters },
       keys,
     );
     built.operations[id] = {

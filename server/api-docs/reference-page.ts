@@ -87,8 +87,10 @@ const SCRIPT = `'use strict';
     return node;
   }
 
+  // A reference may lead to another (an operation's message → the channel's → the component).
   function resolve(doc, ref) {
-    return ref.replace(/^#\\//, '').split('/').reduce(function (node, key) { return node && node[key]; }, doc);
+    const node = ref.replace(/^#\\//, '').split('/').reduce(function (at, key) { return at && at[key]; }, doc);
+    return node && node.$ref ? resolve(doc, node.$ref) : node;
   }
 
   function payloadCell(doc, message) {
@@ -116,7 +118,7 @@ const SCRIPT = `'use strict';
     const section = element('section');
     section.id = 'live-' + id;
     section.appendChild(element('h3', channel.title + ' (' + channel.address + ')'));
-    if (channel.description) section.appendChild(element('p', channel.description));
+    if (channel.description) section.appendChild(element('p', channel.description.replace(/\`/g, '')));
     const table = element('table');
     const head = table.appendChild(element('tr'));
     ['direction', 'event', 'payload', 'acknowledgement'].forEach(function (name) { head.appendChild(element('th', name)); });
@@ -132,7 +134,7 @@ const SCRIPT = `'use strict';
   function renderLive(doc) {
     const live = document.getElementById('live');
     live.querySelector('.loading').remove();
-    live.appendChild(element('p', doc.info.description));
+    live.appendChild(element('p', doc.info.description.replace(/\`/g, '')));
     Object.keys(doc.channels).forEach(function (id) {
       const operations = Object.values(doc.operations).filter(function (op) { return op.channel.$ref === '#/channels/' + id; });
       live.appendChild(channelSection(doc, id, doc.channels[id], operations));
