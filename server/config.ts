@@ -97,6 +97,10 @@ const envSchema = z.object({
   API_TOKEN: z.string().min(16, { error: 'must be at least 16 characters (use a random secret)' }).optional(),
   MONITOR_TOKEN: z.string().min(16, { error: 'must be at least 16 characters (use a random secret)' }).optional(),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(30),
+  /** Requests (ask, subscribe, unsubscribe) one socket may send per second on average; bursts of twice that. */
+  SOCKET_EVENTS_PER_SECOND: integer(1, 100_000).default(20),
+  /** Requests one socket may have under way at once; more are refused, not queued. */
+  SOCKET_MAX_IN_FLIGHT: integer(1, 10_000).default(8),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -194,6 +198,8 @@ export interface Config {
     monitorToken: string | undefined;
     /** Questions per minute per client IP; 0 turns the limit off. */
     rateLimitPerMinute: number;
+    /** Per socket: requests a second on average (bursts of twice that), and under way at once. */
+    socketLimits: { eventsPerSecond: number; maxInFlight: number };
     trustProxy: boolean | number | string[];
     corsOrigins: string[];
   };
@@ -314,6 +320,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
       apiToken: e.API_TOKEN,
       monitorToken: e.MONITOR_TOKEN,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      socketLimits: { eventsPerSecond: e.SOCKET_EVENTS_PER_SECOND, maxInFlight: e.SOCKET_MAX_IN_FLIGHT },
       trustProxy: e.TRUST_PROXY,
       corsOrigins: e.CORS_ORIGINS,
     },

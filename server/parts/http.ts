@@ -58,6 +58,7 @@ export async function startHttp(
     clientAddress: clientAddressResolver(config.security.trustProxy),
     corsOrigins: config.security.corsOrigins,
     partialAnswers: realtime.partialAnswers,
+    socketLimits: config.security.socketLimits,
   });
   stack.push('sockets', () => sockets.close());
   realtime.relay.addTarget(sockets);

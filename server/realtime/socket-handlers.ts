@@ -1,10 +1,10 @@
 /**
  * What a client of the default namespace may do: ask (and follow the answer), subscribe to a
- * message, unsubscribe. Payloads are validated; every outcome is an ack, never a crash or a
- * disconnect.
+ * message, unsubscribe. Each request is admitted by the socket's limits first (socket-limits.ts);
+ * payloads are validated; every outcome is an ack, never a crash. Only a socket that keeps
+ * flooding past its refusals is disconnected.
  */
 import type http from 'node:http';
-import type { Logger } from 'pino';
 import {
   type AskAck,
   askPayloadSchema,
@@ -22,7 +22,10 @@ import {
   type SubmitDeps,
   submitQuestion,
 } from '../queue/submit-question.js';
+import { RequestRefused, type SocketLimits } from './socket-limits.js';
+import type { SocketRefusalLog } from './socket-refusal-log.js';
 import type { ChatSocket, MessageSubscriptions } from './socket-subscriptions.js';
+import { coalesceWrites } from './socket-write-coalescing.js';
 
 /** A socket may follow this many messages at once; bounds the memory one client can take. */
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 1000;
@@ -32,10 +35,11 @@ type Ack<T> = (answer: T) => void;
 export interface ChatHandlerDeps {
   submit: SubmitDeps;
   maxQuestionChars: number;
-  logger: Logger;
   rateLimiter: QuestionRateLimiter;
   clientAddress: (req: http.IncomingMessage) => string;
   subscriptions: MessageSubscriptions;
+  limits: SocketLimits;
+  refusals: SocketRefusalLog;
 }
 
 /**
@@ -50,20 +54,31 @@ function payloadAndAck<T>(args: unknown[]): { payload: unknown; ack: Ack<T> | un
 
 /** The handlers for one socket of the default namespace. */
 export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => void {
-  const { subscriptions } = deps;
-  /** Runs a handler; any failure becomes an error ack, never a crash or a disconnect. */
+  const { subscriptions, limits, refusals } = deps;
+  /**
+   * Runs a handler if the socket's limits admit it (else refuses at once); any failure becomes an
+   * error ack, never a crash. Refusals and failures reach the log summarised (socket-refusal-log.ts).
+   */
   const guarded =
     <T extends object>(name: string, handler: (payload: unknown, socket: ChatSocket) => Promise<T>) =>
     (socket: ChatSocket) =>
     (...args: unknown[]) => {
       const { payload, ack } = payloadAndAck<T | { error: string }>(args);
-      handler(payload, socket).then(
-        (answer) => ack?.(answer),
-        (error: unknown) => {
-          deps.logger.warn({ err: error, event: name, socketId: socket.id }, 'socket handler failed');
-          ack?.({ error: 'Internal server error.' });
-        },
-      );
+      const refusal = limits.admit(socket, name);
+      if (refusal !== undefined) {
+        ack?.({ error: refusal });
+        return;
+      }
+      handler(payload, socket)
+        .then(
+          (answer) => ack?.(answer),
+          (error: unknown) => {
+            if (error instanceof RequestRefused) refusals.refused(name, socket.id);
+            else refusals.failed(name, socket.id, error);
+            ack?.({ error: error instanceof RequestRefused ? error.message : 'Internal server error.' });
+          },
+        )
+        .finally(() => limits.release(socket));
     };
 
   const ask = guarded<AskAck>('ask', askHandler(deps));
@@ -87,6 +102,7 @@ export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => voi
   });
 
   return (socket) => {
+    coalesceWrites(socket);
     socket.on('ask', ask(socket));
     socket.on('subscribe', subscribe(socket));
     socket.on('unsubscribe', unsubscribe(socket));

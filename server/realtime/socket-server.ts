@@ -27,6 +27,8 @@ import type { SubmitDeps } from '../queue/submit-question.js';
 import { FinishedAudience } from './finished-audience.js';
 import type { PartialAnswers } from './partial-answers.js';
 import { chatHandlers } from './socket-handlers.js';
+import { type SocketLimitSettings, SocketLimits } from './socket-limits.js';
+import { SocketRefusalLog } from './socket-refusal-log.js';
 import { MessageSubscriptions, ROOM_PREFIX } from './socket-subscriptions.js';
 import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 
@@ -49,6 +51,8 @@ export interface SocketServerDeps {
   corsOrigins: string[];
   /** The text so far of messages being answered, for the subscribe ack. */
   partialAnswers: PartialAnswers;
+  /** Requests one socket may have under way, and per second. */
+  socketLimits: SocketLimitSettings;
 }
 
 export interface SocketServer extends RelayTarget {
@@ -69,7 +73,9 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
   io.use(requireToken(deps.tokens.apiToken));
   monitor.use(requireToken(deps.tokens.monitorToken ?? deps.tokens.apiToken));
   const subscriptions = new MessageSubscriptions(deps);
-  io.on('connection', chatHandlers({ ...deps, subscriptions }));
+  const refusals = new SocketRefusalLog(deps.logger);
+  const limits = new SocketLimits(deps.socketLimits, refusals);
+  io.on('connection', chatHandlers({ ...deps, subscriptions, limits, refusals }));
   monitor.on('connection', (socket) => {
     deps.stats.read().then(
       (stats) => socket.emit('stats', stats),
@@ -83,10 +89,15 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
       send: (stats: Statistics) => monitor.local.emit('stats', stats),
     },
     ...relayToSockets(io, monitor, subscriptions),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      // Work not started is dropped first: a flood's backlog does not hold the shutdown up.
+      limits.close();
+      subscriptions.close();
+      await new Promise<void>((resolve) => {
         io.close(() => resolve());
-      }),
+      });
+      refusals.close();
+    },
   };
 }
 

@@ -12,10 +12,10 @@ import {
   type ServerToClientEvents,
 } from '../../shared/socket-events.js';
 import { isTerminal } from '../../shared/status.js';
-import { getMessage } from '../db/messages.js';
 import type { Pool } from '../db/pool.js';
 import { toStatusEvent } from '../messages/message-state.js';
 import { type PartialAnswers, withPartialAnswer } from './partial-answers.js';
+import { SocketReads } from './socket-reads.js';
 
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -28,7 +28,12 @@ export class MessageSubscriptions {
    */
   private readonly joining = new Map<string, { count: number; finished?: MessageStatusEvent }>();
 
-  constructor(private readonly deps: { pool: Pool; partialAnswers: PartialAnswers }) {}
+  /** Reads batched, on a budget of the pool's connections. */
+  private readonly reads: SocketReads;
+
+  constructor(private readonly deps: { pool: Pool; partialAnswers: PartialAnswers }) {
+    this.reads = new SocketReads(deps.pool);
+  }
 
   /** How many messages the socket follows. */
   count(socket: ChatSocket): number {
@@ -53,6 +58,11 @@ export class MessageSubscriptions {
     return message;
   }
 
+  /** Shutting down: reads not started are refused (RequestRefused), and any new one. */
+  close(): void {
+    this.reads.close();
+  }
+
   /** A final state is being relayed: a read under way answers it rather than what it read. */
   finished(event: MessageStatusEvent): void {
     const entry = this.joining.get(event.messageId);
@@ -69,7 +79,7 @@ export class MessageSubscriptions {
     entry.count += 1;
     try {
       await socket.join(messageRoom(messageId));
-      const row = await getMessage(this.deps.pool, messageId);
+      const row = await this.reads.read(messageId);
       return row && withPartialAnswer(entry.finished ?? toStatusEvent(row), this.deps.partialAnswers);
     } finally {
       entry.count -= 1;

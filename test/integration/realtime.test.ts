@@ -198,14 +198,15 @@ async function lockMessages(url: string) {
   };
 }
 
-/** Resolves once a server's getMessage (`SELECT id, question, …`) waits for the lock. */
+/** Resolves once a server's read of a message (SSE's `SELECT id, question, …`, a subscribe's `SELECT id, status, …`) waits for the lock. */
 async function readParked(): Promise<void> {
   await eventually(
     async () =>
       (
         await db.query(
           `SELECT 1 FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT id, question%'`,
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+              AND (query LIKE 'SELECT id, question%' OR query LIKE 'SELECT id, status%')`,
         )
       ).rowCount === 1,
     5000,
