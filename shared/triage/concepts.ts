@@ -216,6 +216,8 @@ export const FINDING_CONCEPTS = [
   'TOOK',
   'OXYGEN',
   'ANTICOAG',
+  'GOODBYE',
+  'FAREWELL_NOTE',
   'DOSE',
 ] as const;
 

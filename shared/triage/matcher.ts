@@ -155,9 +155,10 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   return best;
 }
 
+/** Empties a slot in place (its concepts are read before the next walk starts). */
 function reset(slot: Longest): void {
   slot.length = 0;
-  slot.concepts = [];
+  slot.concepts.length = 0;
   slot.value = Number.NaN;
 }
 
@@ -166,7 +167,8 @@ function record(best: Record<Kind, Longest>, concepts: readonly Concept[], lengt
     const slot = best[kindOf(concept)];
     if (length > slot.length) {
       slot.length = length;
-      slot.concepts = [concept];
+      slot.concepts.length = 0;
+      slot.concepts.push(concept);
       slot.value = value;
     } else if (length === slot.length && !slot.concepts.includes(concept)) {
       slot.concepts.push(concept);

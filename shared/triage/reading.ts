@@ -95,7 +95,8 @@ export class Reader {
   /** Present subjects and "now", and the same with possessives: what makes a question about someone real. */
   private readonly realMarkers: Cue[];
   private readonly realOrPersonal: Cue[];
-  private readonly lastResolvedClause: number;
+  /** Per sentence: the last clause a "fine now" in that sentence or the next one resolves (-1: none). */
+  private readonly resolvedUpTo: number[];
   private readonly urgentNeed: boolean;
   private readonly pastFrame: boolean[] = [];
 
@@ -124,7 +125,6 @@ export class Reader {
     const byStart = (a: Cue, b: Cue) => a.start - b.start;
     this.realMarkers = [...this.list('PRESENT_SUBJ'), ...this.list('NOW')].sort(byStart);
     this.realOrPersonal = [...this.realMarkers, ...this.list('PERSONAL')].sort(byStart);
-    this.lastResolvedClause = Math.max(-1, ...this.list('RESOLVED').map((r) => r.clause));
     this.urgentNeed = this.list('URGENT_NEED').length > 0;
     const sentences = (this.places.sentence[breaks.length - 1] ?? 0) + 1;
     for (let s = 0; s < sentences; s++) {
@@ -133,6 +133,15 @@ export class Reader {
       const carried = s > 0 && this.pastFrame[s - 1] === true && !now && this.inSentence('PAST_VERB', s);
       this.pastFrame.push(own || carried);
     }
+    // "He collapsed. He is fine now." resolves its own sentence and the one before; a "got better"
+    // told of the past (last year's therapy) resolves nothing now.
+    this.resolvedUpTo = Array.from({ length: sentences }, () => -1);
+    for (const r of this.list('RESOLVED')) {
+      if (this.pastFrame[r.sentence]) continue;
+      for (const s of [r.sentence, r.sentence - 1]) {
+        if (s >= 0) this.resolvedUpTo[s] = Math.max(this.resolvedUpTo[s] ?? -1, r.clause);
+      }
+    }
   }
 
   statusOf(finding: Occurrence): Status {
@@ -140,8 +149,8 @@ export class Reader {
     if (this.negated(finding, place)) return 'negated';
     if (this.inClause('PET', place.clause)) return 'animal';
     const clauseNow = this.inClause('NOW', place.clause);
-    if (!clauseNow && (this.lastResolvedClause >= place.clause || this.inClause('FINE', place.clause)))
-      return 'resolved';
+    const resolved = (this.resolvedUpTo[place.sentence] ?? -1) >= place.clause || this.inClause('FINE', place.clause);
+    if (!clauseNow && resolved) return 'resolved';
     if (!clauseNow && (this.inClause('PAST', place.clause) || this.pastFrame[place.sentence])) return 'past';
     // "still ... sometimes": a habit wins over a present marker.
     if (this.inClause('HABIT', place.clause)) return 'habit';

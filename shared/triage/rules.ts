@@ -95,6 +95,7 @@ export const RULES: readonly Rule[] = [
   rule('suicide-or-self-harm', 0, 'SUICIDE'),
   rule('suicide-or-self-harm', 0, 'SELF_HARM'),
   rule('suicide-or-self-harm', 4, 'MEANS', 'PLAN'),
+  rule('suicide-or-self-harm', 8, 'FAREWELL_NOTE', 'GOODBYE'),
 
   rule('anaphylaxis', 0, 'ANAPHYLAXIS'),
   rule('anaphylaxis', 4, 'MOUTH_THROAT', 'SWELL', near(30, 'ALLERGEN', 'ALLERGIC', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'HIVES', 'CANT_SWALLOW')),

@@ -213,8 +213,10 @@ export const de: LanguageData = {
     EYE_INJURY: ['augenverletzung', 'ins auge bekommen', 'schlag aufs auge'],
     VISION_BLUR: ['verschwommen', 'unscharf', 'verschwommen sehen', 'sehe verschwommen', 'sieht verschwommen', 'doppelt sehen', 'sehe doppelt', 'doppelbilder', 'flimmern', 'lichtblitze', 'sternchen sehen'],
 
-    SUICIDE: ['mich umbringen', 'umbringen', 'mir das leben nehmen', 'das leben nehmen', 'suizid*', 'selbstmord*', 'will sterben', 'mochte sterben', 'will nicht mehr leben', 'mochte nicht mehr leben', 'lebensmude', 'ohne mich besser dran', 'abschiedsbrief*', 'verschenke meine sachen', 'sachen verschenkt', 'verschenkt ~ sachen', 'auf der brucke|dem dach stehe|stehen', 'motor laufen ~ garage', 'von der brucke springen', 'springe von', 'vor den zug', 'mich erhangen', 'mich aufhangen', 'pulsadern aufschneiden', 'alle tabletten nehmen', 'tabletten gesammelt', 'nicht mehr aufwachen', 'allem ein ende setzen', 'ein ende machen', 'mit allem schluss machen', 'mit dem leben schluss machen', 'keinen sinn mehr zu leben'],
+    SUICIDE: ['mich umbringen', 'umbringen', 'mir das leben nehmen', 'das leben nehmen', 'suizid*', 'selbstmord*', 'will sterben', 'mochte sterben', 'will nicht mehr leben', 'mochte nicht mehr leben', 'lebensmude', 'ohne mich besser dran', 'abschiedsbrief*', 'brief|briefe|zettel ~ ~ abschied', 'verschenke meine sachen', 'sachen verschenkt', 'verschenkt ~ sachen', 'auf der brucke|dem dach stehe|stehen', 'motor laufen ~ garage', 'von der brucke springen', 'springe von', 'vor den zug', 'mich erhangen', 'mich aufhangen', 'pulsadern aufschneiden', 'alle tabletten nehmen', 'tabletten gesammelt', 'nicht mehr aufwachen', 'allem ein ende setzen', 'ein ende machen', 'mit allem schluss machen', 'mit dem leben schluss machen', 'keinen sinn mehr zu leben'],
     SELF_HARM: ['ritze mich', 'ritzen', 'selbstverletz*', 'mich schneiden', 'schneide mich', 'mir weh tun', 'verletze mich'],
+    GOODBYE: ['abschied', 'lebt wohl', 'lebewohl', 'verzeiht mir', 'tut mir leid fur alles'],
+    FAREWELL_NOTE: ['brief', 'briefe', 'zettel', 'nachricht', 'nachrichten'],
     PLAN: ['gekauft', 'besorgt', 'bereit', 'heute nacht', 'entschieden', 'gesammelt'],
     MEANS: ['tabletten', 'seil', 'brucke', 'waffe', 'klinge'],
 
