@@ -85,3 +85,33 @@ export async function migratedPool(db: TestDatabase, params: { max: number; appl
   await migrate(pool, MIGRATIONS_DIR);
   return pool;
 }
+
+/**
+ * The set-up of a test file that works on the tables: a fresh database and the service's pool on
+ * it, made in beforeAll, ended and dropped in afterAll. Read `.db` and `.pool` inside tests.
+ */
+export function useMigratedPoolForFile(params: { max: number; applicationName: string }): {
+  readonly db: TestDatabase;
+  readonly pool: Pool;
+} {
+  let db: TestDatabase | undefined;
+  let pool: Pool | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = await migratedPool(db, params);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('the database is made in beforeAll');
+      return db;
+    },
+    get pool() {
+      if (!pool) throw new Error('the pool is made in beforeAll');
+      return pool;
+    },
+  };
+}

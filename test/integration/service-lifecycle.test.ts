@@ -6,23 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertMessage } from '../../server/db/messages.js';
-import type { Pool } from '../../server/db/pool.js';
-import { createTestDatabase, migratedPool, type TestDatabase } from '../helpers/database.js';
+import { useMigratedPoolForFile } from '../helpers/database.js';
 import { ask, eventually } from '../helpers/http.js';
 import { startTestService } from '../helpers/service.js';
 
-let db: TestDatabase;
-let pool: Pool;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = await migratedPool(db, { max: 1, applicationName: 'lifecycle test' });
-});
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+const file = useMigratedPoolForFile({ max: 1, applicationName: 'lifecycle test' });
 
 /** How many of each kind of handle (socket, server, timer…) this process holds now. */
 function resources(): Map<string, number> {
@@ -49,7 +39,7 @@ async function expectNothingLeft(before: Map<string, number>): Promise<void> {
 }
 
 async function instanceRows(): Promise<number> {
-  return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM instances')).rows[0]?.n ?? -1;
+  return (await file.db.query<{ n: number }>('SELECT count(*)::int AS n FROM instances')).rows[0]?.n ?? -1;
 }
 
 /** A TCP server that takes connections and never answers: a database that hangs at connect. */
@@ -71,13 +61,13 @@ async function silentServer(): Promise<{ port: number; hangUp(): Promise<void> }
 
 describe('a start that fails', () => {
   it('when its HTTP port is taken: everything made before is stopped, and the instance row is gone', async () => {
-    await db.query('SELECT 1'); // the assertion client, opened before counting
+    await file.db.query('SELECT 1'); // the assertion client, opened before counting
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     const before = resources();
     try {
-      await expect(startTestService({ databaseUrl: db.url, env: { SERVER_PORT: String(port) } })).rejects.toThrow(
+      await expect(startTestService({ databaseUrl: file.db.url, env: { SERVER_PORT: String(port) } })).rejects.toThrow(
         /EADDRINUSE/,
       );
       await expectNothingLeft(before);
@@ -90,7 +80,7 @@ describe('a start that fails', () => {
   it('after its sweeper took abandoned work: the work goes back, and nothing is left', async () => {
     // A message a vanished instance held: its lease has expired, so the next start's sweeper takes it.
     const id = randomUUID();
-    await insertMessage(pool, {
+    await insertMessage(file.pool, {
       id,
       question: 'left behind',
       conversationId: null,
@@ -99,12 +89,12 @@ describe('a start that fails', () => {
       leaseMs: 1,
     });
     const database = await silentServer();
-    await db.query('SELECT 1');
+    await file.db.query('SELECT 1');
     const before = resources();
     const starting = startTestService({
-      databaseUrl: db.url,
+      databaseUrl: file.db.url,
       env: {
-        DATABASE_URL: db.url,
+        DATABASE_URL: file.db.url,
         // The listener's connection hangs until the test hangs up: the start fails in its realtime part.
         LISTEN_DATABASE_URL: `postgres://postgres@127.0.0.1:${database.port}/postgres`,
         MOCK_LATENCY_MS: '60000',
@@ -113,23 +103,23 @@ describe('a start that fails', () => {
     });
     const failed = expect(starting).rejects.toThrow();
     const holder = async () =>
-      (await db.query<{ claimed_by: string | null }>('SELECT claimed_by FROM messages WHERE id = $1', [id])).rows[0]
-        ?.claimed_by;
+      (await file.db.query<{ claimed_by: string | null }>('SELECT claimed_by FROM messages WHERE id = $1', [id]))
+        .rows[0]?.claimed_by;
     await eventually(async () => (await holder()) !== 'gone', 10_000, 'the sweeper took the message');
     await database.hangUp();
     await failed;
     await expectNothingLeft(before);
     expect(await instanceRows()).toBe(0);
-    const row = await db.query('SELECT status, claimed_by FROM messages WHERE id = $1', [id]);
+    const row = await file.db.query('SELECT status, claimed_by FROM messages WHERE id = $1', [id]);
     expect(row.rows).toEqual([{ status: 'pending', claimed_by: null }]); // given back, not held by no one
   });
 });
 
 describe('close()', () => {
   it('is the same unwinding: after a start, some work and a close, nothing is left', async () => {
-    await db.query('SELECT 1');
+    await file.db.query('SELECT 1');
     const before = resources();
-    const service = await startTestService({ databaseUrl: db.url });
+    const service = await startTestService({ databaseUrl: file.db.url });
     await ask(service.url, 'One question before closing');
     await service.close();
     await service.close(); // twice is once
