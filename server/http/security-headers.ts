@@ -2,8 +2,8 @@
  * The security headers every response carries: helmet's, with the web app's
  * Content-Security-Policy. helmet is run once, against a stand-in response, and its headers are
  * kept: all of them are constant (no per-request nonce), and running helmet for every request
- * rebuilt the same policy string each time (5% of the service's CPU in the throughput profile).
- * If a directive ever depends on the request, go back to `helmet(...)` as middleware.
+ * rebuilt the same policy string each time. If a directive ever depends on the request, go back
+ * to `helmet(...)` as middleware.
  */
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';

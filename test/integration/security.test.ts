@@ -107,7 +107,7 @@ describe('tokens', () => {
     expect(await statusOf('/Api/Statistics/', { headers: bearer(API_TOKEN) })).toBe(200);
   });
 
-  it('answers 401 for a finished message polled without the right token (the polling fast path too)', async () => {
+  it('answers 401 for a finished message polled without the right token, though its answer is cached', async () => {
     const messageId = await askWithToken('polled');
     await eventually(async () => {
       const r = await fetch(`${service.url}/api/chat/${messageId}`, { headers: bearer(API_TOKEN) });
