@@ -2,7 +2,8 @@
  * The current conversation's menu in a real browser (issue 17): export as Markdown and as JSON
  * (files downloaded with every turn), and delete after a confirmation dialog, with the mouse and
  * with the keyboard; the conversation then goes from every open tab of the browser
- * (BroadcastChannel) and from a tab elsewhere that follows one of its answers (the socket event).
+ * (BroadcastChannel) and from tabs elsewhere that follow one of its answers (the socket event, or
+ * the answer found gone while polling).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -136,38 +137,44 @@ describe('delete', () => {
     await context.close();
   });
 
-  it('a tab elsewhere that follows one of its answers drops it when it is deleted (the socket event)', async () => {
+  it('tabs elsewhere that follow one of its answers drop it: over the socket, or polling', async () => {
+    const question = 'Please hang: what about a rash?'; // never answered until stopped
     const asker = await openApp(app);
-    await ask(asker.page, 'Please hang: what about a rash?'); // never answered until stopped
+    await ask(asker.page, question);
     await expect.poll(() => lastExchange(asker.page).getAttribute('data-message-id')).not.toMatch(/^local-/);
     const messageId = (await lastExchange(asker.page).getAttribute('data-message-id')) ?? '';
     const conversationId = await currentConversation(asker.page);
-    // Another browser (no shared storage, no BroadcastChannel) that has the conversation open.
+    // Other browsers (no shared storage, no BroadcastChannel) with the conversation open; one
+    // cannot open a socket, so it polls.
     const watcher = await openApp(app);
-    await watcher.page.evaluate(
-      ({ id, question, message }) => {
-        localStorage.setItem('medchat.currentConversation', id);
-        const stored = [
-          { conversationId: id, title: question, updatedAt: Date.now(), messages: [{ messageId: message, question }] },
-        ];
-        localStorage.setItem('medchat.conversations.v1', JSON.stringify(stored));
-      },
-      { id: conversationId, question: 'Please hang: what about a rash?', message: messageId },
-    );
-    await watcher.page.reload();
-    await expect.poll(() => questions(watcher.page), { timeout: 10_000 }).toEqual(['Please hang: what about a rash?']);
-    // Both tabs follow the answer on the server (its room), so both are told.
+    const poller = await openApp(app, { blockSocket: true });
+    for (const { page } of [watcher, poller]) {
+      await page.evaluate(
+        ({ id, message, title }) => {
+          localStorage.setItem('medchat.currentConversation', id);
+          const stored = [
+            { conversationId: id, title, updatedAt: Date.now(), messages: [{ messageId: message, question: title }] },
+          ];
+          localStorage.setItem('medchat.conversations.v1', JSON.stringify(stored));
+        },
+        { id: conversationId, message: messageId, title: question },
+      );
+      await page.reload();
+      await expect.poll(() => questions(page), { timeout: 10_000 }).toEqual([question]);
+    }
+    // Two tabs follow the answer on the server (its room), so both are told; the third asks for it.
     const followers = () => app.service.sockets.io.of('/').adapter.rooms.get(messageRoom(messageId))?.size ?? 0;
     await expect.poll(followers, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => poller.requests.includes(`GET /api/chat/${messageId}`), { timeout: 10_000 }).toBe(true);
 
     const deleted = await fetch(`${app.service.url}/api/conversations/${conversationId}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
-    for (const { page } of [watcher, asker]) {
+    for (const { page } of [watcher, asker, poller]) {
       await expect.poll(() => page.locator('.exchange').count(), { timeout: 10_000 }).toBe(0);
       expect(await listed(page)).toEqual([]);
       expect(await page.locator('#empty-state').isVisible()).toBe(true);
     }
-    expect([...asker.problems, ...watcher.problems]).toEqual([]);
-    await Promise.all([asker.context.close(), watcher.context.close()]);
+    expect([...asker.problems, ...watcher.problems, ...poller.problems]).toEqual([]);
+    await Promise.all([asker.context.close(), watcher.context.close(), poller.context.close()]);
   });
 });
