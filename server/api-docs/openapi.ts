@@ -3,6 +3,7 @@
  * the shared zod schemas. What the HTTP chain answers around every route (tokens, bodies,
  * faults, the database away) is added here, so each operation lists every status it can answer.
  */
+import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
 import { type AccessRule, securityOf, securitySchemes, type TokenKind } from './access.js';
 import { HEADERS, PARAMETERS, queryParameters, SCHEMAS, schemaComponents } from './openapi-components.js';
 import { type Answer, REST_OPERATIONS, type ResponseHeaderName, type RestOperation, TAGS } from './rest-operations.js';
@@ -26,10 +27,10 @@ type EventSchemas = ReadonlyMap<string, string>;
 const ref = (component: string, name: string) => ({ $ref: `#/components/${component}/${name}` });
 
 /** What the chain answers, for any path under /api (json-body.ts, errors.ts). */
-const BODY_REFUSED = 'Or: the request body is not valid JSON, or a text in it contains a NUL character.';
-const BODY_TOO_LARGE = 'The request body is over 64 KiB.';
-const BODY_NOT_UTF8 = 'Or: the request body is JSON in another charset than UTF-8, or compressed in an unknown way.';
-const DATABASE_AWAY = 'Or: the database is unavailable; try again after Retry-After seconds.';
+const BODY_REFUSED = 'The request body is not valid JSON, or a text in it contains a NUL character.';
+const BODY_TOO_LARGE = `The request body is over ${MAX_JSON_BODY_BYTES / 1024} KiB.`;
+const BODY_NOT_UTF8 = 'The request body is JSON in another charset than UTF-8, or compressed in an unknown way.';
+const DATABASE_AWAY = 'The database is unavailable; try again after Retry-After seconds.';
 const FAULT = 'Internal server error (a fault of the service; it is logged).';
 const NO_ROUTE = 'No route for this method and path.';
 
@@ -74,7 +75,8 @@ function merge(answers: Map<number, Answer>, status: number, chain: Answer): voi
     return;
   }
   const headers = [...new Set([...(own.headers ?? []), ...(chain.headers ?? [])])];
-  answers.set(status, { ...own, description: `${own.description} ${chain.description}`, headers });
+  const description = `${own.description} Or: ${chain.description[0]?.toLowerCase()}${chain.description.slice(1)}`;
+  answers.set(status, { ...own, description, headers });
 }
 
 function answersOf(operation: RestOperation, token: TokenKind | undefined): Array<[number, Answer]> {
