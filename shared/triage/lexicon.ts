@@ -86,8 +86,17 @@ export class StreamBuilder {
 
   constructor(private readonly lexicon: CompiledLexicon) {}
 
+  /** Reused by every build (the triage is synchronous and keeps no stream): less for the GC to sweep. */
+  private readonly stream: Stream = { ids: [], values: [], breaks: [], classes: [], known: 0 };
+
+  /** The stream of these tokens; valid until the next build on this builder. */
   build(tokens: Tokens): Stream {
-    const stream: Stream = { ids: [], values: [], breaks: [], classes: [], known: 0 };
+    const stream = this.stream;
+    stream.ids.length = 0;
+    stream.values.length = 0;
+    stream.breaks.length = 0;
+    stream.classes.length = 0;
+    stream.known = 0;
     const { numbers, expansions } = this.lexicon;
     for (let t = 0; t < tokens.words.length; t++) {
       const word = tokens.words[t] as string;

@@ -102,6 +102,7 @@ function push(node: PhraseNode, at: number, value: number): void {
 /** Read once: an enum imported from another module is a property lookup on every use. */
 const NO_BREAK: Break = Break.None;
 const SENTENCE_BREAK: Break = Break.Sentence;
+const GAP: number = GAP_WORDS;
 
 /** The longest phrase of each kind found by the last walk, reused between calls. */
 const BEST: Record<Kind, Longest> = {
@@ -146,7 +147,7 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
     // A gap: the phrase goes on after zero to GAP_WORDS words, without crossing punctuation.
     if (node.gap) {
       push(node.gap, at, value);
-      for (let k = 1; k <= GAP_WORDS && at + k < stream.ids.length; k++) {
+      for (let k = 1; k <= GAP && at + k < stream.ids.length; k++) {
         if (stream.breaks[at + k] !== NO_BREAK) break;
         push(node.gap, at + k, value);
       }
@@ -155,10 +156,10 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   return best;
 }
 
-/** Empties a slot in place (its concepts are read before the next walk starts). */
+/** Empties a slot; allocates only when the last walk filled it (most walks find nothing). */
 function reset(slot: Longest): void {
   slot.length = 0;
-  slot.concepts.length = 0;
+  if (slot.concepts.length > 0) slot.concepts = [];
   slot.value = Number.NaN;
 }
 
@@ -167,8 +168,7 @@ function record(best: Record<Kind, Longest>, concepts: readonly Concept[], lengt
     const slot = best[kindOf(concept)];
     if (length > slot.length) {
       slot.length = length;
-      slot.concepts.length = 0;
-      slot.concepts.push(concept);
+      slot.concepts = [concept];
       slot.value = value;
     } else if (length === slot.length && !slot.concepts.includes(concept)) {
       slot.concepts.push(concept);
