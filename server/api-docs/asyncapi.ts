@@ -18,7 +18,7 @@ import {
   subscribePayloadSchema,
 } from '../../shared/socket-events.js';
 import type { AccessRule, PathAccess } from './access.js';
-import { describeQuestion, documentSchemaNames, nameEventSchema } from './document-schemas.js';
+import { describeQuestion, documentSchemaNames, nameEventSchema, sseEventsOf } from './document-schemas.js';
 import { componentSchemas, pascalCase, SchemaNames } from './json-schema.js';
 
 export type AsyncApiDocument = Record<string, unknown> & {
@@ -44,6 +44,7 @@ export interface AsyncApiOptions {
 }
 
 const SCHEMAS = '#/components/schemas/';
+type SseEvent = keyof typeof sseEventSchemas;
 
 /** What a client emits on `/`, by event (every ClientToServerEvents event, with its ack in ackSchemas). */
 function clientPayloads(maxQuestionChars: number) {
@@ -60,9 +61,6 @@ const ACCESS_PATHS = {
   monitor: '/api/statistics/stream',
   messageEvents: '/api/chat/{messageId}/events',
 };
-
-/** The streams of the SSE events: `stats` on the statistics stream, every other on a message's. */
-const STATISTICS_EVENTS = new Set(['stats']);
 
 /** What clients send is described as they send it (zod's input), what the server sends as it sends it. */
 interface Names {
@@ -181,20 +179,17 @@ function monitorNamespace(built: Built, names: Names, options: AsyncApiOptions):
 
 /** The two SSE streams; their messages are keyed `sse…` (their names overlap the sockets'). */
 function sseStreams(built: Built, names: Names, options: AsyncApiOptions): void {
-  const streams = {
-    messageEvents: { path: '/api/chat/{messageId}/events', keys: [] as string[] },
-    statisticsStream: { path: '/api/statistics/stream', keys: [] as string[] },
-  };
-  for (const [event, schema] of Object.entries(sseEventSchemas)) {
-    const stream = STATISTICS_EVENTS.has(event) ? streams.statisticsStream : streams.messageEvents;
-    const key = addMessage(built, `sse${pascalCase(event)}`, {
+  const sseMessage = (event: string) =>
+    addMessage(built, `sse${pascalCase(event)}`, {
       name: event,
       title: `${event} (Server-Sent Event)`,
       summary: `\`event: ${event}\`, its \`data:\` line this JSON.`,
-      payload: { $ref: `${SCHEMAS}${nameEventSchema(names.output, event, schema)}` },
+      payload: { $ref: `${SCHEMAS}${nameEventSchema(names.output, event, sseEventSchemas[event as SseEvent])}` },
     });
-    stream.keys.push(key);
-  }
+  const streams = {
+    messageEvents: { path: '/api/chat/{messageId}/events', keys: sseEventsOf('message').map(sseMessage) },
+    statisticsStream: { path: '/api/statistics/stream', keys: sseEventsOf('statistics').map(sseMessage) },
+  };
   for (const [id, { path, keys }] of Object.entries(streams)) {
     const parameters = path.includes('{messageId}')
       ? { parameters: { messageId: { description: 'The message’s id (a UUID).' } } }

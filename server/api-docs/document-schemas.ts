@@ -16,6 +16,14 @@ export function documentSchemaNames(): SchemaNames {
   return names;
 }
 
+/** The two SSE streams. */
+export type SseStream = 'message' | 'statistics';
+
+/** The SSE events of a stream: `stats` on GET /api/statistics/stream, every other on a message's stream. */
+export function sseEventsOf(stream: SseStream): string[] {
+  return Object.keys(sseEventSchemas).filter((event) => (event === 'stats') === (stream === 'statistics'));
+}
+
 /** An event's payload schema, named (`conversation:deleted` → `ConversationDeletedEvent` unless known). */
 export function nameEventSchema(names: SchemaNames, event: string, schema: z.ZodType): string {
   return names.name(schema, `${pascalCase(event)}Event`);

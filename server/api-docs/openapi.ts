@@ -5,6 +5,7 @@
  */
 import { MAX_JSON_BODY_BYTES } from '../../shared/limits.js';
 import { type AccessRule, securityOf, securitySchemes, type TokenKind } from './access.js';
+import { type SseStream, sseEventsOf } from './document-schemas.js';
 import { HEADERS, PARAMETERS, queryParameters, SCHEMAS, schemaComponents } from './openapi-components.js';
 import { type Answer, REST_OPERATIONS, type ResponseHeaderName, type RestOperation, TAGS } from './rest-operations.js';
 
@@ -55,7 +56,8 @@ function response(answer: Answer, status: number, events: EventSchemas): Record<
 }
 
 /** OpenAPI 3.1 cannot type a stream's events: `x-events` names their schemas (the AsyncAPI document has them too). */
-function eventStream(names: readonly string[], events: EventSchemas): Record<string, unknown> {
+function eventStream(stream: SseStream, events: EventSchemas): Record<string, unknown> {
+  const names = sseEventsOf(stream);
   const refs = names.map((name) => {
     const component = events.get(name);
     if (!component) throw new Error(`no Server-Sent Event named ${name} in sseEventSchemas`);

@@ -18,6 +18,7 @@ import {
   messageStateSchema,
   statisticsSchema,
 } from '../../shared/rest.js';
+import type { SseStream } from './document-schemas.js';
 
 /** The schemas of answers and parameters, by the name they have in the document. */
 export const ANSWER_SCHEMAS = {
@@ -45,8 +46,8 @@ export interface Answer {
   description: string;
   /** An application/json body; every answer of 400 and up is `Error` unless said otherwise. */
   json?: AnswerSchemaName;
-  /** A Server-Sent Events stream of these events (names of sseEventSchemas). */
-  events?: readonly string[];
+  /** A Server-Sent Events stream: its events are those of sseEventSchemas on that stream. */
+  events?: SseStream;
   /** Another media type, with what it holds. */
   text?: { mediaType: string; description: string };
   headers?: readonly ResponseHeaderName[];
@@ -162,11 +163,11 @@ const LIVE: RestOperation[] = [
     tag: 'Live',
     summary: 'A message’s events, as Server-Sent Events',
     description:
-      'The current state first (`status`, with the text so far while it is being answered), then `delta` and `status` events; the stream ends after `completed` or `failed`. Refusals are plain JSON, not a stream.',
+      'The current state first (`status`, with the text so far while it is being answered), then `delta` and `status` events; the stream ends after `completed` or `failed`, or with `deleted` when its conversation is deleted. Refusals are plain JSON, not a stream.',
     params: { messageId: 'MessageId' },
     database: true,
     responses: {
-      200: { description: 'The event stream.', events: ['status', 'delta'] },
+      200: { description: 'The event stream.', events: 'message' },
       400: malformedMessageId,
       404: unknownMessage,
     },
@@ -179,7 +180,7 @@ const LIVE: RestOperation[] = [
     summary: 'Statistics, as Server-Sent Events',
     description: 'A `stats` event at once and whenever the statistics change (as the /monitor namespace).',
     database: true,
-    responses: { 200: { description: 'The event stream.', events: ['stats'] } },
+    responses: { 200: { description: 'The event stream.', events: 'statistics' } },
   },
 ];
 

@@ -160,6 +160,22 @@ describe('the OpenAPI document', () => {
     expect(queryTokenPaths.sort()).toEqual(['/api/chat/{messageId}/events', '/api/statistics/stream']);
   });
 
+  it('names every Server-Sent Event on its stream, with its schema', () => {
+    const { paths, components } = documentsWith(TOKEN_SETTINGS['no tokens']).openApi();
+    type Stream = { responses: Record<string, { content: Record<string, Json> }> };
+    const eventsOf = (path: string) => {
+      const ok = (paths[path]?.get as Stream | undefined)?.responses['200'];
+      return ok?.content['text/event-stream']?.['x-events'] as Record<string, { $ref: string }>;
+    };
+    const message = eventsOf('/api/chat/{messageId}/events');
+    const statistics = eventsOf('/api/statistics/stream');
+    expect(Object.keys(statistics)).toEqual(['stats']);
+    expect([...Object.keys(message), ...Object.keys(statistics)].sort()).toEqual(Object.keys(sseEventSchemas).sort());
+    for (const { $ref } of [...Object.values(message), ...Object.values(statistics)]) {
+      expect(components.schemas?.[$ref.replace('#/components/schemas/', '')], $ref).toBeDefined();
+    }
+  });
+
   it('says how long a question may be, as the service is set', () => {
     const { components } = serviceDocuments({ maxQuestionChars: 123, tokens: TOKEN_SETTINGS['no tokens'] }).openApi();
     const ask = components.schemas?.AskRequest as { properties: { question: Json }; required: string[] };
