@@ -9,6 +9,7 @@ import { guessLanguage } from './detect-language.js';
 import { LANGUAGE_DATA } from './languages/index.js';
 import { type CompiledLexicon, compileLexicon, StreamBuilder } from './lexicon.js';
 import { findOccurrences, type Occurrence } from './matcher.js';
+import { firstFrom } from './positions.js';
 import { isCueConcept, Reader } from './reading.js';
 import { type Condition, RULES, type Rule } from './rules.js';
 import { tokenise } from './tokenise.js';
@@ -82,18 +83,6 @@ const gap = (a: Occurrence, b: Occurrence) => Math.max(0, b.start - a.end, a.sta
 
 /** Phrases are a few words long; an occurrence starting further back than this cannot reach the anchor. */
 const LONGEST_PHRASE = 16;
-
-/** Index of the first occurrence starting at or after `position` (lists are in text order). */
-function firstFrom(list: readonly Occurrence[], position: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as Occurrence).start < position) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const passes = (condition: Condition, o: Occurrence) => !condition.test || condition.test(o.value);
 

@@ -7,6 +7,7 @@
  */
 import { type Concept, CUE_CONCEPTS } from './concepts.js';
 import type { Occurrence } from './matcher.js';
+import { firstFrom } from './positions.js';
 import { Break } from './tokenise.js';
 
 /** How many words after a negation it still reaches (within its clause). */
@@ -34,16 +35,7 @@ export function isCueConcept(concept: Concept): boolean {
 }
 
 /** Index of the last cue starting before `position` (-1 if none); the list is sorted by start. */
-function lastBefore(list: readonly Cue[], position: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as Cue).start < position) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
+const lastBefore = (list: readonly Cue[], position: number) => firstFrom(list, position) - 1;
 
 const NO_BREAK: Break = Break.None;
 const SENTENCE_BREAK: Break = Break.Sentence;

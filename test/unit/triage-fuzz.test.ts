@@ -135,10 +135,10 @@ const ADVERSARIAL = [
 
 const MAX_MS = 100;
 
-/** Fastest of three runs, in ms. */
-function fastest(text: string): number {
+/** Fastest of a few runs, in ms. */
+function fastest(text: string, runs = 3): number {
   let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < runs; i++) {
     const started = performance.now();
     triage(text);
     best = Math.min(best, performance.now() - started);
@@ -171,15 +171,7 @@ describe('triage under hostile input', () => {
     const unit = 'my chest feels tight and I am sweating, no fever but my arm is numb. ';
     const short = unit.repeat(14); // ~1,000 characters
     const long = unit.repeat(140); // ~10,000 characters
-    const time = (text: string) => {
-      let best = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < 10; i++) {
-        const started = performance.now();
-        triage(text);
-        best = Math.min(best, performance.now() - started);
-      }
-      return best;
-    };
+    const time = (text: string) => fastest(text, 10);
     time(long);
     expect(time(long)).toBeLessThan(time(short) * 30);
   });
