@@ -93,9 +93,9 @@ export function attachSocketServer(deps: SocketServerDeps): SocketServer {
       // Work not started is dropped first: a flood's backlog does not hold the shutdown up.
       limits.close();
       subscriptions.close();
-      await new Promise<void>((resolve) => {
-        io.close(() => resolve());
-      });
+      // io.close() disconnects every socket, then also waits for the HTTP server's last connection
+      // to end: not here, where open SSE streams (ended by later stops) would hold the shutdown up.
+      void io.close();
       refusals.close();
     },
   };
