@@ -6,6 +6,8 @@
 export class StopStack {
   private readonly stops: Array<{ name: string; stop: () => unknown }> = [];
   private unwinding: Promise<void> | undefined;
+  /** The stop under way while unwinding. */
+  private current: string | undefined;
 
   constructor(private readonly onStopFailed: (name: string, error: unknown) => void) {}
 
@@ -15,16 +17,24 @@ export class StopStack {
     this.stops.push({ name, stop });
   }
 
+  /** What is not stopped yet, the stop under way first: what a shutdown that overran still waits for. */
+  remaining(): string[] {
+    const waiting = this.stops.map((entry) => entry.name).reverse();
+    return this.current === undefined ? waiting : [this.current, ...waiting];
+  }
+
   /** Stops everything pushed, in reverse order; once, however often it is called. */
   unwind(): Promise<void> {
     this.unwinding ??= (async () => {
       for (let entry = this.stops.pop(); entry; entry = this.stops.pop()) {
+        this.current = entry.name;
         try {
           await entry.stop();
         } catch (error) {
           this.onStopFailed(entry.name, error);
         }
       }
+      this.current = undefined;
     })();
     return this.unwinding;
   }

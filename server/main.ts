@@ -1,12 +1,13 @@
 /**
  * Entry point: configuration, the database (DATABASE_URL or the embedded one), the service, and
- * signals. Wiring only.
+ * signals (shutdown.ts: a graceful close within a deadline). Wiring only.
  */
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from './config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
 import { createLogger } from './logger.js';
 import { startService } from './service.js';
+import { shutdownOnSignal } from './shutdown.js';
 
 dotenv.config({ quiet: true });
 
@@ -44,23 +45,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting at once');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    try {
-      await service.close();
-      await embedded?.stop();
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
+  const shutdown = shutdownOnSignal({ service, embedded, logger, graceMs: config.queue.shutdownGraceMs });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -31,6 +31,8 @@ export interface Service {
   readonly sockets: SocketServer;
   /** Graceful stop: refuse new work, finish or release in-flight work, close everything. */
   close(): Promise<void>;
+  /** The parts close() has not stopped yet, the one it is stopping first. */
+  unstopped(): string[];
 }
 
 export async function startService(options: ServiceOptions): Promise<Service> {
@@ -46,6 +48,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       core.log.info({ released: await core.drainWork() }, 'stopped');
     });
     const { instanceId, pool, dispatcher } = core;
-    return { instanceId, pool, dispatcher, ...web, close };
+    return { instanceId, pool, dispatcher, ...web, close, unstopped: () => stack.remaining() };
   });
 }
