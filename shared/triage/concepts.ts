@@ -16,6 +16,7 @@ export const CUE_CONCEPTS = [
   'HYPO_IF', // if, in case, signs of, prevent: what follows is not happening
   'HYPO_HOW', // how to, how do you: a how-to, unless it is about someone now
   'HYPO_SENT', // side effects, is it normal, can X cause: the whole sentence asks about, not tells
+  'FRAME', // a film, novel, game, dream, the news, a course: what follows, to the end, is not happening to anyone real
   'FIGURATIVE', // nearly had a heart attack, drowning in work
   'URGENT_NEED', // help, hurry, emergency
   'PERSONAL', // my, his, he, she: a real person is concerned
@@ -219,6 +220,12 @@ export const FINDING_CONCEPTS = [
   'GOODBYE',
   'FAREWELL_NOTE',
   'DOSE',
+  'HOPELESS',
+  'HOARSE',
+  'SUBMERGED',
+  'BLANCHES',
+  'ACCIDENT',
+  'INTENT',
 ] as const;
 
 export const CONCEPTS = [...CUE_CONCEPTS, ...FINDING_CONCEPTS] as const;

@@ -41,6 +41,33 @@ export function presentFindings(text: string, language: TriageLanguage): Map<Con
   return presentIn(tokenise(text), language).present;
 }
 
+/**
+ * Settings and standing facts (a gas boiler, a peanut, a flight last week, pregnant, diabetic, a
+ * baby's age): they make present symptoms an emergency whenever they were told, however framed.
+ * Every rule also needs a present symptom, so a background alone raises nothing.
+ */
+const BACKGROUND: ReadonlySet<Concept> = new Set<Concept>([
+  'CO_GAS',
+  'ALLERGEN',
+  'CLOT_RISK',
+  'HOT_ENV',
+  'COLD_ENV',
+  'PREGNANT',
+  'DIABETES',
+  'ANTICOAG',
+  'CHILD',
+  'BABY',
+  'NEWBORN',
+  'AGE_DAYS',
+  'AGE_WEEKS',
+  'AGE_MONTHS',
+  'ASTHMA',
+  'INFECTION',
+  'DVT',
+  'HEAD_INJURY',
+  'WATER',
+]);
+
 interface Reading {
   present: Map<Concept, Occurrence[]>;
   /** How many words the language's lexicon knew. */
@@ -54,7 +81,9 @@ function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage
   const reader = new Reader(stream.breaks, occurrences);
   const present = new Map<Concept, Occurrence[]>();
   for (const o of occurrences) {
-    if (isCueConcept(o.concept) || reader.statusOf(o) !== 'present') continue;
+    if (isCueConcept(o.concept)) continue;
+    const status = reader.statusOf(o);
+    if (status !== 'present' && !(BACKGROUND.has(o.concept) && status !== 'negated' && status !== 'animal')) continue;
     const list = present.get(o.concept);
     if (list) list.push(o);
     else present.set(o.concept, [o]);

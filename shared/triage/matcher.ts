@@ -31,12 +31,15 @@ interface Longest {
   value: number;
 }
 
-type Kind = 'cue' | 'finding' | 'swallow';
+/** Frames (an animal, a film, a course) are read beside the other cues: "my rabbit isnt" is both. */
+const FRAMES: ReadonlySet<Concept> = new Set<Concept>(['PET', 'FRAME']);
+
+type Kind = 'cue' | 'finding' | 'swallow' | 'frame';
 const KIND_OF = new Map<Concept, Kind>();
 const kindOf = (c: Concept): Kind => {
   let kind = KIND_OF.get(c);
   if (!kind) {
-    kind = SWALLOWERS.has(c) ? 'swallow' : CUES.has(c) ? 'cue' : 'finding';
+    kind = SWALLOWERS.has(c) ? 'swallow' : FRAMES.has(c) ? 'frame' : CUES.has(c) ? 'cue' : 'finding';
     KIND_OF.set(c, kind);
   }
   return kind;
@@ -47,6 +50,7 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
   let swallowedUntil = 0;
   let findingUntil = 0;
   let cueUntil = 0;
+  let frameUntil = 0;
   for (let i = 0; i < stream.ids.length; i++) {
     if (i < swallowedUntil || !canStart(lexicon.phrases, stream, i)) continue;
     const best = longestAt(lexicon.phrases, stream, i);
@@ -69,6 +73,11 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
         if (!CLASS_ONLY.has(concept)) found.push({ concept, start: i, end: i + cue, value: best.cue.value });
       }
       cueUntil = i + cue;
+    }
+    const frame = best.frame.length;
+    if (frame > 0 && i >= frameUntil) {
+      for (const concept of best.frame.concepts) found.push({ concept, start: i, end: i + frame, value: Number.NaN });
+      frameUntil = i + frame;
     }
   }
   return found;
@@ -109,6 +118,7 @@ const BEST: Record<Kind, Longest> = {
   cue: { length: 0, concepts: [], value: Number.NaN },
   finding: { length: 0, concepts: [], value: Number.NaN },
   swallow: { length: 0, concepts: [], value: Number.NaN },
+  frame: { length: 0, concepts: [], value: Number.NaN },
 };
 
 /** The longest phrase of each kind that starts at `start` (in BEST, valid until the next call). */
@@ -117,6 +127,7 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   reset(best.cue);
   reset(best.finding);
   reset(best.swallow);
+  reset(best.frame);
   top = 0;
   push(root, start, Number.NaN);
   while (top > 0) {

@@ -40,7 +40,25 @@ const lastBefore = (list: readonly Cue[], position: number) => firstFrom(list, p
 const NO_BREAK: Break = Break.None;
 const SENTENCE_BREAK: Break = Break.Sentence;
 /** The cues the reader asks "is there one in this clause / sentence?" about. */
-const INDEXED: readonly Concept[] = ['NOW', 'PAST', 'PAST_VERB', 'HABIT', 'PET', 'FINE', 'HYPO_SENT'];
+const INDEXED: readonly Concept[] = ['NOW', 'PAST', 'PAST_VERB', 'HABIT', 'PET', 'FINE', 'HYPO_SENT', 'FRAME'];
+
+/**
+ * Findings whose danger outlasts feeling well (a paracetamol overdose, an electric shock, water
+ * breathed in): "fine now" does not resolve them; past and hypothetical still apply.
+ */
+const PERSISTS: ReadonlySet<Concept> = new Set<Concept>([
+  'OVERDOSE',
+  'PILLS_COUNT',
+  'BULK',
+  'SWALLOWED',
+  'POISON',
+  'ELECTRIC',
+  'SUBMERGED',
+  'DROWN',
+  'PULLED_OUT',
+  'STAB',
+  'GUNSHOT',
+]);
 
 /** Per position: clause, segment and sentence numbers (typed arrays); where each clause starts. */
 interface Places {
@@ -142,7 +160,7 @@ export class Reader {
     if (this.inClause('PET', place.clause)) return 'animal';
     const clauseNow = this.inClause('NOW', place.clause);
     const resolved = (this.resolvedUpTo[place.sentence] ?? -1) >= place.clause || this.inClause('FINE', place.clause);
-    if (!clauseNow && resolved) return 'resolved';
+    if (!clauseNow && resolved && !PERSISTS.has(finding.concept)) return 'resolved';
     if (!clauseNow && (this.inClause('PAST', place.clause) || this.pastFrame[place.sentence])) return 'past';
     // "still ... sometimes": a habit wins over a present marker.
     if (this.inClause('HABIT', place.clause)) return 'habit';
@@ -198,6 +216,7 @@ export class Reader {
 
   private hypothetical(finding: Occurrence, place: Place, clauseNow: boolean): boolean {
     if (clauseNow) return false;
+    if (this.framed(finding, place)) return true;
     if (this.inSentence('HYPO_SENT', place.sentence) && !this.urgentNeed && !this.inSentence('NOW', place.sentence)) {
       return true;
     }
@@ -212,6 +231,18 @@ export class Reader {
       !this.urgentNeed &&
       !this.realAfter(howCue, place, true)
     );
+  }
+
+  /**
+   * A film, a game, a dream, the news, a course: its own sentence, and what follows it to the end
+   * of the message until someone real and present is described after it (or help is asked for).
+   */
+  private framed(finding: Occurrence, place: Place): boolean {
+    if (this.urgentNeed) return false;
+    if (this.inSentence('FRAME', place.sentence) && !this.inSentence('NOW', place.sentence)) return true;
+    const frames = this.list('FRAME');
+    const frame = frames[lastBefore(frames, finding.start)];
+    return frame !== undefined && !this.realAfter(frame, place, false);
   }
 
   private nearestInSentence(concept: Concept, finding: Occurrence, place: Place): Cue | undefined {

@@ -93,11 +93,15 @@ export const RULES: readonly Rule[] = [
   rule('stroke', 8, 'SUDDEN', ['CONFUSED', 'BALANCE_LOSS']),
 
   rule('suicide-or-self-harm', 0, 'SUICIDE'),
-  rule('suicide-or-self-harm', 0, 'SELF_HARM'),
+  unless(rule('suicide-or-self-harm', 0, 'SELF_HARM'), near(8, 'MILD', 'ACCIDENT')),
+  rule('suicide-or-self-harm', 30, 'INTENT', ['MEANS', 'DRUG', 'HOPELESS', 'GOODBYE', 'FAREWELL_NOTE', 'SUICIDE']),
+  rule('suicide-or-self-harm', 30, 'HOPELESS', ['MEANS', 'INTENT']),
   rule('suicide-or-self-harm', 4, 'MEANS', 'PLAN'),
   rule('suicide-or-self-harm', 8, 'FAREWELL_NOTE', 'GOODBYE'),
 
   rule('anaphylaxis', 0, 'ANAPHYLAXIS'),
+  rule('anaphylaxis', 40, 'ALLERGEN', 'HOARSE'),
+  rule('anaphylaxis', 30, 'ALLERGEN', 'HIVES', ['THROAT_CLOSING', 'CANT_SWALLOW']),
   rule('anaphylaxis', 4, 'MOUTH_THROAT', 'SWELL', near(30, 'ALLERGEN', 'ALLERGIC', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'HIVES', 'CANT_SWALLOW')),
   rule('anaphylaxis', 30, 'THROAT_CLOSING', ['ALLERGEN', 'ALLERGIC', 'HIVES', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE']),
   rule('anaphylaxis', 20, 'ALLERGEN', ['SEVERE_BREATHING', 'WHEEZE']),
@@ -138,8 +142,8 @@ export const RULES: readonly Rule[] = [
   rule('seizure', 15, 'SEIZURE', ['WONT_STOP', 'FIRST_TIME', 'UNRESPONSIVE', 'NOT_BREATHING', 'HEAD_INJURY', 'WATER', 'PREGNANT', 'BLUE', 'SEVERE_BREATHING']),
   rule('seizure', 0, 'SEIZURE_NOW'),
 
-  rule('meningitis-or-sepsis', 12, 'RASH', 'NON_BLANCH'),
-  rule('meningitis-or-sepsis', 20, 'NON_BLANCH', FEVER),
+  unless(rule('meningitis-or-sepsis', 12, 'RASH', 'NON_BLANCH'), near(10, 'BLANCHES')),
+  unless(rule('meningitis-or-sepsis', 20, 'NON_BLANCH', FEVER), near(10, 'BLANCHES')),
   rule('meningitis-or-sepsis', 0, 'MENINGITIS'),
   rule('meningitis-or-sepsis', 30, 'STIFF_NECK', FEVER),
   rule('meningitis-or-sepsis', 30, 'STIFF_NECK', 'LIGHT_HURTS'),
@@ -162,6 +166,7 @@ export const RULES: readonly Rule[] = [
 
   rule('drowning', 0, 'DROWN'),
   rule('drowning', 8, 'PULLED_OUT', 'WATER'),
+  rule('drowning', 10, 'SUBMERGED', 'WATER'),
   rule('drowning', 20, 'WATER', ['UNRESPONSIVE', 'NOT_BREATHING']),
 
   rule('major-trauma', 0, 'STAB'),

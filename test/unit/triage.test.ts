@@ -405,6 +405,30 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   ['tenho dor de cabeça leve desde ontem', false],
   ['minha mãe teve um AVC há dois anos, ela pode viajar de avião?', false],
   ['o que fazer se alguém desmaiar?', false],
+
+  // frames: a film, a game, a dream, a course, the news (to the end of the message, until someone real)
+  ['in the show i binged last night the nurse finds a man not breathing and does cpr, would that work', false],
+  ['my character in the video game got poisoned, which item cures it', false],
+  ['had a nightmare that i was choking on a fish bone, woke up scared', false],
+  ['en la serie que veo un chico se ahoga en la piscina, eso pasa de verdad?', false],
+  ['dans un documentaire un homme fait un arrêt cardiaque au marathon, c’est fréquent ?', false],
+  ['watched a documentary about strokes. now my dad cant lift his arm and his face is drooping', true],
+  // background facts count however framed; danger that outlasts feeling fine
+  [
+    'could you look at whether our gas heater is faulty, all four of us have had headaches and been vomiting since lunch',
+    true,
+  ],
+  ['swallowed about 25 paracetamol a few hours ago but i feel totally fine now', true],
+  ['dad got a big electric shock from the fuse box, says hes fine but his hand has a black mark', true],
+  // suicide without the word: intent with means or hopelessness
+  ['i cant cope anymore, ive saved up enough of my pills and tonight is the night', true],
+  ['ya no puedo más, tengo las pastillas en fila sobre la mesa', true],
+  // accidents are not self-harm; a rash that fades under glass is not meningitis
+  ['me corté el dedo cocinando, salió un poco de sangre', false],
+  ['rote pünktchen am bein, sie verschwinden unter dem glas, kein fieber', false],
+  // allergy with voice change; under the water
+  ['my son ate a cookie with nuts and now his voice is hoarse and hes scratching at his throat', true],
+  ['a minha filha afundou na piscina uns segundos, tiraram ela e está tossindo sem parar', true],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };

@@ -131,6 +131,13 @@ export const de: LanguageData = {
   },
   notTypos: ['brust', 'durst', 'wurst', 'lust', 'luft', 'schmerz', 'herz', 'kurz', 'jetzt', 'immer', 'heute', 'morgen', 'abend', 'woche', 'wochen', 'monat', 'monate', 'jahre', 'kinder', 'arzt', 'arztin', 'krank', 'kranke', 'stark', 'starke', 'atmen', 'essen', 'wasser', 'haben', 'sagen', 'schlafen'],
   lexicon: {
+    FRAME: ['film', 'filme', 'serie', 'roman', 'buch', 'figur', 'spielfigur', 'videospiel', 'doku', 'dokumentation', 'nachrichten', 'artikel', 'podcast', 'traum', 'getraumt', 'albtraum', 'alptraum', 'student', 'studentin', 'medizinstudent*', 'pflegeschuler*', 'kurs', 'hypothetisch', 'tatort', 'krimi', 'netflix', 'youtube'],
+    HOPELESS: ['kann nicht mehr', 'halte es nicht mehr aus', 'halts nicht mehr aus', 'keinen ausweg', 'kein ausweg', 'hab genug', 'habe genug', 'will nicht mehr', 'zur last', 'niemand wurde mich vermissen', 'wozu noch'],
+    INTENT: ['heute nacht ist es soweit', 'heute nacht mache ich es', 'ich mache es heute', 'habe mich entschieden', 'hab mich entschieden', 'aufgereiht', 'in einer reihe', 'gesammelt', 'gehortet', 'genug davon', 'genug um', 'wie viele ich brauche', 'abschiedsbrief*', 'briefe an @POSS? kinder|familie'],
+    HOARSE: ['heiser', 'heisere stimme', 'stimme ~ heiser|komisch|anders|seltsam', 'kratzt sich am hals'],
+    SUBMERGED: ['untergegangen', 'ging unter', 'unter wasser', 'unterwasser', 'wasser geschluckt', 'mit dem gesicht im wasser'],
+    BLANCHES: ['gehen|geht ~ weg', 'verschwinden|verschwindet|verblassen|verblasst ~ beim|unter|mit|wenn ~ glas|drucken|druck'],
+    ACCIDENT: ['aus versehen', 'versehentlich', 'beim kochen', 'beim schneiden', 'beim schalen', 'beim rasieren', 'kuchenmesser', 'in den finger'],
     NEG: ['nicht', 'kein', 'keine', 'keinen', 'keinem', 'keiner', 'keines', 'nie', 'niemals', 'ohne', 'weder', 'noch nie', 'nichts', 'verneint', 'ausgeschlossen'],
     HEDGE: ['weiss nicht', 'weiss ich nicht', 'nicht sicher', 'nicht nur', 'nicht normal', 'noch nie so', 'hilft nichts', 'nichts hilft', 'geht nicht weg', 'nicht besser', 'nicht mehr'],
     CLAUSE_BREAK: ['aber', 'jedoch', 'obwohl', 'und', 'dann', 'danach', 'auch', 'sondern', 'wahrend', 'weil', 'denn', 'also', 'ausser', 'doch'],

@@ -131,6 +131,13 @@ export const es: LanguageData = {
   },
   notTypos: ['pecho', 'pelo', 'peso', 'dolor', 'color', 'sangre', 'hambre', 'ahora', 'hora', 'horas', 'cuando', 'cuanto', 'puedo', 'puede', 'mucho', 'poco', 'tengo', 'tiene', 'estoy', 'esta', 'despues', 'antes', 'semana', 'mes', 'meses', 'anos', 'bebe', 'bebes', 'beber', 'cabeza', 'cabello', 'cuello', 'cuerpo', 'brazo', 'pierna', 'labio', 'labios'],
   lexicon: {
+    FRAME: ['pelicula', 'peliculas', 'serie', 'series', 'novela', 'libro', 'cuento', 'personaje', 'videojuego', 'documental', 'las noticias', 'noticias', 'telediario', 'articulo', 'podcast', 'sone', 'sonado', 'pesadilla', 'estudiante', 'estudiante de enfermeria|medicina', 'clase de primeros auxilios', 'hipoteticamente', 'escena', 'netflix', 'youtube'],
+    HOPELESS: ['no puedo mas', 'no aguanto mas', 'no lo soporto mas', 'harto|harta de todo', 'no hay salida', 'nadie me echaria de menos', 'soy una carga', 'para que seguir', 'ya no puedo seguir'],
+    INTENT: ['esta noche es la noche', 'lo voy a hacer esta noche', 'lo hare esta noche', 'ya lo decidi', 'ya decidi', 'lo tengo decidido', 'en fila', 'alineadas', 'he ido juntando|guardando', 'tengo suficientes', 'cuantas necesito', 'he escrito cartas a', 'cartas de despedida'],
+    HOARSE: ['ronca', 'ronco', 'ronquera', 'voz ~ ronca|rara|cambiada|extrana', 'se rasca|agarra la garganta'],
+    SUBMERGED: ['se hundio', 'se fue al fondo', 'bajo el agua', 'debajo del agua', 'estuvo bajo|debajo', 'trago agua', 'boca abajo en el agua'],
+    BLANCHES: ['desaparece|desaparecen|se van|se quitan|se borran|palidecen ~ al presionar|apretar', 'desaparece|desaparecen|se van ~ con|bajo el vaso'],
+    ACCIDENT: ['sin querer', 'por accidente', 'pelando', 'picando', 'cocinando', 'afeitando', 'afeitandome', 'cuchillo de cocina', 'el dedo', 'un dedo'],
     NEG: ['no', 'nunca', 'jamas', 'sin', 'ni', 'tampoco', 'ningun', 'ninguno', 'ninguna', 'nada de', 'niega', 'descartado', 'no hay', 'no tengo', 'no tiene'],
     HEDGE: ['no se', 'no sabemos', 'no estoy seguro|segura', 'no se si', 'no solo', 'no es normal', 'nunca habia|he|ha tenido|sentido', 'nunca me habia', 'no mejora', 'no se me pasa', 'no se le pasa', 'nada ayuda', 'no para de', 'no deja de'],
     CLAUSE_BREAK: ['pero', 'sin embargo', 'aunque', 'y', 'e', 'luego', 'despues', 'tambien', 'ademas', 'mientras', 'porque', 'asi que', 'entonces', 'excepto', 'salvo'],

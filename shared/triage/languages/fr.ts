@@ -138,6 +138,13 @@ export const fr: LanguageData = {
   },
   notTypos: ['poitrine', 'poids', 'douleur', 'douleurs', 'maintenant', 'depuis', 'encore', 'toujours', 'beaucoup', 'bouche', 'mouche', 'enfant', 'enfants', 'fille', 'heure', 'heures', 'semaine', 'normal', 'malade', 'medecin', 'docteur', 'hopital', 'sang', 'cent', 'comment', 'quand'],
   lexicon: {
+    FRAME: ['film', 'films', 'serie', 'series', 'roman', 'livre', 'histoire', 'personnage', 'jeu video', 'documentaire', 'reportage', 'aux infos', 'les infos', 'journal televise', 'article', 'podcast', 'reve', 'j ai reve', 'cauchemar', 'etudiant', 'etudiante', 'etudiant|etudiante en medecine|soins infirmiers', 'formation', 'hypothetiquement', 'scene', 'netflix', 'youtube', 'bd'],
+    HOPELESS: ['j en peux plus', 'je n en peux plus', 'je peux plus', 'je tiens plus', 'marre de tout', 'pas d issue', 'aucune issue', 'personne ne me regrettera', 'un fardeau', 'a quoi bon'],
+    INTENT: ['c est pour ce soir', 'je le fais ce soir', 'ce soir c est le soir', 'c est decide', 'j ai decide', 'alignes', 'alignees', 'en ligne sur', 'j ai mis de cote', 'j ai garde assez', 'assez pour', 'combien il en faudrait', 'ecrit des lettres a', 'lettres d adieu'],
+    HOARSE: ['rauque', 'enrouee', 'enroue', 'voix ~ rauque|enrouee|bizarre|changee|etrange', 'se gratte la gorge'],
+    SUBMERGED: ['a coule', 'coule au fond', 'sous l eau', 'a bu la tasse', 'la tete sous l eau', 'face contre l eau'],
+    BLANCHES: ['disparaissent|disparait|s efface|s effacent|palit|palissent ~ sous|avec ~ verre', 'disparaissent|disparait|s efface|s effacent ~ quand on appuie|appuyant'],
+    ACCIDENT: ['sans faire expres', 'par accident', 'en coupant', 'en epluchant', 'en cuisinant', 'en me rasant', 'couteau de cuisine', 'le doigt', 'un doigt'],
     NEG: ['pas', 'non', 'jamais', 'sans', 'aucun', 'aucune', 'ni', 'rien', 'pas de', 'nie', 'absence de', 'exclu'],
     HEDGE: ['sais pas', 'sait pas', 'pas sur', 'pas sure', 'pas certain', 'pas seulement', 'pas que', 'pas normal', 'jamais eu ca|ca avant', 'jamais ressenti', 'rien ne marche|aide|soulage', 'ne passe pas', 'ca passe pas', 'pas mieux'],
     CLAUSE_BREAK: ['mais', 'cependant', 'pourtant', 'bien que', 'et', 'puis', 'ensuite', 'aussi', 'alors que', 'tandis que', 'parce que', 'car', 'donc', 'sauf'],

@@ -132,6 +132,13 @@ export const pt: LanguageData = {
   },
   notTypos: ['peito', 'perto', 'porto', 'dores', 'sangue', 'agora', 'ainda', 'muito', 'pouco', 'tenho', 'estou', 'esta', 'semana', 'meses', 'filho', 'filha', 'cabeca', 'braco', 'perna', 'bebe', 'beber', 'comer', 'respirar'],
   lexicon: {
+    FRAME: ['filme', 'filmes', 'serie', 'novela', 'livro', 'romance', 'historia', 'personagem', 'videogame', 'documentario', 'jornal', 'noticia', 'noticias', 'reportagem', 'artigo', 'podcast', 'sonhei', 'sonho', 'pesadelo', 'estudante', 'estudante de enfermagem|medicina', 'aula', 'hipoteticamente', 'cena', 'netflix', 'youtube'],
+    HOPELESS: ['nao aguento mais', 'nao consigo mais', 'cansei de tudo', 'sem saida', 'ninguem vai sentir falta', 'sou um peso', 'pra que continuar', 'para que continuar'],
+    INTENT: ['hoje e a noite', 'vou fazer hoje', 'vou fazer isso hoje', 'ja decidi', 'esta decidido', 'enfileirad*', 'em fila', 'juntei', 'guardei', 'tenho o suficiente', 'quantos precisaria', 'escrevi cartas para', 'cartas de despedida'],
+    HOARSE: ['rouca', 'rouco', 'rouquidao', 'voz ~ rouca|estranha|diferente', 'cocando a garganta'],
+    SUBMERGED: ['afundou', 'foi para o fundo', 'debaixo d agua', 'debaixo da agua', 'embaixo da agua', 'embaixo d agua', 'engoliu agua', 'de bruco na agua'],
+    BLANCHES: ['desaparece|desaparecem|some|somem|clareia|clareiam ~ ao apertar|pressionar', 'desaparece|desaparecem|some|somem ~ com|debaixo|sob ~ copo'],
+    ACCIDENT: ['sem querer', 'por acidente', 'descascando', 'cortando', 'cozinhando', 'fazendo a barba', 'faca de cozinha', 'o dedo', 'um dedo'],
     NEG: ['nao', 'nunca', 'jamais', 'sem', 'nem', 'nenhum', 'nenhuma', 'nada de', 'nega', 'descartado', 'nao tenho', 'nao tem'],
     HEDGE: ['nao sei', 'nao tenho certeza', 'nao sei se', 'nao so', 'nao e normal', 'nunca tive|senti isso', 'nunca tinha sentido|tido', 'nao melhora', 'nao passa', 'nada ajuda', 'nao para de'],
     CLAUSE_BREAK: ['mas', 'porem', 'contudo', 'embora', 'e', 'depois', 'entao', 'tambem', 'alem disso', 'enquanto', 'porque', 'pois', 'exceto', 'so que'],
