@@ -7,10 +7,11 @@
  * a ramp, so at each level that many answers stream at once between the last start and the
  * first end (the steady window, where the lag percentiles are taken).
  *
- * Runs: the floor (lib/floor-relay-server.ts: a bare Socket.IO relay of the same streams, no
+ * Targets: the floor (lib/floor-relay-server.ts: a bare Socket.IO relay of the same streams, no
  * database), one instance, and N instances on one database; questions go round-robin to the
  * instances, and answer j is watched from instance (j + ⌊j/N⌋) mod N, so 1 in N is watched on
- * the instance that streams it. Capacity: the streams at which the steady p99 crosses LIMIT_MS.
+ * the instance that streams it. All run side by side, measured in turn at each level (idle while
+ * the others are measured). Capacity: the streams at which the steady p99 crosses LIMIT_MS.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AnswerWatch, LagLog } from './lib/answer-watch.js';
@@ -101,28 +102,43 @@ export async function streamingBenchmark(params: StreamingParams): Promise<Strea
     FAKE_TOKENS: String(params.answerTokens),
   });
   const bench: Bench = { params, fake, epochMs };
-  const runs: StreamingRun[] = [];
+  const targets: RunningTarget[] = [];
+  let runs: StreamingRun[];
   try {
-    runs.push(await floorRun(bench));
-    for (const instances of params.instanceCounts) runs.push(await serviceRun(bench, instances));
+    targets.push(await startFloor(bench));
+    for (const instances of params.instanceCounts) targets.push(await startInstances(bench, instances));
+    const levels = await interleaved(bench, targets);
+    runs = targets.map((target, i) => ({
+      name: target.name,
+      instances: target.urls.length,
+      levels: levels[i] ?? [],
+      capacity: capacityOf(levels[i] ?? []),
+    }));
   } finally {
+    await Promise.all(targets.map((target) => target.stop()));
     await fake.stop();
   }
   const { answerTokens, tokensPerSecond, firstTokenMs, rampMs } = params;
   return { answerTokens, tokensPerSecond, firstTokenMs, rampMs, limitMs: LIMIT_MS, runs };
 }
 
-async function floorRun(bench: Bench): Promise<StreamingRun> {
-  const floor = await startScript('floor-relay-server.ts', { FLOOR_OPENAI_BASE_URL: `${bench.fake.url}/v1` });
-  try {
-    const target = { name: 'floor', urls: [floor.url], askPath: '/ask', pids: [floor.pid], warnings: () => ({}) };
-    return await levelsOn(bench, target);
-  } finally {
-    await floor.stop();
-  }
+interface RunningTarget extends Target {
+  stop(): Promise<void>;
 }
 
-async function serviceRun(bench: Bench, instances: number): Promise<StreamingRun> {
+async function startFloor(bench: Bench): Promise<RunningTarget> {
+  const floor = await startScript('floor-relay-server.ts', { FLOOR_OPENAI_BASE_URL: `${bench.fake.url}/v1` });
+  return {
+    name: 'floor',
+    urls: [floor.url],
+    askPath: '/ask',
+    pids: [floor.pid],
+    warnings: () => ({}),
+    stop: floor.stop,
+  };
+}
+
+async function startInstances(bench: Bench, instances: number): Promise<RunningTarget> {
   const databaseUrl = await bench.params.createDatabase();
   const env = {
     DATABASE_URL: databaseUrl,
@@ -136,34 +152,44 @@ async function serviceRun(bench: Bench, instances: number): Promise<StreamingRun
     LOG_LEVEL: 'warn',
   };
   const servers: Awaited<ReturnType<typeof startServer>>[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  };
   try {
     // One after the other: each runs the migrations on start.
     for (let i = 0; i < instances; i++) servers.push(await startServer(env));
-    return await levelsOn(bench, {
-      name: instances === 1 ? '1 instance' : `${instances} instances`,
-      urls: servers.map((s) => s.url),
-      askPath: '/api/chat',
-      pids: servers.map((s) => s.pid),
-      databaseName: new URL(databaseUrl).pathname.slice(1),
-      warnings: () => sumCounts(servers.map((s) => s.warnings())),
-    });
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
+  } catch (error) {
+    await stop();
+    throw error;
   }
+  return {
+    name: instances === 1 ? '1 instance' : `${instances} instances`,
+    urls: servers.map((s) => s.url),
+    askPath: '/api/chat',
+    pids: servers.map((s) => s.pid),
+    databaseName: new URL(databaseUrl).pathname.slice(1),
+    warnings: () => sumCounts(servers.map((s) => s.warnings())),
+    stop,
+  };
 }
 
-/** A short level first, not counted (JIT, pools, first connections), then each level in turn. */
-async function levelsOn(bench: Bench, target: Target): Promise<StreamingRun> {
-  const warmUp = Math.min(20, Math.min(...bench.params.levels));
-  await runLevel(bench, target, warmUp, Math.min(20, bench.params.answerTokens));
-  const levels: StreamingLevel[] = [];
-  for (const streams of bench.params.levels) {
-    await sleep(1000); // the last level's closing sockets and idle connections settle
-    const level = await runLevel(bench, target, streams, bench.params.answerTokens);
-    console.log(`  ${target.name}, ${streams} streams: ${JSON.stringify(level)}`);
-    levels.push(level);
+/**
+ * A short level on each target first, not counted (JIT, pools, first connections); then level by
+ * level, the targets in turn, so the drift of a shared machine falls on all of them alike.
+ */
+async function interleaved(bench: Bench, targets: Target[]): Promise<StreamingLevel[][]> {
+  const { levels, answerTokens } = bench.params;
+  for (const target of targets) await runLevel(bench, target, Math.min(20, ...levels), Math.min(20, answerTokens));
+  const results: StreamingLevel[][] = targets.map(() => []);
+  for (const streams of levels) {
+    for (const [i, target] of targets.entries()) {
+      await sleep(1000); // the last level's closing sockets and idle connections settle
+      const level = await runLevel(bench, target, streams, answerTokens);
+      console.log(`  ${target.name}, ${streams} streams: ${JSON.stringify(level)}`);
+      results[i]?.push(level);
+    }
   }
-  return { name: target.name, instances: target.urls.length, levels, capacity: capacityOf(levels) };
+  return results;
 }
 
 async function connectSpread(urls: string[], count: number): Promise<LeanSocket[]> {
