@@ -47,6 +47,7 @@ export function presentFindings(text: string, language: TriageLanguage): Map<Con
  * Every rule also needs a present symptom, so a background alone raises nothing.
  */
 const BACKGROUND: ReadonlySet<Concept> = new Set<Concept>([
+  'DRUG',
   'CO_GAS',
   'ALLERGEN',
   'CLOT_RISK',

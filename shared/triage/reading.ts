@@ -26,6 +26,27 @@ interface Cue extends Place {
   end: number;
 }
 
+/**
+ * Names of a condition ("a stroke", "CPR", "drowned"): told of no one (no person, no "now", no
+ * call for help anywhere in the message), they are a topic, not an emergency.
+ */
+const NAMES: ReadonlySet<Concept> = new Set<Concept>([
+  'HEART_ATTACK',
+  'STROKE',
+  'ANAPHYLAXIS',
+  'SEPSIS',
+  'MENINGITIS',
+  'PE',
+  'AORTA',
+  'DKA',
+  'HEATSTROKE',
+  'HYPOTHERMIA',
+  'CAUDA',
+  'APPENDICITIS',
+  'TORSION',
+]);
+const PERSON_CUES: readonly Concept[] = ['PERSONAL', 'PRESENT_SUBJ', 'NOW', 'URGENT_NEED', 'CHILD', 'BABY'];
+
 export type Status = 'present' | 'negated' | 'past' | 'resolved' | 'habit' | 'hypothetical' | 'animal';
 
 const CUE_SET: ReadonlySet<Concept> = new Set<Concept>(CUE_CONCEPTS);
@@ -40,7 +61,17 @@ const lastBefore = (list: readonly Cue[], position: number) => firstFrom(list, p
 const NO_BREAK: Break = Break.None;
 const SENTENCE_BREAK: Break = Break.Sentence;
 /** The cues the reader asks "is there one in this clause / sentence?" about. */
-const INDEXED: readonly Concept[] = ['NOW', 'PAST', 'PAST_VERB', 'HABIT', 'PET', 'FINE', 'HYPO_SENT', 'FRAME'];
+const INDEXED: readonly Concept[] = [
+  'NOW',
+  'PAST',
+  'PAST_VERB',
+  'HABIT',
+  'PET',
+  'FINE',
+  'HYPO_SENT',
+  'FRAME',
+  'PRESENT_SUBJ',
+];
 
 /**
  * Findings whose danger outlasts feeling well (a paracetamol overdose, an electric shock, water
@@ -108,6 +139,8 @@ export class Reader {
   /** Per sentence: the last clause a "fine now" in that sentence or the next one resolves (-1: none). */
   private readonly resolvedUpTo: number[];
   private readonly urgentNeed: boolean;
+  /** A person, "now" or a call for help somewhere in the message. */
+  private readonly someone: boolean;
   private readonly pastFrame: boolean[] = [];
 
   constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
@@ -136,6 +169,7 @@ export class Reader {
     this.realMarkers = [...this.list('PRESENT_SUBJ'), ...this.list('NOW')].sort(byStart);
     this.realOrPersonal = [...this.realMarkers, ...this.list('PERSONAL')].sort(byStart);
     this.urgentNeed = this.list('URGENT_NEED').length > 0;
+    this.someone = PERSON_CUES.some((c) => this.list(c).length > 0);
     const sentences = (this.places.sentence[breaks.length - 1] ?? 0) + 1;
     for (let s = 0; s < sentences; s++) {
       const now = this.inSentence('NOW', s);
@@ -161,7 +195,9 @@ export class Reader {
     const clauseNow = this.inClause('NOW', place.clause);
     const resolved = (this.resolvedUpTo[place.sentence] ?? -1) >= place.clause || this.inClause('FINE', place.clause);
     if (!clauseNow && resolved && !PERSISTS.has(finding.concept)) return 'resolved';
-    if (!clauseNow && (this.inClause('PAST', place.clause) || this.pastFrame[place.sentence])) return 'past';
+    // Another clause's "ten days ago" does not reach a clause told in the present ("she is breathless").
+    const framedPast = this.pastFrame[place.sentence] && !this.inClause('PRESENT_SUBJ', place.clause);
+    if (!clauseNow && (this.inClause('PAST', place.clause) || framedPast)) return 'past';
     // "still ... sometimes": a habit wins over a present marker.
     if (this.inClause('HABIT', place.clause)) return 'habit';
     if (this.hypothetical(finding, place, clauseNow)) return 'hypothetical';
@@ -217,6 +253,7 @@ export class Reader {
   private hypothetical(finding: Occurrence, place: Place, clauseNow: boolean): boolean {
     if (clauseNow) return false;
     if (this.framed(finding, place)) return true;
+    if (!this.someone && NAMES.has(finding.concept)) return true;
     if (this.inSentence('HYPO_SENT', place.sentence) && !this.urgentNeed && !this.inSentence('NOW', place.sentence)) {
       return true;
     }

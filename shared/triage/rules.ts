@@ -68,6 +68,7 @@ export const RULES: readonly Rule[] = [
   rule('cardiac', 0, 'HEART_ATTACK'),
   rule('cardiac', 6, 'CHEST', 'PRESSURE'),
   rule('cardiac', 4, 'CHEST', ['PAIN', 'TIGHT'], near(30, ...CARDIAC_COMPANIONS)),
+  rule('cardiac', 4, 'PRESSURE', 'PAIN', near(20, 'SWEAT', 'RADIATE', 'PALE')),
   rule('cardiac', 10, 'RADIATE', ['CHEST', 'PAIN', 'PRESSURE', 'TIGHT']),
   rule('cardiac', 4, ['ARM', 'JAW'], ['PAIN', 'NUMB'], near(20, 'SWEAT', 'CHEST')),
 
@@ -85,8 +86,10 @@ export const RULES: readonly Rule[] = [
   rule('stroke', 0, 'STROKE'),
   rule('stroke', 4, 'FACE', 'DROOP'),
   rule('stroke', 4, 'FACE', 'NUMB', near(20, 'ONE_SIDE', 'SUDDEN', 'SPEECH_PROBLEM', 'CANT_SPEAK')),
-  rule('stroke', 0, 'SPEECH_PROBLEM'),
-  rule('stroke', 3, 'SPEECH', 'SPEECH_ODD'),
+  rule('stroke', 6, 'FACE', 'ONE_SIDE', near(30, 'WEAK', 'NUMB', 'SPEECH_PROBLEM', 'SUDDEN', 'DROP')),
+  // "still slurs a bit" is a stroke's lasting trace; a sudden one is rarely told as "a bit".
+  unless(rule('stroke', 0, 'SPEECH_PROBLEM'), near(3, 'MILD')),
+  unless(rule('stroke', 3, 'SPEECH', 'SPEECH_ODD'), near(4, 'MILD')),
   rule('stroke', 4, ['WEAK', 'NUMB'], 'LIMB', near(20, ...STROKE_COMPANIONS)),
   rule('stroke', 20, 'DROP', ['SUDDEN', 'SPEECH_PROBLEM', 'DROOP', 'WEAK', 'CONFUSED', 'CANT_SPEAK']),
   rule('stroke', 20, 'CANT_SPEAK', ['SUDDEN', 'WEAK', 'NUMB', 'DROOP', 'CONFUSED']),
@@ -118,6 +121,7 @@ export const RULES: readonly Rule[] = [
   rule('overdose-or-poisoning', 0, 'OVERDOSE'),
   rule('overdose-or-poisoning', 8, 'SWALLOWED', 'POISON'),
   rule('overdose-or-poisoning', 6, valued(['PILLS_COUNT'], (v) => v >= 10), near(4, 'DRUG'), ['TOOK', 'SWALLOWED']),
+  rule('overdose-or-poisoning', 40, valued(['PILLS_COUNT'], (v) => v >= 10), near(2, 'TOOK'), 'DRUG'),
   rule('overdose-or-poisoning', 8, 'BULK', near(4, 'DRUG', 'POISON'), ['TOOK', 'SWALLOWED']),
   rule('overdose-or-poisoning', 25, valued(['CHILD'], youngChild), 'SWALLOWED', ['DRUG', 'POISON']),
   rule('overdose-or-poisoning', 30, 'CO_GAS', ['HEADACHE', 'FAINT', 'NAUSEA', 'VOMIT', 'DROWSY', 'CONFUSED', 'UNRESPONSIVE', 'COLLAPSE', 'BREATHLESS']),
@@ -184,6 +188,7 @@ export const RULES: readonly Rule[] = [
   unless(rule('severe-burn', 20, 'BURN', ['BURN_DEEP', 'BURN_LARGE']), near(8, 'MILD')),
   rule('severe-burn', 6, 'BURN', 'BURN_SITE', near(30, 'CHILD', 'BABY')),
   rule('severe-burn', 10, 'BURN', ['CHEMICAL', 'ELECTRIC']),
+  rule('severe-burn', 15, ['CHEMICAL', 'ELECTRIC'], 'BURN_DEEP'),
   rule('severe-burn', 8, 'CHEMICAL', ['BURN_SITE', 'LIPS_SKIN'], near(12, 'BURN', 'PAIN', 'SEVERE')),
   rule('severe-burn', 30, 'SMOKE', ['BREATHLESS', 'SEVERE_BREATHING', 'CONFUSED', 'DROWSY', 'BURN']),
 
@@ -229,5 +234,6 @@ export const RULES: readonly Rule[] = [
   rule('sudden-vision-loss', 8, 'CANT_SEE', ['SUDDEN', 'EYE', 'ONE_SIDE']),
   rule('sudden-vision-loss', 6, 'CURTAIN', 'EYE'),
   rule('sudden-vision-loss', 0, 'CHEMICAL_EYE'),
+  rule('sudden-vision-loss', 6, 'CHEMICAL', 'EYE'),
   rule('sudden-vision-loss', 20, 'EYE_INJURY', ['VISION_LOSS', 'CANT_SEE', 'VISION_BLUR', 'BLEED']),
 ];

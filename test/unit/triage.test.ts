@@ -429,6 +429,20 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   // allergy with voice change; under the water
   ['my son ate a cookie with nuts and now his voice is hoarse and hes scratching at his throat', true],
   ['a minha filha afundou na piscina uns segundos, tiraram ela e está tossindo sem parar', true],
+  // a name of a condition told of no one is a topic; "is it true / realistic" asks about, not tells
+  ['heart attack survival rates by age group', false],
+  ['bei Schlaganfall soll man Zitronensaft trinken, stimmt das?', false],
+  ['en cas d’infarctus il faut tousser fort, c’est vrai ?', false],
+  ['a nadadora da novela teve uma parada cardíaca na piscina, isso é realista?', false],
+  // a clause told in the present is not pulled into another clause's past
+  ['she had her baby eight days ago, all of a sudden she is very short of breath and her calf is swollen', true],
+  [
+    'mi padre se operó de la rodilla hace dos semanas, de repente le falta el aire y le duele el pecho al respirar',
+    true,
+  ],
+  // a past event with a residual, and a count taken without the drug named beside it
+  ['my aunt had a stroke in june and her speech is still a bit slow, any tips for talking with her', false],
+  ['is there a limit on how much ibuprofen per day? i swallowed 24 of them this evening', true],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
