@@ -99,7 +99,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(30),
   /** Requests (ask, subscribe, unsubscribe) one socket may send per second on average; bursts of twice that. */
   SOCKET_EVENTS_PER_SECOND: integer(1, 100_000).default(20),
-  /** Requests one socket may have under way at once; more are refused, not queued. */
+  /** Requests using the database (ask, subscribe) one socket may have under way; more are refused, not queued. */
   SOCKET_MAX_IN_FLIGHT: integer(1, 10_000).default(8),
   TRUST_PROXY: z
     .string()

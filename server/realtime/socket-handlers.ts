@@ -60,11 +60,15 @@ export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => voi
    * error ack, never a crash. Refusals and failures reach the log summarised (socket-refusal-log.ts).
    */
   const guarded =
-    <T extends object>(name: string, handler: (payload: unknown, socket: ChatSocket) => Promise<T>) =>
+    <T extends object>(
+      name: string,
+      handler: (payload: unknown, socket: ChatSocket) => Promise<T>,
+      options = { usesDatabase: true },
+    ) =>
     (socket: ChatSocket) =>
     (...args: unknown[]) => {
       const { payload, ack } = payloadAndAck<T | { error: string }>(args);
-      const refusal = limits.admit(socket, name);
+      const refusal = limits.admit(socket, name, options.usesDatabase);
       if (refusal !== undefined) {
         ack?.({ error: refusal });
         return;
@@ -78,7 +82,9 @@ export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => voi
             ack?.({ error: error instanceof RequestRefused ? error.message : 'Internal server error.' });
           },
         )
-        .finally(() => limits.release(socket));
+        .finally(() => {
+          if (options.usesDatabase) limits.release(socket);
+        });
     };
 
   const ask = guarded<AskAck>('ask', askHandler(deps));
@@ -94,12 +100,16 @@ export function chatHandlers(deps: ChatHandlerDeps): (socket: ChatSocket) => voi
     return message ? { message } : { error: 'No message with that id.' };
   });
 
-  const unsubscribe = guarded<UnsubscribeAck>('unsubscribe', async (payload, socket) => {
-    const parsed = subscribePayloadSchema.safeParse(payload);
-    if (!parsed.success) return { error: firstIssue(parsed.error, 'invalid payload') };
-    await socket.leave(messageRoom(parsed.data.messageId));
-    return { ok: true };
-  });
+  const unsubscribe = guarded<UnsubscribeAck>(
+    'unsubscribe',
+    async (payload, socket) => {
+      const parsed = subscribePayloadSchema.safeParse(payload);
+      if (!parsed.success) return { error: firstIssue(parsed.error, 'invalid payload') };
+      await socket.leave(messageRoom(parsed.data.messageId));
+      return { ok: true };
+    },
+    { usesDatabase: false },
+  );
 
   return (socket) => {
     coalesceWrites(socket);

@@ -1,6 +1,7 @@
 /**
- * What one socket may ask of this instance: at most `maxInFlight` requests under way at once, and
- * `eventsPerSecond` on average (a token bucket holding bursts of twice that). A request over
+ * What one socket may ask of this instance: at most `maxInFlight` requests that use the database
+ * under way at once, and `eventsPerSecond` requests of any kind on average (a token bucket holding
+ * bursts of twice that). A request over
  * either is refused at once with an error ack, never queued, so a flood costs a refusal per
  * event and no memory. A socket that keeps sending well past its refusals is disconnected.
  */
@@ -62,22 +63,26 @@ export class SocketLimits {
     private readonly log: SocketRefusalLog,
   ) {}
 
-  /** Takes a place for one request of the socket, or answers why not (then there is nothing to release). */
-  admit(socket: Socket, event: string): string | undefined {
+  /**
+   * Admits one request of the socket, or answers why not. One that uses the database takes a place
+   * in flight, to release() when answered; a refused one has nothing to release.
+   */
+  admit(socket: Socket, event: string, usesDatabase: boolean): string | undefined {
     const allowance = this.allowanceOf(socket);
     if (this.closed) return this.refuse(socket, event, SHUTTING_DOWN);
-    if (allowance.inFlight >= this.settings.maxInFlight || !allowance.requests.take()) {
+    const placeTaken = usesDatabase && allowance.inFlight >= this.settings.maxInFlight;
+    if (placeTaken || !allowance.requests.take()) {
       if (!allowance.refusals.take()) {
         this.log.disconnected(socket.id);
         socket.disconnect(true);
       }
       return this.refuse(socket, event, TOO_MANY_REQUESTS);
     }
-    allowance.inFlight += 1;
+    if (usesDatabase) allowance.inFlight += 1;
     return undefined;
   }
 
-  /** The request admitted has been answered. */
+  /** A request admitted that uses the database has been answered. */
   release(socket: Socket): void {
     const allowance = this.allowances.get(socket);
     if (allowance) allowance.inFlight -= 1;

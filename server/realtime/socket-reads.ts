@@ -2,8 +2,9 @@
  * Message states read for subscribes, on a budget of the shared pool: ids asked for together are
  * read in one statement (createBatcher), and at most CONNECTIONS such statements run at once, so
  * socket reads never hold more than that many of the pool's connections nor queue more in it,
- * however many sockets ask; REST and the workers keep the rest. At most MAX_WAITING ids wait; more
- * are refused at once. Closing refuses new reads and drops those not started.
+ * however many sockets ask; REST and the workers keep the rest. At most MAX_UNANSWERED reads are
+ * waiting or under way; more are refused at once. Closing refuses new reads and drops those not
+ * started.
  */
 import { createBatcher } from '../db/batcher.js';
 import { getMessageStates, type MessageStateRow } from '../db/messages.js';
@@ -11,7 +12,7 @@ import type { Pool } from '../db/pool.js';
 import { RequestRefused, SERVER_BUSY, SHUTTING_DOWN } from './socket-limits.js';
 
 const CONNECTIONS = 2;
-const MAX_WAITING = 2000;
+const MAX_UNANSWERED = 2000;
 const MAX_BATCH = 500;
 
 /** At most `size` holders at once; the others wait in turn, until close() refuses them. */
@@ -46,7 +47,7 @@ class Budget {
 export class SocketReads {
   private readonly budget = new Budget(CONNECTIONS);
   private readonly batched: (id: string) => Promise<MessageStateRow | null>;
-  private waiting = 0;
+  private unanswered = 0;
   private closed = false;
 
   constructor(pool: Pool) {
@@ -67,12 +68,12 @@ export class SocketReads {
   /** The message's state, null when there is none; throws RequestRefused when busy or closing. */
   async read(messageId: string): Promise<MessageStateRow | null> {
     if (this.closed) throw new RequestRefused(SHUTTING_DOWN);
-    if (this.waiting >= MAX_WAITING) throw new RequestRefused(SERVER_BUSY);
-    this.waiting += 1;
+    if (this.unanswered >= MAX_UNANSWERED) throw new RequestRefused(SERVER_BUSY);
+    this.unanswered += 1;
     try {
       return await this.batched(messageId);
     } finally {
-      this.waiting -= 1;
+      this.unanswered -= 1;
     }
   }
 
