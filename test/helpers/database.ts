@@ -115,3 +115,17 @@ export function useMigratedPoolForFile(params: { max: number; applicationName: s
     },
   };
 }
+
+/** Holds an exclusive lock on `messages` (parking every read of it) until `release`. */
+export async function lockMessages(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+  return {
+    async release() {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}

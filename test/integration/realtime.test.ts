@@ -36,7 +36,7 @@ import type {
 } from '../../shared/socket-events.js';
 import { messageRoom } from '../../shared/socket-names.js';
 import type { MessageStatus } from '../../shared/status.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, lockMessages, type TestDatabase } from '../helpers/database.js';
 import { ask, eventually, getJson, waitForFinal } from '../helpers/http.js';
 import { answeredIds, startServerProcess } from '../helpers/process.js';
 import { startTestService } from '../helpers/service.js';
@@ -182,20 +182,6 @@ async function heardAllSoFar(...clients: Recorder[]): Promise<void> {
   } finally {
     await db.query('DELETE FROM messages WHERE id = $1', [id]);
   }
-}
-
-/** Holds an exclusive lock on `messages` (parking every read of it) until `release`. */
-async function lockMessages(url: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
-  return {
-    async release() {
-      await client.query('ROLLBACK');
-      await client.end();
-    },
-  };
 }
 
 /** Resolves once a server's read of a message (SSE's `SELECT id, question, …`, a subscribe's `SELECT id, status, …`) waits for the lock. */

@@ -4,32 +4,17 @@
  * one summary log line; subscribe reads are batched, hold at most two of the pool's connections,
  * wait in a bounded line, and are dropped when closing.
  */
-import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from '../../server/db/pool.js';
 import { RequestRefused, SERVER_BUSY, SHUTTING_DOWN, TOO_MANY_REQUESTS } from '../../server/realtime/socket-limits.js';
 import { SocketReads } from '../../server/realtime/socket-reads.js';
-import { migratedPool, useTestDatabaseForFile } from '../helpers/database.js';
+import { lockMessages, migratedPool, useTestDatabaseForFile } from '../helpers/database.js';
 import { ask, eventually } from '../helpers/http.js';
 import { startLoggedService } from '../helpers/logged-service.js';
 import { connect } from '../helpers/socket.js';
 
 const db = useTestDatabaseForFile();
-
-/** Holds an exclusive lock on messages (reads of it wait) until released. */
-async function lockMessages() {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
-  return {
-    async release() {
-      await client.query('ROLLBACK');
-      await client.end();
-    },
-  };
-}
 
 /** Statements of the subscribe read (getMessageStates) waiting for the lock. */
 async function readsParked(): Promise<number> {
@@ -56,7 +41,7 @@ describe('a socket over its limits', () => {
     try {
       const messageId = await ask(service.url, 'Is a daily walk enough exercise?');
       const client = await connect(service.url);
-      const lock = await lockMessages();
+      const lock = await lockMessages(db.url);
       let admitted: Promise<unknown[]>;
       try {
         admitted = Promise.all([1, 2].map(() => client.socket.emitWithAck('subscribe', { messageId })));
@@ -154,7 +139,7 @@ describe('subscribe reads', () => {
 
   it('hold at most two connections, wait in a bounded line, and are dropped when closing', async () => {
     const reads = new SocketReads(pool);
-    const lock = await lockMessages();
+    const lock = await lockMessages(db.url);
     try {
       const first = reads.read(known[0] as string);
       await eventually(async () => (await readsParked()) === 1, 5000, 'the first read parked');
