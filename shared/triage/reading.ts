@@ -81,6 +81,7 @@ const PERSISTS: ReadonlySet<Concept> = new Set<Concept>([
   'OVERDOSE',
   'PILLS_COUNT',
   'BULK',
+  'TOOK',
   'SWALLOWED',
   'POISON',
   'ELECTRIC',
@@ -142,6 +143,9 @@ export class Reader {
   /** A person, "now" or a call for help somewhere in the message. */
   private readonly someone: boolean;
   private readonly pastFrame: boolean[] = [];
+  /** Stretches of text (to a comma) with a present subject: "and" carries it on ("he is breathless and his calf hurts"). */
+  private readonly presentSegments = new Set<number>();
+  private readonly askingSegments = new Set<number>();
 
   constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
     const cues = occurrences.filter((o) => isCueConcept(o.concept));
@@ -165,6 +169,8 @@ export class Reader {
         this.setOf(this.sentencesWith, concept).add(cue.sentence);
       }
     }
+    for (const cue of this.list('PRESENT_SUBJ')) this.presentSegments.add(cue.segment);
+    for (const cue of this.list('HYPO_SENT')) this.askingSegments.add(cue.segment);
     const byStart = (a: Cue, b: Cue) => a.start - b.start;
     this.realMarkers = [...this.list('PRESENT_SUBJ'), ...this.list('NOW')].sort(byStart);
     this.realOrPersonal = [...this.realMarkers, ...this.list('PERSONAL')].sort(byStart);
@@ -196,7 +202,7 @@ export class Reader {
     const resolved = (this.resolvedUpTo[place.sentence] ?? -1) >= place.clause || this.inClause('FINE', place.clause);
     if (!clauseNow && resolved && !PERSISTS.has(finding.concept)) return 'resolved';
     // Another clause's "ten days ago" does not reach a clause told in the present ("she is breathless").
-    const framedPast = this.pastFrame[place.sentence] && !this.inClause('PRESENT_SUBJ', place.clause);
+    const framedPast = this.pastFrame[place.sentence] && !this.presentSegments.has(place.segment);
     if (!clauseNow && (this.inClause('PAST', place.clause) || framedPast)) return 'past';
     // "still ... sometimes": a habit wins over a present marker.
     if (this.inClause('HABIT', place.clause)) return 'habit';
@@ -254,7 +260,15 @@ export class Reader {
     if (clauseNow) return false;
     if (this.framed(finding, place)) return true;
     if (!this.someone && NAMES.has(finding.concept)) return true;
-    if (this.inSentence('HYPO_SENT', place.sentence) && !this.urgentNeed && !this.inSentence('NOW', place.sentence)) {
+    // "Is it serious?" after "my dad can't move his arm," asks about someone real: only a question
+    // in the finding's own stretch of text ("can anxiety cause chest pain") makes it hypothetical.
+    const toldApart = this.presentSegments.has(place.segment) && !this.askingSegments.has(place.segment);
+    if (
+      this.inSentence('HYPO_SENT', place.sentence) &&
+      !toldApart &&
+      !this.urgentNeed &&
+      !this.inSentence('NOW', place.sentence)
+    ) {
       return true;
     }
     // The nearest cue before the finding decides: a present marker after it covers any earlier cue too.
@@ -276,8 +290,10 @@ export class Reader {
    */
   private framed(finding: Occurrence, place: Place): boolean {
     if (this.urgentNeed) return false;
-    if (this.inSentence('FRAME', place.sentence) && !this.inSentence('NOW', place.sentence)) return true;
     const frames = this.list('FRAME');
+    // A frame later in the sentence ("... drowns in the new series") covers what came before it.
+    const later = frames[firstFrom(frames, finding.end)];
+    if (later && later.sentence === place.sentence && !this.inSentence('NOW', place.sentence)) return true;
     const frame = frames[lastBefore(frames, finding.start)];
     return frame !== undefined && !this.realAfter(frame, place, false);
   }

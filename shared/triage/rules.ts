@@ -97,7 +97,7 @@ export const RULES: readonly Rule[] = [
 
   rule('suicide-or-self-harm', 0, 'SUICIDE'),
   unless(rule('suicide-or-self-harm', 0, 'SELF_HARM'), near(8, 'MILD', 'ACCIDENT')),
-  rule('suicide-or-self-harm', 30, 'INTENT', ['MEANS', 'DRUG', 'HOPELESS', 'GOODBYE', 'FAREWELL_NOTE', 'SUICIDE']),
+  rule('suicide-or-self-harm', 30, 'INTENT', ['MEANS', 'DRUG', 'HOPELESS', 'GOODBYE', 'FAREWELL_NOTE', 'SUICIDE', 'INTENT']),
   rule('suicide-or-self-harm', 30, 'HOPELESS', ['MEANS', 'INTENT']),
   rule('suicide-or-self-harm', 4, 'MEANS', 'PLAN'),
   rule('suicide-or-self-harm', 8, 'FAREWELL_NOTE', 'GOODBYE'),
@@ -186,7 +186,7 @@ export const RULES: readonly Rule[] = [
   rule('major-trauma', 30, ['FALL', 'CRASH'], 'HEADACHE', ['VOMIT', 'DROWSY', 'CONFUSED']),
 
   unless(rule('severe-burn', 20, 'BURN', ['BURN_DEEP', 'BURN_LARGE']), near(8, 'MILD')),
-  rule('severe-burn', 6, 'BURN', 'BURN_SITE', near(30, 'CHILD', 'BABY')),
+  rule('severe-burn', 15, 'BURN', 'BURN_SITE', near(30, 'CHILD', 'BABY')),
   rule('severe-burn', 10, 'BURN', ['CHEMICAL', 'ELECTRIC']),
   rule('severe-burn', 15, ['CHEMICAL', 'ELECTRIC'], 'BURN_DEEP'),
   rule('severe-burn', 8, 'CHEMICAL', ['BURN_SITE', 'LIPS_SKIN'], near(12, 'BURN', 'PAIN', 'SEVERE')),

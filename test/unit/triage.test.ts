@@ -443,6 +443,18 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   // a past event with a residual, and a count taken without the drug named beside it
   ['my aunt had a stroke in june and her speech is still a bit slow, any tips for talking with her', false],
   ['is there a limit on how much ibuprofen per day? i swallowed 24 of them this evening', true],
+  // a frame after the finding in its sentence; a real person after the frame ends its reach
+  [
+    'the lifeguard pulls a girl from the pool who isnt breathing in the film i watched, how long can you survive',
+    false,
+  ],
+  ["i'm a paramedic student, my flatmate just collapsed and isn't breathing, what do i do", true],
+  // "and" carries a present subject to the next finding; lay metaphors for chest pressure
+  ['ma mère a été opérée du genou il y a une semaine, là elle a du mal à respirer et mal au mollet', true],
+  ['my wife says her chest feels like a lorry is parked on it and shes pale and sweaty', true],
+  ['saw the bus crash on the news, awful, how do people survive that', false],
+  // words that only look like a frame word with a typo are not frames
+  ['mi padre no puede mover el brazo derecho y habla raro, en serio es grave?', true],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
