@@ -23,13 +23,9 @@ export interface PoolOptions {
 }
 
 /**
- * Every connection plans a prepared statement once (a generic plan) instead of PostgreSQL's
- * default of choosing per execution: for the completing statement "auto" settled on re-planning
- * every time, 0.4-0.5 ms of each answer at 50 questions/s on the benchmark machine (timed
- * through pg: complete 1.07-1.29 ms with a generic plan, 1.58-1.69 ms re-planned). It applies to every
- * query with parameters (unnamed ones and the triggers' PL/pgSQL too). The service's are key
- * lookups and small batches, whose best plan does not depend on the values bound; the one range
- * query, the hourly retention DELETE, stays on an index (a bitmap scan) at 300k conversations.
+ * Every connection plans a prepared statement once (a generic plan): with the default, PostgreSQL
+ * kept re-planning the completing statement on every execution. The service's statements are key
+ * lookups and small batches whose best plan does not depend on the values bound (bench/RESULTS.md).
  */
 const PLAN_ONCE = 'SET plan_cache_mode = force_generic_plan';
 

@@ -24,12 +24,12 @@ export async function withStallTimeout<T>(
     );
     stall.abort(stalled);
   }, params.timeoutMs);
-  // Called for every piece of text: refresh() re-arms the one timer (a new timer per piece cost
-  // as much as the mock provider's whole answer); a fired one stays fired.
+  // Called for every piece of text: refresh() re-arms the one timer rather than making a new one
+  // per piece; a fired one stays fired.
   const progress = () => {
     if (!stall.signal.aborted) timer.refresh();
   };
-  // The outer signal aborts the call too (linked by hand: AbortSignal.any costs ~23 µs a call).
+  // The outer signal aborts the call too (linked by hand: AbortSignal.any is costly per call).
   const abortWithOuter = () => stall.abort(params.outer.reason);
   if (params.outer.aborted) abortWithOuter();
   else params.outer.addEventListener('abort', abortWithOuter, { once: true });
