@@ -25,6 +25,8 @@ export interface LanguageData {
   numbers: Readonly<Record<string, number>>;
   /** Informal spellings → the words the lexicon uses ("wanna" → "want to"). */
   expansions: Readonly<Record<string, string>>;
+  /** Endings an unknown word may carry on a lexicon word (German "schiefen" on "schief"), longest first. */
+  inflections?: readonly string[];
   /** Real words that look like a lexicon word with a typo ("breast" is not "breath"): never corrected. */
   notTypos: readonly string[];
   /**

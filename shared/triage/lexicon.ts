@@ -158,7 +158,13 @@ export class StreamBuilder {
     const ids: number[] = [];
     words.exact(word, ids);
     if (ids.length > 0) return { pieces: [ids], exact: true };
-    if (!plainWords.has(word)) words.fuzzy(word, ids);
+    if (plainWords.has(word)) return { pieces: [ids], exact: false };
+    // An inflected form of a lexicon word ("schiefen" → "schief"), before any typo is guessed.
+    for (const ending of data.inflections ?? []) {
+      if (word.length - ending.length >= 4 && word.endsWith(ending)) words.exact(word.slice(0, -ending.length), ids);
+      if (ids.length > 0) return { pieces: [ids], exact: false };
+    }
+    words.fuzzy(word, ids);
     return { pieces: [ids], exact: false };
   }
 

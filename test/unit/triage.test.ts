@@ -455,6 +455,13 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   ['saw the bus crash on the news, awful, how do people survive that', false],
   // words that only look like a frame word with a typo are not frames
   ['mi padre no puede mover el brazo derecho y habla raro, en serio es grave?', true],
+  // inflected forms of lexicon words (German adjective endings, Romance plurals)
+  ['mein Opa hat einen schiefen Mund und spricht verwaschen', true],
+  ['a mi tía se le ve la cara caída de un lado y no puede hablar bien', true],
+  // future worries and prescriptions are not emergencies now
+  ['scared my mum could have a stroke while she lives alone next year', false],
+  ['tengo miedo de que mi hijo tenga una crisis de asma en el campamento del mes que viene', false],
+  ['can my gp renew the prescription for my adrenaline pens', false],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
