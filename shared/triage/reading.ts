@@ -186,8 +186,14 @@ export class Reader {
     // "He collapsed. He is fine now." resolves its own sentence and the one before; a "got better"
     // told of the past (last year's therapy) resolves nothing now.
     this.resolvedUpTo = Array.from({ length: sentences }, () => -1);
+    // "has stopped" in "has stopped shivering" is part of a finding that goes on past it, not a recovery.
+    const findingEnds = new Int32Array(breaks.length);
+    for (const o of occurrences) {
+      if (!isCueConcept(o.concept)) findingEnds[o.start] = Math.max(findingEnds[o.start] ?? 0, o.end);
+    }
+    const partOfFinding = (r: Cue) => findingEnds.subarray(r.start, r.end).some((end) => end > r.end);
     for (const r of this.list('RESOLVED')) {
-      if (this.pastFrame[r.sentence]) continue;
+      if (this.pastFrame[r.sentence] || partOfFinding(r)) continue;
       for (const s of [r.sentence, r.sentence - 1]) {
         if (s >= 0) this.resolvedUpTo[s] = Math.max(this.resolvedUpTo[s] ?? -1, r.clause);
       }
