@@ -192,8 +192,11 @@ export class Reader {
       if (!isCueConcept(o.concept)) findingEnds[o.start] = Math.max(findingEnds[o.start] ?? 0, o.end);
     }
     const partOfFinding = (r: Cue) => findingEnds.subarray(r.start, r.end).some((end) => end > r.end);
+    // "It stopped, then another one started": a relapse later in the sentence undoes the recovery.
+    const lastRelapse = new Map<number, number>();
+    for (const o of occurrences) if (o.concept === 'REPEAT') lastRelapse.set(this.placeAt(o.start).sentence, o.start);
     for (const r of this.list('RESOLVED')) {
-      if (this.pastFrame[r.sentence] || partOfFinding(r)) continue;
+      if (this.pastFrame[r.sentence] || partOfFinding(r) || (lastRelapse.get(r.sentence) ?? -1) >= r.end) continue;
       for (const s of [r.sentence, r.sentence - 1]) {
         if (s >= 0) this.resolvedUpTo[s] = Math.max(this.resolvedUpTo[s] ?? -1, r.clause);
       }

@@ -462,6 +462,12 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   ['scared my mum could have a stroke while she lives alone next year', false],
   ['tengo miedo de que mi hijo tenga una crisis de asma en el campamento del mes que viene', false],
   ['can my gp renew the prescription for my adrenaline pens', false],
+  // a relapse after a recovery; a cue that is the start of a longer finding
+  ['her fit stopped after a minute but then another one started and she still hasnt come round', true],
+  ['found my uncle in his cold garage, hes mumbling and has stopped shivering', true],
+  ['la crise de mon fils dure depuis 7 minutes', true],
+  ['plötzlich ist auf dem rechten Auge alles schwarz, ich sehe nichts mehr', true],
+  ['she had a small nosebleed, it stopped after five minutes and she is playing again', false],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };

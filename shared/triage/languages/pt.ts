@@ -216,7 +216,7 @@ export const pt: LanguageData = {
     DROWSY: ['sonolent*', 'muito sono', 'nao consegue ficar acordado|acordada', 'dormindo o tempo todo', 'apatico', 'apatica', 'muito cansado|cansada', 'grogue', 'moleza'],
     SEIZURE: ['convuls*', 'crise convulsiva', 'ataque epileptico', 'crise epileptica', 'epilep*', 'tremendo sem parar', 'se debatendo', 'olhos virados', 'revirando os olhos', 'espumando', 'baba', 'rigido e tremendo', 'teve um ataque', 'ataque', 'ter um ataque'],
     SEIZURE_NOW: ['esta convulsionando', 'convulsionando agora', 'esta tendo uma convulsao|crise', 'continua convulsionando', 'ainda convulsionando', 'esta a ter uma convulsao|crise'],
-    REPEAT: ['uma atras da outra', 'uma seguida da outra', 'seguidas', 'outra convulsao|crise', 'varias convulsoes|crises', 'nao acorda entre', 'sem acordar entre'],
+    REPEAT: ['uma atras da outra', 'uma seguida da outra', 'seguidas', 'outra convulsao|crise', 'varias convulsoes|crises', 'nao acorda entre', 'sem acordar entre', 'comecou de novo', 'voltou a convulsionar', 'outra convulsao', 'outra crise'],
     FIRST_TIME: ['primeira vez', 'nunca tinha tido', 'nunca teve', 'nao e epileptico|epileptica', 'sem historico'],
     CHEMICAL_EYE: ['@CHEMICAL no|nos olho|olhos', 'espirrou ~ olho|olhos', 'caiu ~ no olho', 'produto quimico no|nos olho|olhos'],
     EYE_INJURY: ['pancada no olho', 'ferida no olho', 'machucou o olho', 'entrou algo no olho', 'trauma ocular', 'bateu no olho'],
