@@ -468,6 +468,8 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   ['la crise de mon fils dure depuis 7 minutes', true],
   ['plötzlich ist auf dem rechten Auge alles schwarz, ich sehe nichts mehr', true],
   ['she had a small nosebleed, it stopped after five minutes and she is playing again', false],
+  // a count spread over days is a habit, not an overdose
+  ['ive had about 14 flu capsules over the last few days, is that too much', false],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
