@@ -14,11 +14,18 @@ export interface ScriptProcess {
 }
 
 export async function startScript(file: string, env: Record<string, string>): Promise<ScriptProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'lib', file)], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // BENCH_CPU_PROF=dir: a V8 CPU profile of the script too, as of the service (server-process.ts).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'lib', file)],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stderr.on('data', (piece: Buffer) => {
     output = (output + piece.toString()).slice(-10_000);
