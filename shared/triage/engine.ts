@@ -10,7 +10,7 @@ import { LANGUAGE_DATA } from './languages/index.js';
 import { type CompiledLexicon, compileLexicon, StreamBuilder } from './lexicon.js';
 import { findOccurrences, type Occurrence } from './matcher.js';
 import { firstFrom } from './positions.js';
-import { isCueConcept, Reader } from './reading.js';
+import { isCueConcept, Reader, type Status } from './reading.js';
 import { type Condition, RULES, type Rule } from './rules.js';
 import { tokenise } from './tokenise.js';
 
@@ -69,6 +69,22 @@ const BACKGROUND: ReadonlySet<Concept> = new Set<Concept>([
   'WATER',
 ]);
 
+/** An age or an injury told in the past was then, not now ("when she was 3 weeks old"). */
+const NOW_ONLY: ReadonlySet<Concept> = new Set<Concept>([
+  'NEWBORN',
+  'AGE_DAYS',
+  'AGE_WEEKS',
+  'AGE_MONTHS',
+  'HEAD_INJURY',
+  'WATER',
+]);
+
+const asBackground = (concept: Concept, status: Status) =>
+  BACKGROUND.has(concept) &&
+  status !== 'negated' &&
+  status !== 'animal' &&
+  !(status === 'past' && NOW_ONLY.has(concept));
+
 interface Reading {
   present: Map<Concept, Occurrence[]>;
   /** How many words the language's lexicon knew. */
@@ -84,7 +100,7 @@ function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage
   for (const o of occurrences) {
     if (isCueConcept(o.concept)) continue;
     const status = reader.statusOf(o);
-    if (status !== 'present' && !(BACKGROUND.has(o.concept) && status !== 'negated' && status !== 'animal')) continue;
+    if (status !== 'present' && !asBackground(o.concept, status)) continue;
     const list = present.get(o.concept);
     if (list) list.push(o);
     else present.set(o.concept, [o]);

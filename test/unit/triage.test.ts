@@ -470,6 +470,8 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   ['she had a small nosebleed, it stopped after five minutes and she is playing again', false],
   // a count spread over days is a habit, not an overdose
   ['ive had about 14 flu capsules over the last few days, is that too much', false],
+  // an age told of the past was then ("when she was 3 weeks old"), not now
+  ['when my son was 5 weeks old he had a fever of 38, now hes 3 and has 38.4 with a cold', false],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
