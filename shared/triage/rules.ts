@@ -90,7 +90,7 @@ export const RULES: readonly Rule[] = [
   // "still slurs a bit" is a stroke's lasting trace; a sudden one is rarely told as "a bit".
   unless(rule('stroke', 0, 'SPEECH_PROBLEM'), near(3, 'MILD')),
   unless(rule('stroke', 3, 'SPEECH', 'SPEECH_ODD'), near(4, 'MILD')),
-  rule('stroke', 4, ['WEAK', 'NUMB'], 'LIMB', near(20, ...STROKE_COMPANIONS)),
+  unless(rule('stroke', 4, ['WEAK', 'NUMB'], 'LIMB', near(20, ...STROKE_COMPANIONS)), near(4, 'MILD')),
   rule('stroke', 20, 'DROP', ['SUDDEN', 'SPEECH_PROBLEM', 'DROOP', 'WEAK', 'CONFUSED', 'CANT_SPEAK']),
   rule('stroke', 20, 'CANT_SPEAK', ['SUDDEN', 'WEAK', 'NUMB', 'DROOP', 'CONFUSED']),
   rule('stroke', 8, 'SUDDEN', ['CONFUSED', 'BALANCE_LOSS']),

@@ -472,6 +472,10 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   ['ive had about 14 flu capsules over the last few days, is that too much', false],
   // an age told of the past was then ("when she was 3 weeks old"), not now
   ['when my son was 5 weeks old he had a fever of 38, now hes 3 and has 38.4 with a cold', false],
+  // a deformed limb, an object still in the wound; "a bit numb" after lying on an arm
+  ['my lad came off his skateboard and his wrist is pointing the wrong way', true],
+  ['there is a piece of glass still lodged in her thigh', true],
+  ['woke up with my right hand a bit numb, i slept on it', false],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
