@@ -476,6 +476,7 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   ['my lad came off his skateboard and his wrist is pointing the wrong way', true],
   ['there is a piece of glass still lodged in her thigh', true],
   ['woke up with my right hand a bit numb, i slept on it', false],
+  ['meine Kleine glüht vor Fieber und hat rote Pünktchen, die unter dem Glas nicht weggehen', true],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };

@@ -273,8 +273,8 @@ export const de: LanguageData = {
     PILLS_COUNT: ['#'],
     NOT_IMPROVING: ['geht nicht hoch', 'steigt nicht', 'bleibt niedrig', 'immer noch niedrig|hoch', 'wird schlimmer'],
 
-    RASH: ['ausschlag*', 'flecken', 'punktchen', 'punkte', 'petechien', 'rote|lila|violette flecken|punkte', 'blaue flecken', 'hautausschlag'],
-    NON_BLANCH: ['verschwindet nicht', 'verschwinden nicht', 'gehen nicht weg', 'glastest', 'mit einem glas', 'unter dem glas', 'lassen sich nicht wegdrucken', 'nicht wegdruckbar', 'bleiben sichtbar', 'verblassen nicht', 'verblasst nicht'],
+    RASH: ['ausschlag*', 'flecken', 'punktchen', 'punkte', 'petechien', 'rote|lila|violette flecken|punkte', 'blaue flecken', 'hautausschlag', 'dunkle punkte', 'flecke'],
+    NON_BLANCH: ['verschwindet nicht', 'verschwinden nicht', 'gehen nicht weg', 'glastest', 'mit einem glas', 'unter dem glas', 'lassen sich nicht wegdrucken', 'nicht wegdruckbar', 'bleiben sichtbar', 'verblassen nicht', 'verblasst nicht', 'nicht weggehen', 'nicht weggehen beim|unter dem glas', 'beim glas nicht', 'nicht wegdrucken'],
     FEVER: ['fieber*', 'fiebrig', 'hohe temperatur', 'hohes fieber', 'gluht', 'brennt heiss', 'temperatur von #', 'fieber von #'],
     TEMP: ['#', '# grad|°|c|f', 'temperatur|fieber|thermometer von|bei|ist|zeigt? #'],
     STIFF_NECK: ['steifer nacken', 'steifen nacken', 'nackensteif*', 'nacken ist steif', 'kann den kopf nicht beugen|senken', 'kinn nicht auf die brust', 'genickstarre', 'kopf nicht ~ beugen|neigen', 'nicht nach vorne beugen', 'nacken ~ steif'],
