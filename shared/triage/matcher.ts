@@ -31,15 +31,26 @@ interface Longest {
   value: number;
 }
 
-/** Frames (an animal, a film, a course) are read beside the other cues: "my rabbit isnt" is both. */
+/**
+ * Frames (an animal, a film, a course) and present subjects are each read beside the other cues
+ * and findings: "my rabbit isnt" is both; "il a du mal a respirer" is a finding told in the present.
+ */
 const FRAMES: ReadonlySet<Concept> = new Set<Concept>(['PET', 'FRAME']);
 
-type Kind = 'cue' | 'finding' | 'swallow' | 'frame';
+type Kind = 'cue' | 'finding' | 'swallow' | 'frame' | 'subject';
 const KIND_OF = new Map<Concept, Kind>();
 const kindOf = (c: Concept): Kind => {
   let kind = KIND_OF.get(c);
   if (!kind) {
-    kind = SWALLOWERS.has(c) ? 'swallow' : FRAMES.has(c) ? 'frame' : CUES.has(c) ? 'cue' : 'finding';
+    kind = SWALLOWERS.has(c)
+      ? 'swallow'
+      : FRAMES.has(c)
+        ? 'frame'
+        : c === 'PRESENT_SUBJ'
+          ? 'subject'
+          : CUES.has(c)
+            ? 'cue'
+            : 'finding';
     KIND_OF.set(c, kind);
   }
   return kind;
@@ -51,6 +62,7 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
   let findingUntil = 0;
   let cueUntil = 0;
   let frameUntil = 0;
+  let subjectUntil = 0;
   for (let i = 0; i < stream.ids.length; i++) {
     if (i < swallowedUntil || !canStart(lexicon.phrases, stream, i)) continue;
     const best = longestAt(lexicon.phrases, stream, i);
@@ -74,13 +86,17 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
       }
       cueUntil = i + cue;
     }
-    const frame = best.frame.length;
-    if (frame > 0 && i >= frameUntil) {
-      for (const concept of best.frame.concepts) found.push({ concept, start: i, end: i + frame, value: Number.NaN });
-      frameUntil = i + frame;
-    }
+    frameUntil = pushSide(found, best.frame, i, frameUntil);
+    subjectUntil = pushSide(found, best.subject, i, subjectUntil);
   }
   return found;
+}
+
+/** A side reading (a frame, a present subject) is reported whatever else covers its words; returns where it ends. */
+function pushSide(found: Occurrence[], slot: Longest, i: number, until: number): number {
+  if (slot.length === 0 || i < until) return until;
+  for (const concept of slot.concepts) found.push({ concept, start: i, end: i + slot.length, value: Number.NaN });
+  return i + slot.length;
 }
 
 const atSentenceStart = (stream: Stream, i: number) => i === 0 || stream.breaks[i] === SENTENCE_BREAK;
@@ -119,6 +135,7 @@ const BEST: Record<Kind, Longest> = {
   finding: { length: 0, concepts: [], value: Number.NaN },
   swallow: { length: 0, concepts: [], value: Number.NaN },
   frame: { length: 0, concepts: [], value: Number.NaN },
+  subject: { length: 0, concepts: [], value: Number.NaN },
 };
 
 /** The longest phrase of each kind that starts at `start` (in BEST, valid until the next call). */
@@ -128,6 +145,7 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   reset(best.finding);
   reset(best.swallow);
   reset(best.frame);
+  reset(best.subject);
   top = 0;
   push(root, start, Number.NaN);
   while (top > 0) {

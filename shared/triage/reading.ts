@@ -129,6 +129,16 @@ function placesOf(breaks: readonly Break[], cues: readonly Occurrence[]): Places
   return places;
 }
 
+/** A finding starts inside the cue and goes on past it: the cue's words are the finding's. */
+function partOfFinding(occurrences: readonly Occurrence[], cue: Cue): boolean {
+  for (let k = firstFrom(occurrences, cue.start); k < occurrences.length; k++) {
+    const o = occurrences[k] as Occurrence;
+    if (o.start >= cue.end) return false;
+    if (!isCueConcept(o.concept) && o.end > cue.end) return true;
+  }
+  return false;
+}
+
 export class Reader {
   private readonly places: Places;
   private readonly lists = new Map<Concept, Cue[]>();
@@ -183,24 +193,27 @@ export class Reader {
       const carried = s > 0 && this.pastFrame[s - 1] === true && !now && this.inSentence('PAST_VERB', s);
       this.pastFrame.push(own || carried);
     }
-    // "He collapsed. He is fine now." resolves its own sentence and the one before; a "got better"
-    // told of the past (last year's therapy) resolves nothing now.
-    this.resolvedUpTo = Array.from({ length: sentences }, () => -1);
-    // "has stopped" in "has stopped shivering" is part of a finding that goes on past it, not a recovery.
-    const findingEnds = new Int32Array(breaks.length);
-    for (const o of occurrences) {
-      if (!isCueConcept(o.concept)) findingEnds[o.start] = Math.max(findingEnds[o.start] ?? 0, o.end);
-    }
-    const partOfFinding = (r: Cue) => findingEnds.subarray(r.start, r.end).some((end) => end > r.end);
-    // "It stopped, then another one started": a relapse later in the sentence undoes the recovery.
+    this.resolvedUpTo = this.recoveries(occurrences, sentences);
+  }
+
+  /**
+   * Per sentence, the last clause a recovery reaches: "He collapsed. He is fine now." resolves its
+   * own sentence and the one before; a "got better" told of the past resolves nothing now, nor does
+   * a cue that starts a longer finding ("has stopped shivering") or one a relapse follows ("it
+   * stopped, then another one started").
+   */
+  private recoveries(occurrences: readonly Occurrence[], sentences: number): number[] {
+    const upTo = Array.from({ length: sentences }, () => -1);
+    const recoveries = this.list('RESOLVED');
+    if (recoveries.length === 0) return upTo;
     const lastRelapse = new Map<number, number>();
     for (const o of occurrences) if (o.concept === 'REPEAT') lastRelapse.set(this.placeAt(o.start).sentence, o.start);
-    for (const r of this.list('RESOLVED')) {
-      if (this.pastFrame[r.sentence] || partOfFinding(r) || (lastRelapse.get(r.sentence) ?? -1) >= r.end) continue;
-      for (const s of [r.sentence, r.sentence - 1]) {
-        if (s >= 0) this.resolvedUpTo[s] = Math.max(this.resolvedUpTo[s] ?? -1, r.clause);
-      }
+    for (const r of recoveries) {
+      if (this.pastFrame[r.sentence] || partOfFinding(occurrences, r)) continue;
+      if ((lastRelapse.get(r.sentence) ?? -1) >= r.end) continue;
+      for (const s of [r.sentence, r.sentence - 1]) if (s >= 0) upTo[s] = Math.max(upTo[s] ?? -1, r.clause);
     }
+    return upTo;
   }
 
   statusOf(finding: Occurrence): Status {

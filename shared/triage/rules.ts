@@ -60,7 +60,7 @@ const INFANT_SIGNS: Concept[] = ['GRUNT', 'RETRACTIONS', 'FLOPPY', 'FONTANELLE',
 /** Anything that points to a present, real symptom cluster around the heart. */
 const CARDIAC_COMPANIONS: Concept[] = ['SWEAT', 'NAUSEA', 'VOMIT', 'BREATHLESS', 'SEVERE_BREATHING', 'RADIATE', 'FAINT', 'PALE', 'SEVERE', 'SUDDEN', 'COLLAPSE', 'NUMB'];
 const BREATH_TROUBLE: Concept[] = ['BREATHLESS', 'SEVERE_BREATHING', 'PLEURITIC', 'COUGH_BLOOD'];
-const INJURY_SIGNS: Concept[] = ['PAIN', 'CANT_MOVE', 'HEAD_INJURY', 'UNRESPONSIVE', 'KNOCKED_OUT', 'BLEED', 'BONE_OUT', 'VOMIT', 'CONFUSED', 'NUMB', 'BACK', 'NECK', 'SEVERE', 'DROWSY', 'SERIOUS_INJURY', 'NOT_BREATHING'];
+const INJURY_SIGNS: Concept[] = ['PAIN', 'CANT_MOVE', 'HEAD_INJURY', 'UNRESPONSIVE', 'KNOCKED_OUT', 'BLEED', 'BONE_OUT', 'VOMIT', 'CONFUSED', 'NUMB', 'BACK', 'NECK', 'SEVERE', 'DROWSY', 'SERIOUS_INJURY', 'NOT_BREATHING', 'FLUID_EAR'];
 const ALTERED: Concept[] = ['CONFUSED', 'DROWSY', 'UNRESPONSIVE', 'SEIZURE', 'SPEECH_PROBLEM', 'COLLAPSE', 'CANT_SWALLOW'];
 const STROKE_COMPANIONS: Concept[] = ['ONE_SIDE', 'SUDDEN', 'FACE', 'SPEECH_PROBLEM', 'CANT_SPEAK', 'CONFUSED', 'DROP', 'VISION_LOSS', 'BALANCE_LOSS'];
 
@@ -85,6 +85,7 @@ export const RULES: readonly Rule[] = [
 
   rule('stroke', 0, 'STROKE'),
   rule('stroke', 4, 'FACE', 'DROOP'),
+  rule('stroke', 20, 'DROOP', ['WEAK', 'SPEECH_PROBLEM', 'CANT_SPEAK'], near(30, 'FACE', 'MOUTH_THROAT', 'LIMB', 'ONE_SIDE', 'SUDDEN')),
   rule('stroke', 4, 'FACE', 'NUMB', near(20, 'ONE_SIDE', 'SUDDEN', 'SPEECH_PROBLEM', 'CANT_SPEAK')),
   rule('stroke', 6, 'FACE', 'ONE_SIDE', near(30, 'WEAK', 'NUMB', 'SPEECH_PROBLEM', 'SUDDEN', 'DROP')),
   // "still slurs a bit" is a stroke's lasting trace; a sudden one is rarely told as "a bit".

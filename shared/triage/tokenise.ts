@@ -32,6 +32,7 @@ enum Kind {
 
 /** French/Portuguese elisions: the part before the apostrophe is a word of its own. */
 const ELISIONS = new Set(['l', 'd', 'j', 'qu', 'n', 's', 'c', 'm', 't', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
+const ORDINAL_ENDINGS = new Set(['st', 'nd', 'rd', 'th', 'e', 'er', 're', 'eme', 'ieme', 'o', 'a']);
 const SPECIAL_FOLDS: Record<string, string> = { ß: 'ss', œ: 'oe', æ: 'ae', ø: 'o', đ: 'd', ł: 'l', ı: 'i' };
 const SPECIAL = /[ßœæøđłı]/g;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
@@ -96,7 +97,15 @@ class Scanner {
     }
     const text = s.slice(i, j);
     this.push(text, Number(text));
-    return j;
+    return this.ordinalEnd(j);
+  }
+
+  /** "2nd", "3e", "1er", "2o": an ordinal's ending is part of its number, not a word. */
+  private ordinalEnd(j: number): number {
+    const s = this.s;
+    let k = j;
+    while (k < s.length && k - j <= 4 && kindOf(s.charCodeAt(k)) === Kind.Letter) k++;
+    return k > j && kindOf(s.charCodeAt(k)) !== Kind.Letter && ORDINAL_ENDINGS.has(s.slice(j, k)) ? k : j;
   }
 
   /** A word starting at i; an apostrophe inside it splits (elision) or joins (contraction). */

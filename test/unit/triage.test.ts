@@ -477,6 +477,13 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   ['there is a piece of glass still lodged in her thigh', true],
   ['woke up with my right hand a bit numb, i slept on it', false],
   ['meine Kleine glüht vor Fieber und hat rote Pünktchen, die unter dem Glas nicht weggehen', true],
+  // a present subject inside a longer finding still tells the present; "has gone" + a finding is "became"
+  ['ma voisine a été opérée il y a une semaine, elle a du mal à respirer et mal au mollet', true],
+  ['my grandad says his left leg has gone numb and his face looks lopsided', true],
+  ['the rash has gone, he is eating again', false],
+  // ordinals are numbers ("the 3rd floor", "du 2e étage"); blood from an ear after a fall
+  ['my nephew fell from a 3rd floor window and there is blood coming from his ear', true],
+  ['mi sobrino se cayó de un 2º piso y no se mueve', true],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
