@@ -27,8 +27,8 @@ interface Cue extends Place {
 }
 
 /**
- * Names of a condition ("a stroke", "CPR", "drowned"): told of no one (no person, no "now", no
- * call for help anywhere in the message), they are a topic, not an emergency.
+ * Names of a condition ("a stroke", "sepsis", "a heart attack"): told of no one (no person, no
+ * "now", no call for help anywhere in the message), they are a topic, not an emergency.
  */
 const NAMES: ReadonlySet<Concept> = new Set<Concept>([
   'HEART_ATTACK',
