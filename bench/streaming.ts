@@ -310,13 +310,18 @@ function timeline(lags: LagLog): number[] {
   );
 }
 
-/** Where the steady p99 crosses LIMIT_MS, interpolated between the levels on either side. */
+/**
+ * Where the steady p99 crosses LIMIT_MS for good, interpolated between the last level within it
+ * (answers whole too) and the next. A level over the limit below one within it is the machine's
+ * noise, not the crossing (lag does not fall as streams grow); the table shows it as measured.
+ */
 export function capacityOf(levels: StreamingLevel[]): Capacity {
-  const over = levels.findIndex((l) => !(l.lagP99Ms <= LIMIT_MS) || l.whole < l.streams);
-  if (over === -1) return { streams: levels.at(-1)?.streams ?? 0, bound: 'above' };
-  const high = levels[over] as StreamingLevel;
-  const low = levels[over - 1];
-  if (!low) return { streams: high.streams, bound: 'below' };
+  const within = (l: StreamingLevel) => l.lagP99Ms <= LIMIT_MS && l.whole === l.streams;
+  const last = levels.findLastIndex(within);
+  const low = levels[last];
+  const high = levels[last + 1];
+  if (!low) return { streams: levels[0]?.streams ?? 0, bound: 'below' };
+  if (!high) return { streams: low.streams, bound: 'above' };
   if (!(high.lagP99Ms > LIMIT_MS)) return { streams: low.streams, bound: 'interpolated' }; // broken, not slow
   const share = (LIMIT_MS - low.lagP99Ms) / (high.lagP99Ms - low.lagP99Ms);
   return { streams: Math.round(low.streams + share * (high.streams - low.streams)), bound: 'interpolated' };

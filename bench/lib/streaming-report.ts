@@ -66,7 +66,7 @@ export function streamingMarkdown(r: StreamingResult): string {
   const rows = r.runs.flatMap((run) =>
     run.levels.map((l) => {
       const u = l.usage;
-      return `| ${run.name} | ${fmt(l.streams)} | ${fmt(l.lagP50Ms, 1)} ms | ${fmt(l.lagP99Ms, 1)} ms | ${fmt(l.lagP99AllMs, 1)} ms | ${l.whole}/${l.streams} | ${u.serverCores.map((c) => fmt(c, 2)).join(' + ')} | ${fmt(u.postgresDatabaseCores, 2)} | ${fmt(u.postgresClusterCores, 2)} | ${fmt(u.fakeModelCores, 2)} | ${fmt(u.benchClientCores, 2)} | ${fmt(u.machineBusyCores, 2)} | ${fmt(u.commitsPerSecond)} | ${fmt(u.notifyQueueUsageMax * 100, 2)}% | ${u.databaseBackendsMax} | ${fmt(u.loadAverage1m, 1)} |`;
+      return `| ${run.name} | ${fmt(l.streams)} | ${fmt(l.lagP50Ms)} ms | ${fmt(l.lagP99Ms)} ms | ${fmt(l.lagP99AllMs)} ms | ${l.whole}/${l.streams} | ${u.serverCores.map((c) => fmt(c, 2)).join(' + ')} | ${fmt(u.postgresDatabaseCores, 2)} | ${fmt(u.postgresClusterCores, 2)} | ${fmt(u.fakeModelCores, 2)} | ${fmt(u.benchClientCores, 2)} | ${fmt(u.machineBusyCores, 2)} | ${fmt(u.commitsPerSecond)} | ${fmt(u.notifyQueueUsageMax * 100, 2)}% | ${u.databaseBackendsMax} | ${fmt(u.loadAverage1m, 1)} |`;
     }),
   );
   const notes = r.runs.flatMap((run) =>
@@ -84,7 +84,7 @@ export function streamingMarkdown(r: StreamingResult): string {
     .map(() => ' --- ')
     .join('|')}|`;
   return [
-    `Streaming (benchmark 7): ${r.answerTokens} tokens per answer at ${r.tokensPerSecond} tokens/s, first token after ${r.firstTokenMs} ms, questions started over ${r.rampMs / 1000} s; lag = token sent by the fake model → received by the client. CPU in cores (1 = one core busy for the whole level).`,
+    `Streaming (benchmark 7): ${r.answerTokens} tokens per answer at ${r.tokensPerSecond} tokens/s, first token after ${r.firstTokenMs} ms, questions started over ${r.rampMs / 1000} s; lag = token sent by the fake model → received by the client. CPU in cores (1 = one core busy for the whole level); lag to the millisecond (`Date.now()`).`,
     '',
     header,
     separator,
