@@ -84,7 +84,7 @@ export function streamingMarkdown(r: StreamingResult): string {
     .map(() => ' --- ')
     .join('|')}|`;
   return [
-    `Streaming (benchmark 7): ${r.answerTokens} tokens per answer at ${r.tokensPerSecond} tokens/s, first token after ${r.firstTokenMs} ms, questions started over ${r.rampMs / 1000} s; lag = token sent by the fake model → received by the client. CPU in cores (1 = one core busy for the whole level); lag to the millisecond (`Date.now()`).`,
+    `Streaming (benchmark 7): ${r.answerTokens} tokens per answer at ${r.tokensPerSecond} tokens/s, first token after ${r.firstTokenMs} ms, questions started over ${r.rampMs / 1000} s; lag = token sent by the fake model → received by the client. CPU in cores (1 = one core busy for the whole level); lag to the millisecond (Date.now()).`,
     '',
     header,
     separator,
