@@ -16,6 +16,7 @@ export const CUE_CONCEPTS = [
   'HYPO_IF', // if, in case, signs of, prevent: what follows is not happening
   'HYPO_HOW', // how to, how do you: a how-to, unless it is about someone now
   'HYPO_SENT', // side effects, is it normal, can X cause: the whole sentence asks about, not tells
+  'KIN', // my husband, mi hijo, ma mère: someone real in the writer's life (ends a frame's reach)
   'FRAME', // a film, novel, game, dream, the news, a course: what follows, to the end, is not happening to anyone real
   'FIGURATIVE', // nearly had a heart attack, drowning in work
   'URGENT_NEED', // help, hurry, emergency

@@ -35,7 +35,7 @@ interface Longest {
  * Frames (an animal, a film, a course) and present subjects are each read beside the other cues
  * and findings: "my rabbit isnt" is both; "il a du mal a respirer" is a finding told in the present.
  */
-const FRAMES: ReadonlySet<Concept> = new Set<Concept>(['PET', 'FRAME']);
+const FRAMES: ReadonlySet<Concept> = new Set<Concept>(['PET', 'FRAME', 'KIN']);
 
 type Kind = 'cue' | 'finding' | 'swallow' | 'frame' | 'subject';
 const KIND_OF = new Map<Concept, Kind>();

@@ -307,17 +307,29 @@ export class Reader {
   }
 
   /**
-   * A film, a game, a dream, the news, a course: its own sentence, and what follows it to the end
-   * of the message until someone real and present is described after it (or help is asked for).
+   * A film, a game, a dream, the news, a course: what follows it to the end of the message, until
+   * someone real and present is described after it, someone of the writer's own is named ("my
+   * husband"), or help is asked for.
    */
   private framed(finding: Occurrence, place: Place): boolean {
     if (this.urgentNeed) return false;
     const frames = this.list('FRAME');
-    // A frame later in the sentence ("... drowns in the new series") covers what came before it.
-    const later = frames[firstFrom(frames, finding.end)];
-    if (later && later.sentence === place.sentence && !this.inSentence('NOW', place.sentence)) return true;
+    const kin = this.list('KIN');
     const frame = frames[lastBefore(frames, finding.start)];
-    return frame !== undefined && !this.realAfter(frame, place, false);
+    if (frame) {
+      const kinAfter = kin[firstFrom(kin, frame.end)];
+      return !this.realAfter(frame, place, false) && !(kinAfter && kinAfter.start < finding.start);
+    }
+    // A frame later in the sentence ("... drowns in the new series") covers what came before it,
+    // unless someone of the writer's own is named first ("my son fell in while we watched a film").
+    const later = frames[firstFrom(frames, finding.end)];
+    const kinBefore = kin[lastBefore(kin, finding.start)];
+    return (
+      later !== undefined &&
+      later.sentence === place.sentence &&
+      !this.inSentence('NOW', place.sentence) &&
+      kinBefore?.sentence !== place.sentence
+    );
   }
 
   private nearestInSentence(concept: Concept, finding: Occurrence, place: Place): Cue | undefined {

@@ -484,6 +484,11 @@ const MORE: Array<[text: string, urgent: boolean]> = [
   // ordinals are numbers ("the 3rd floor", "du 2e étage"); blood from an ear after a fall
   ['my nephew fell from a 3rd floor window and there is blood coming from his ear', true],
   ['mi sobrino se cayó de un 2º piso y no se mueve', true],
+  // someone of the writer's own named after a frame is real; a dream's content is not
+  ['we were watching a series with my wife when she suddenly could not lift her arm and her mouth drooped', true],
+  ['saw a report on tv about knife crime, then my brother came home stabbed in the side', true],
+  ['had a nightmare my mum was having a stroke, should i tell her', false],
+  ['had a horrible dream, woke up with a crushing weight on my chest and cold sweat', true],
 ];
 
 const BY_LANGUAGE: Record<TriageLanguage, Case[]> = { en: EN, es: ES, fr: FR, de: DE, pt: PT };
