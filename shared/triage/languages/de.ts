@@ -123,6 +123,7 @@ export const de: LanguageData = {
     eins: 1, ein: 1, eine: 1, einen: 1, einem: 1, einer: 1, zwei: 2, drei: 3, vier: 4, funf: 5, fuenf: 5, sechs: 6, sieben: 7, acht: 8,
     neun: 9, zehn: 10, elf: 11, zwolf: 12, zwoelf: 12, dutzend: 12, funfzehn: 15, zwanzig: 20, dreissig: 30,
     vierzig: 40, funfzig: 50, hundert: 100, mehrere: 5, paar: 3,
+    dreizehn: 13, vierzehn: 14, sechzehn: 16, siebzehn: 17, achtzehn: 18, neunzehn: 19, funfundzwanzig: 25, sechzig: 60, siebzig: 70, achtzig: 80, neunzig: 90,
   },
   expansions: {
     nen: 'einen', ne: 'eine', hab: 'habe', is: 'ist', nich: 'nicht', net: 'nicht', nix: 'nichts',

@@ -123,6 +123,7 @@ export const es: LanguageData = {
     uno: 1, una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10,
     once: 11, doce: 12, docena: 12, quince: 15, veinte: 20, treinta: 30, cuarenta: 40, cincuenta: 50, cien: 100,
     media: 0.5, varios: 5, varias: 5,
+    trece: 13, catorce: 14, dieciseis: 16, diecisiete: 17, dieciocho: 18, diecinueve: 19, veinticinco: 25, sesenta: 60, setenta: 70, ochenta: 80, noventa: 90, ciento: 100, decena: 10, veintena: 20, treintena: 30,
   },
   expansions: {
     q: 'que', k: 'que', xq: 'porque', pq: 'porque', porq: 'porque', tb: 'tambien', tmb: 'tambien', toy: 'estoy',

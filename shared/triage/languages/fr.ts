@@ -128,6 +128,7 @@ export const fr: LanguageData = {
     un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11,
     douze: 12, douzaine: 12, quinze: 15, vingt: 20, trente: 30, quarante: 40, cinquante: 50, cent: 100,
     plusieurs: 5, quelques: 3,
+    treize: 13, quatorze: 14, seize: 16, soixante: 60, septante: 70, octante: 80, huitante: 80, nonante: 90, dizaine: 10, quinzaine: 15, vingtaine: 20, trentaine: 30, cinquantaine: 50, centaine: 100,
   },
   expansions: {
     jvais: 'je vais',

@@ -123,6 +123,7 @@ export const pt: LanguageData = {
     um: 1, uma: 1, dois: 2, duas: 2, tres: 3, quatro: 4, cinco: 5, seis: 6, sete: 7, oito: 8, nove: 9, dez: 10,
     onze: 11, doze: 12, duzia: 12, quinze: 15, vinte: 20, trinta: 30, quarenta: 40, cinquenta: 50, cem: 100,
     varios: 5, varias: 5,
+    treze: 13, catorze: 14, quatorze: 14, dezesseis: 16, dezasseis: 16, dezessete: 17, dezassete: 17, dezoito: 18, dezenove: 19, dezanove: 19, sessenta: 60, setenta: 70, oitenta: 80, noventa: 90, cento: 100, dezena: 10, vintena: 20,
   },
   expansions: {
     n: 'nao', nn: 'nao', q: 'que', vc: 'voce', vcs: 'voces', tb: 'tambem', tbm: 'tambem', pq: 'porque',
