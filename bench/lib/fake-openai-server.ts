@@ -92,7 +92,8 @@ function json(res: http.ServerResponse, status: number, value: unknown): void {
 }
 
 const server = http.createServer(async (req, res) => {
-  const body = await readJsonBody(req);
+  const body = await readJsonBody(req, res);
+  if (!body) return;
   if (req.method === 'POST' && req.url?.endsWith('/chat/completions')) return complete(res, body);
   if (req.method === 'POST' && req.url === '/reset') {
     sent.clear();

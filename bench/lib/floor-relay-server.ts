@@ -21,7 +21,8 @@ interface Answer {
 const openai = new OpenAI({ apiKey: 'not-needed', baseURL: process.env.FLOOR_OPENAI_BASE_URL, maxRetries: 0 });
 const answers = new Map<string, Answer>();
 const server = http.createServer(async (req, res) => {
-  const body = await readJsonBody(req);
+  const body = await readJsonBody(req, res);
+  if (!body) return;
   if (req.method !== 'POST' || req.url !== '/ask') {
     res.writeHead(404).end();
     return;

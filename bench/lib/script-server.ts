@@ -2,15 +2,25 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export function readJsonBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
+/** The body as JSON ({} when empty); undefined, with a 400 answered, when it is not JSON. */
+export function readJsonBody(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<Record<string, unknown> | undefined> {
+  return new Promise((resolve) => {
     let raw = '';
     req.setEncoding('utf8');
     req.on('data', (piece: string) => {
       raw += piece;
     });
-    req.on('error', reject);
-    req.on('end', () => resolve(raw ? (JSON.parse(raw) as Record<string, unknown>) : {}));
+    req.on('end', () => {
+      try {
+        resolve(raw ? (JSON.parse(raw) as Record<string, unknown>) : {});
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"the body is not JSON"}');
+        resolve(undefined);
+      }
+    });
   });
 }
 
