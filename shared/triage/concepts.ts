@@ -65,6 +65,7 @@ export const FINDING_CONCEPTS = [
   'PLEURITIC',
   'COUGH_BLOOD',
   'PALPITATIONS',
+  'STIMULANT',
   // brain, nerves, eyes
   'STROKE',
   'FACE',
@@ -197,6 +198,7 @@ export const FINDING_CONCEPTS = [
   'LOW_SUGAR',
   'HIGH_SUGAR',
   'SUGAR',
+  'SUGAR_GL',
   'DKA',
   'FRUITY_BREATH',
   'PREGNANT',

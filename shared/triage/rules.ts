@@ -46,6 +46,9 @@ const FEVER = valued(['FEVER', 'TEMP'], feverValue);
 /** Blood sugar in mmol/l or mg/dl: under 3.5 mmol/l or under 60 mg/dl; over 20 mmol/l or 350 mg/dl. */
 const lowSugar = (v: number) => v < 3.5 || (v >= 20 && v < 60);
 const highSugar = (v: number) => (v >= 20 && v <= 40) || v > 350;
+/** Blood sugar in g/l (French meters): under 0.6 g/l is low, over 3 g/l very high. */
+const lowSugarGL = (v: number) => v < 0.6;
+const highSugarGL = (v: number) => v > 3 && v < 10;
 const youngChild = (v: number) => Number.isNaN(v) || v < 12;
 
 /** A baby under three months: "newborn", "3 week old", "2 month old", "5 days old". */
@@ -71,6 +74,9 @@ export const RULES: readonly Rule[] = [
   rule('cardiac', 4, 'PRESSURE', 'PAIN', near(20, 'SWEAT', 'RADIATE', 'PALE')),
   rule('cardiac', 10, 'RADIATE', ['CHEST', 'PAIN', 'PRESSURE', 'TIGHT']),
   rule('cardiac', 4, ['ARM', 'JAW'], ['PAIN', 'NUMB'], near(20, 'SWEAT', 'CHEST')),
+  // cocaine and amphetamines constrict coronaries and drive arrhythmias: chest pain or a racing heart after them
+  rule('cardiac', 25, 'STIMULANT', 'CHEST', ['PAIN', 'TIGHT', 'PRESSURE']),
+  rule('cardiac', 25, 'STIMULANT', 'PALPITATIONS'),
 
   rule('aortic-dissection', 8, 'TEARING', ['CHEST', 'BACK', 'SHOULDER_BLADES', 'ABDOMEN', 'THROUGH_BACK']),
   rule('aortic-dissection', 15, 'THROUGH_BACK', ['CHEST', 'PAIN'], ['SUDDEN', 'SEVERE']),
@@ -111,6 +117,8 @@ export const RULES: readonly Rule[] = [
   rule('anaphylaxis', 20, 'ALLERGEN', ['SEVERE_BREATHING', 'WHEEZE']),
   rule('anaphylaxis', 25, 'ALLERGIC', ['BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'FAINT']),
   rule('anaphylaxis', 25, 'HIVES', ['SEVERE_BREATHING', 'WHEEZE']),
+  // after a trigger, even mild breathlessness is anaphylaxis once a second system joins (faint, hives, swelling)
+  rule('anaphylaxis', 30, 'ALLERGEN', 'BREATHLESS', ['FAINT', 'HIVES', 'SWELL', 'SWOLLEN_BODY', 'COLLAPSE']),
 
   unless(rule('severe-bleeding', 10, 'BLEED', ['HEAVY_FLOW', 'WONT_STOP']), near(6, 'MILD')),
   rule('severe-bleeding', 30, 'BLEED', 'ANTICOAG', ['HEAVY_FLOW', 'WONT_STOP']),
@@ -207,7 +215,9 @@ export const RULES: readonly Rule[] = [
   rule('diabetic-emergency', 0, 'DKA'),
   rule('diabetic-emergency', 40, ['DIABETES', 'LOW_SUGAR', 'HIGH_SUGAR'], ALTERED),
   rule('diabetic-emergency', 15, 'LOW_SUGAR', 'NOT_IMPROVING'),
-  rule('diabetic-emergency', 15, valued(['SUGAR'], lowSugar), ['NOT_IMPROVING', ...ALTERED]),
+  unless(rule('diabetic-emergency', 15, valued(['SUGAR'], lowSugar), ['NOT_IMPROVING', ...ALTERED]), near(3, 'SUGAR_GL')),
+  rule('diabetic-emergency', 15, valued(['SUGAR_GL'], lowSugarGL), ['NOT_IMPROVING', 'VOMIT', ...ALTERED]),
+  rule('diabetic-emergency', 40, valued(['SUGAR_GL'], highSugarGL), ['VOMIT', 'FAST_BREATH', 'FRUITY_BREATH', 'DROWSY', 'CONFUSED']),
   rule('diabetic-emergency', 40, 'HIGH_SUGAR', ['VOMIT', 'FAST_BREATH', 'FRUITY_BREATH', 'DROWSY', 'CONFUSED']),
   rule('diabetic-emergency', 40, valued(['SUGAR'], highSugar), ['VOMIT', 'FAST_BREATH', 'FRUITY_BREATH', 'DROWSY', 'CONFUSED']),
   rule('diabetic-emergency', 40, 'FRUITY_BREATH', ['DIABETES', 'VOMIT', 'FAST_BREATH']),

@@ -551,3 +551,30 @@ describe('triage: result shape', () => {
     expect(triage('!!!').language).toBe('en');
   });
 });
+
+/** Rule gaps closed after review: each urgent case has a near miss that must stay calm. */
+const RULE_GAPS: Case[] = [
+  // a trigger, then even mild breathlessness with faintness or hives all over
+  ['got stung by a wasp and now im a little short of breath and feel dizzy', 'anaphylaxis'],
+  ['cené marisco y ahora me falta un poco el aire y tengo ronchas por todo el cuerpo', 'anaphylaxis'],
+  ['started a new medication this morning, a bit breathless and lightheaded now', 'anaphylaxis'],
+  ['stung by a bee on my hand, it is itchy and a bit swollen but breathing is fine', null],
+  // stimulants with chest pain or a racing heart
+  ['did a couple of lines of coke an hour ago and now my chest is hurting', 'cardiac'],
+  ['ha tomado anfetaminas en la fiesta y tiene taquicardia', 'cardiac'],
+  ['Kokain genommen und jetzt Herzrasen', 'cardiac'],
+  ['i used cocaine years ago, is my heart at risk long term?', null],
+  // blood sugar in g/l
+  ['sa glycémie est à 0,3 g/l et il est tout confus', 'diabetic-emergency'],
+  ['glycémie à 4,5 g/L ce matin et elle vomit sans arrêt', 'diabetic-emergency'],
+  ['glicemia de 0,4 g/l e ele está confuso', 'diabetic-emergency'],
+  ['ma glycémie est à 1,1 g/l, elle vomit depuis une gastro', null],
+];
+
+describe('triage: rule gaps closed (anaphylaxis, stimulants, g/l sugar, infant dehydration, false alarms)', () => {
+  it.each(RULE_GAPS)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});

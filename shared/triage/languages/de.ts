@@ -353,5 +353,7 @@ export const de: LanguageData = {
     BOTH_LEGS: ['beide beine', 'beine sind schwach|taub', 'beine knicken weg', 'spure meine beine nicht', 'beiden beinen', 'beine sind taub', 'beine werden taub', 'beine sind schwach', 'beine geben nach', 'spurt die beine nicht'],
     CAUDA: ['cauda equina', 'kauda'],
     PALPITATIONS: ['herzrasen', 'herz rast', 'herzstolpern', 'herz schlagt wie verruckt', 'puls rast'],
+    STIMULANT: ['kokain', 'koks', 'gekokst', 'amphetamin*', 'crystal meth', 'methamphetamin*', 'mdma', 'ecstasy'],
+    SUGAR_GL: ['zucker|blutzucker|wert|bz von|bei|ist|liegt|bei? # g', '# g l', '# gl', '# gramm pro liter'],
   },
 };

@@ -358,6 +358,8 @@ export const en: LanguageData = {
     PLEURITIC: ['pain ~ when @SUBJ breath*', 'hurts|painful|pain|worse when @SUBJ? breath*', 'pain|hurts on breathing', 'hurts to breath*', 'breathing in hurts', 'deep breath* hurt*', 'pain when breathing in', 'hurts to take a breath', 'pain when @SUBJ take a breath', 'hurts when @SUBJ breathe in', 'painful to breathe'],
     COUGH_BLOOD: ['cough* up|out ~ blood', 'cough* up|out? blood', 'cough* blood', 'blood when @SUBJ? cough*', 'blood in @POSS? phlegm|spit|sputum|mucus', 'spitting blood', 'spit up blood', 'bloody phlegm|mucus|sputum'],
     PALPITATIONS: ['palpitations', 'racing heart', 'heart racing', 'pounding heart', 'heart is pounding|racing'],
+    STIMULANT: ['cocaine', 'smoked|smoking crack', 'coke ~ line*|snort*|did|doing|took|taking|on|high', 'snort* @POSS? coke', 'did|doing|took|taking|on @POSS? coke', 'line|lines|bump|bumps of coke', 'amphetamine*', 'meth', 'methamphetamine', 'crystal meth', 'mdma', 'ecstasy'],
+    SUGAR_GL: ['sugar|sugars|glucose|bg|bgl|reading|level|levels is|of|at|was|reads|says|only? # g', '# g l', '# gl', '# grams per litre|liter'],
 
     // brain and nerves
     STROKE: ['stroke', 'strokes', 'mini stroke', 'tia', 'brain attack', 'transient ischaemic|ischemic attack', 'having a stroke'],

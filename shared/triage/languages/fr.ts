@@ -342,7 +342,7 @@ export const fr: LanguageData = {
     DIABETES: ['diabet*', 'type 1', 'type un', 'type 2', 'insuline', 'glycemie', 'sucre', 'glucose', 'dextro', 'capteur', 'diabetique', 'diabete', 'diabete de type 1|2', 'dt1', 'dt2', 'sous insuline', 'freestyle', 'lecteur de glycemie', 'pompe a insuline'],
     LOW_SUGAR: ['hypoglycemie', 'hypo', 'fait une hypo', 'sucre bas', 'glycemie basse', 'en hypo', 'fait des hypos', 'glycemie tres basse', 'chute de sucre', 'manque de sucre'],
     HIGH_SUGAR: ['hyperglycemie', 'glycemie haute|elevee', 'sucre tres haut', 'cetones', 'corps cetoniques', 'acetone', 'affiche hi|high', 'lecteur ~ hi|high', 'glycemie ~ haute|elevee', 'glycemie haute', 'glycemie elevee', 'glycemie tres haute', 'sucre tres eleve', 'cetonurie', 'acetone dans les urines', 'le lecteur affiche hi|high', 'affiche hi', 'odeur d acetone'],
-    SUGAR: ['glycemie|sucre|dextro a|de|est? #', '# mmol*', '# g l', '# mg dl'],
+    SUGAR: ['glycemie|sucre|dextro a|de|est? #', '# mmol*', '# mg dl'],
     DKA: ['acidocetose', 'acido cetose', 'acidocetose diabetique'],
     FRUITY_BREATH: ['haleine fruitee', 'haleine qui sent la pomme', 'haleine qui sent l acetone', 'haleine qui sent le vernis', 'sent l acetone', 'haleine ~ pomme|fruit|fruitee|acetone|vernis', 'haleine qui sent le dissolvant|vernis', 'sent la pomme', 'odeur de pomme', 'odeur d acetone', 'haleine sucree'],
     PREGNANT: ['^ # sa|semaines', 'a # sa|semaines', 'enceinte', 'grossesse', 'semaines de grossesse', 'sa', 'mois de grossesse', 'trimestre', 'future maman', 'je suis enceinte', 'elle est enceinte', 'enceinte de # semaines|mois', 'a # semaines de grossesse', '# sa', 'a # sa', 'ma femme est enceinte', 'ma compagne est enceinte', 'femme enceinte', 'femme|copine|compagne|blonde|soeur|fille ~ enceinte de # semaines|mois', 'ma femme est a # semaines', 'elle est a # semaines'],
@@ -362,5 +362,7 @@ export const fr: LanguageData = {
     BOTH_LEGS: ['les deux jambes', 'deux jambes', 'jambes faibles|engourdies|molles', 'jambes lachent', 'sens plus mes jambes', 'jambes faibles', 'jambes molles', 'jambes engourdies', 'jambes qui lachent', 'mes jambes lachent', 'ses jambes lachent', 'sent plus ses jambes', 'jambes en coton'],
     CAUDA: ['queue de cheval', 'cauda equina'],
     PALPITATIONS: ['palpitations', 'coeur bat a fond|tres vite', 'tachycardie', 'coeur qui s emballe', 'coeur qui bat a fond', 'coeur qui bat a cent a l heure', 'coeur qui bat tres vite'],
+    STIMULANT: ['cocaine', 'coke', 'amphetamine*', 'methamphetamine*', 'crystal meth', 'mdma', 'ecstasy', 'extasy'],
+    SUGAR_GL: ['glycemie|sucre|dextro a|de|est? # g', '# g l', '# gl', '# grammes par litre', '# gramme par litre'],
   },
 };

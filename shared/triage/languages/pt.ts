@@ -354,5 +354,7 @@ export const pt: LanguageData = {
     BOTH_LEGS: ['as duas pernas', 'ambas as pernas', 'pernas fracas|dormentes|bambas', 'nao sinto as pernas', 'pernas cedendo', 'pernas fracas', 'pernas dormentes', 'pernas bambas', 'pernas nao obedecem', 'perdi a forca nas pernas'],
     CAUDA: ['cauda equina', 'sindrome da cauda equina'],
     PALPITATIONS: ['palpitacao', 'palpitacoes', 'coracao disparado', 'coracao acelerado', 'coracao a mil', 'taquicardia'],
+    STIMULANT: ['cocaina', 'anfetamina*', 'metanfetamina*', 'mdma', 'ecstasy'],
+    SUGAR_GL: ['acucar|glicose|glicemia|dextro|hgt de|em|esta|deu|marca? # g', '# g l', '# gl', '# gramas por litro'],
   },
 };
