@@ -57,6 +57,11 @@ const YOUNG_INFANT: readonly Condition[] = [
   valued(['AGE_WEEKS'], (v) => v < 13),
   valued(['AGE_MONTHS'], (v) => v < 3),
 ];
+/** A baby under a year: for signs that matter at any age in infancy (dehydration). */
+const INFANT: readonly Condition[] = [
+  { any: ['BABY', 'NEWBORN', 'AGE_DAYS', 'AGE_WEEKS'] },
+  valued(['AGE_MONTHS'], (v) => v < 12),
+];
 const forEachInfant = (make: (infant: Condition) => Rule[]) => YOUNG_INFANT.flatMap(make);
 const INFANT_SIGNS: Concept[] = ['GRUNT', 'RETRACTIONS', 'FLOPPY', 'FONTANELLE', 'HIGH_CRY', 'HARD_TO_WAKE', 'MOTTLED'];
 
@@ -173,6 +178,8 @@ export const RULES: readonly Rule[] = [
     rule('infant-danger-signs', 25, infant, INFANT_SIGNS),
     rule('infant-danger-signs', 30, infant, 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
   ]),
+  // dry nappies for hours with vomiting, not feeding or drowsiness: dehydration in a baby
+  ...INFANT.map((infant) => rule('infant-danger-signs', 30, infant, 'NO_URINE', ['VOMIT', 'NOT_FEEDING', 'DROWSY', 'HARD_TO_WAKE'])),
   rule('infant-danger-signs', 25, 'BABY', INFANT_SIGNS),
   rule('infant-danger-signs', 30, 'BABY', 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
   unless(rule('infant-danger-signs', 0, 'BABY_STILL'), near(100, 'PREGNANT')),

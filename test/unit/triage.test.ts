@@ -569,6 +569,10 @@ const RULE_GAPS: Case[] = [
   ['glycémie à 4,5 g/L ce matin et elle vomit sans arrêt', 'diabetic-emergency'],
   ['glicemia de 0,4 g/l e ele está confuso', 'diabetic-emergency'],
   ['ma glycémie est à 1,1 g/l, elle vomit depuis une gastro', null],
+  // a baby with dry nappies for hours and vomiting, not feeding or very sleepy
+  ['our 6 month old has had no wet nappies for 10 hours and keeps vomiting', 'infant-danger-signs'],
+  ['mon bébé de 4 mois a les couches sèches depuis 12 heures et il est très endormi', 'infant-danger-signs'],
+  ['my 9 month old had a dry nappy this morning but is feeding well and happy', null],
 ];
 
 describe('triage: rule gaps closed (anaphylaxis, stimulants, g/l sugar, infant dehydration, false alarms)', () => {
