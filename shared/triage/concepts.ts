@@ -27,6 +27,7 @@ export const CUE_CONCEPTS = [
   'REFL', // myself, himself (phrase class)
   'SUBJ', // i, he, she, someone (phrase class)
   'WORKLOAD', // work, debt, emails (phrase class, for idioms)
+  'DEBT_IDIOM', // up to the neck in debt/work: the sentence's drowning and choking are figurative
 ] as const;
 
 export const FINDING_CONCEPTS = [

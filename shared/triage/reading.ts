@@ -71,7 +71,17 @@ const INDEXED: readonly Concept[] = [
   'HYPO_SENT',
   'FRAME',
   'PRESENT_SUBJ',
+  'DEBT_IDIOM',
 ];
+
+/** Breathing words an idiom of debts or work borrows ("up to my neck in debt, I'm drowning"). */
+const IDIOM_BREATH: ReadonlySet<Concept> = new Set<Concept>([
+  'BREATHLESS',
+  'SEVERE_BREATHING',
+  'CHOKING',
+  'DROWN',
+  'SUBMERGED',
+]);
 
 /**
  * Findings whose danger outlasts feeling well (a paracetamol overdose, an electric shock, water
@@ -229,6 +239,9 @@ export class Reader {
     // "still ... sometimes": a habit wins over a present marker.
     if (this.inClause('HABIT', place.clause)) return 'habit';
     if (this.hypothetical(finding, place, clauseNow)) return 'hypothetical';
+    if (IDIOM_BREATH.has(finding.concept) && this.inSentence('DEBT_IDIOM', place.sentence) && !this.urgentNeed) {
+      return 'hypothetical';
+    }
     return 'present';
   }
 

@@ -64,6 +64,10 @@ const INFANT: readonly Condition[] = [
 ];
 const forEachInfant = (make: (infant: Condition) => Rule[]) => YOUNG_INFANT.flatMap(make);
 const INFANT_SIGNS: Concept[] = ['GRUNT', 'RETRACTIONS', 'FLOPPY', 'FONTANELLE', 'HIGH_CRY', 'HARD_TO_WAKE', 'MOTTLED'];
+const INFANT_SIGNS_BUT_FLOPPY = INFANT_SIGNS.filter((c) => c !== 'FLOPPY');
+/** Past three months a mild fever (under 38.5 °C / 101.3 °F) often leaves a baby limp: not alone a danger sign. */
+const OLDER_INFANT: readonly Condition[] = [valued(['AGE_MONTHS'], (v) => v >= 3 && v < 12, 40), valued(['AGE_WEEKS'], (v) => v >= 13 && v < 52, 40)];
+const MILD_FEVER = valued(['TEMP', 'FEVER'], (v) => (v >= 37.5 && v < 38.5) || (v >= 99.5 && v < 101.3), 40);
 
 /** Anything that points to a present, real symptom cluster around the heart. */
 const CARDIAC_COMPANIONS: Concept[] = ['SWEAT', 'NAUSEA', 'VOMIT', 'BREATHLESS', 'SEVERE_BREATHING', 'RADIATE', 'FAINT', 'PALE', 'SEVERE', 'SUDDEN', 'COLLAPSE', 'NUMB'];
@@ -180,7 +184,10 @@ export const RULES: readonly Rule[] = [
   ]),
   // dry nappies for hours with vomiting, not feeding or drowsiness: dehydration in a baby
   ...INFANT.map((infant) => rule('infant-danger-signs', 30, infant, 'NO_URINE', ['VOMIT', 'NOT_FEEDING', 'DROWSY', 'HARD_TO_WAKE'])),
-  rule('infant-danger-signs', 25, 'BABY', INFANT_SIGNS),
+  rule('infant-danger-signs', 25, 'BABY', INFANT_SIGNS_BUT_FLOPPY),
+  unless(rule('infant-danger-signs', 25, 'BABY', 'FLOPPY'), ...OLDER_INFANT),
+  ...OLDER_INFANT.map((older) => unless(rule('infant-danger-signs', 40, 'FLOPPY', older), MILD_FEVER)),
+  ...INFANT.map((infant) => rule('infant-danger-signs', 25, infant, 'FLOPPY', ['DROWSY', 'HARD_TO_WAKE', 'UNRESPONSIVE', 'NOT_FEEDING', 'MOTTLED', 'BLUE', 'RETRACTIONS', 'GRUNT'])),
   rule('infant-danger-signs', 30, 'BABY', 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
   unless(rule('infant-danger-signs', 0, 'BABY_STILL'), near(100, 'PREGNANT')),
 

@@ -573,6 +573,20 @@ const RULE_GAPS: Case[] = [
   ['our 6 month old has had no wet nappies for 10 hours and keeps vomiting', 'infant-danger-signs'],
   ['mon bébé de 4 mois a les couches sèches depuis 12 heures et il est très endormi', 'infant-danger-signs'],
   ['my 9 month old had a dry nappy this morning but is feeding well and happy', null],
+  // past three months, limp with a mild fever alone is not a danger sign; limp and hard to wake is
+  ['my baby is 5 months old, a bit floppy with a temperature of 38.1', null],
+  ['mon bébé de 7 mois est tout mou avec 38,2 de fièvre', null],
+  ['my 5 month old is floppy and very sleepy with 38.1', 'infant-danger-signs'],
+  ['my 2 month old is floppy with 37.9', 'infant-danger-signs'],
+  // a tantrum is not a seizure
+  ['mon fils fait une crise de colère depuis 10 minutes', null],
+  ['mi hijo tiene una rabieta desde hace 10 minutos y no para', null],
+  ['mein Sohn hat seit 10 Minuten einen Wutanfall, zum ersten Mal so schlimm', null],
+  ['mon fils fait une crise depuis 10 minutes, il tremble et ne répond pas', 'seizure'],
+  // up to the neck in debts or work: drowning and choking are figurative there
+  ['estoy hasta el cuello de deudas, me ahogo', null],
+  ['estou até o pescoço de dívidas, estou sufocando', null],
+  ['estoy hasta el cuello de deudas. Mi hijo se ahoga, no puede respirar', 'severe-breathing-difficulty'],
 ];
 
 describe('triage: rule gaps closed (anaphylaxis, stimulants, g/l sugar, infant dehydration, false alarms)', () => {
