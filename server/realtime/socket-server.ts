@@ -111,6 +111,15 @@ function requireToken(token: string | undefined) {
   };
 }
 
+/**
+ * The room's sockets on this instance, or undefined when it has none. Socket.IO encodes a packet
+ * before it finds a room empty: every instance hears every delta, most for nobody here.
+ */
+function localMembers(io: ChatServer, room: string): ReadonlySet<string> | undefined {
+  const members = io.of('/').adapter.rooms.get(room);
+  return members && members.size > 0 ? members : undefined;
+}
+
 /** Events reach this instance's own sockets only (`local`): every instance relays what it hears. */
 function relayToSockets(io: ChatServer, monitor: MonitorNamespace, subscriptions: MessageSubscriptions): RelayTarget {
   const finishedAudience = new FinishedAudience();
@@ -118,18 +127,20 @@ function relayToSockets(io: ChatServer, monitor: MonitorNamespace, subscriptions
     status(event: MessageStatusEvent) {
       const room = messageRoom(event.messageId);
       const lateFlag = isTerminal(event.status) && event.urgent ? finishedAudience.take(event.messageId) : [];
-      io.local.to([room, ...lateFlag]).emit('message:status', event);
+      const members = localMembers(io, room);
+      if (members || lateFlag.length > 0) io.local.to([room, ...lateFlag]).emit('message:status', event);
       monitor.local.emit('message:status', event);
       if (isTerminal(event.status)) {
         subscriptions.finished(event);
-        if (!event.urgent) finishedAudience.remember(event.messageId, io.of('/').adapter.rooms.get(room) ?? []);
+        if (!event.urgent) finishedAudience.remember(event.messageId, members ?? []);
         // Nothing follows a final state: the subscriptions end here, so finished messages do not
         // pile up (memory, the per-socket limit, the re-send after a listener reconnect).
-        io.local.in(room).socketsLeave(room);
+        if (members) io.local.in(room).socketsLeave(room);
       }
     },
     delta(event: MessageDeltaEvent) {
-      io.local.to(messageRoom(event.messageId)).emit('message:delta', event);
+      const room = messageRoom(event.messageId);
+      if (localMembers(io, room)) io.local.to(room).emit('message:delta', event);
     },
     // The followers of its messages hear it once per notice (its messages being answered come first,
     // where followers are), and follow them no more; nobody is left to tell of a late flag.
