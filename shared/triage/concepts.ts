@@ -104,6 +104,7 @@ export const FINDING_CONCEPTS = [
   'SWELL',
   'THROAT_CLOSING',
   'ALLERGEN',
+  'MEAL',
   'ALLERGIC',
   'WHEEZE',
   'HIVES',

@@ -50,6 +50,7 @@ const BACKGROUND: ReadonlySet<Concept> = new Set<Concept>([
   'DRUG',
   'CO_GAS',
   'ALLERGEN',
+  'MEAL',
   'CLOT_RISK',
   'HOT_ENV',
   'COLD_ENV',

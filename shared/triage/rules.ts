@@ -69,6 +69,9 @@ const INFANT_SIGNS_BUT_FLOPPY = INFANT_SIGNS.filter((c) => c !== 'FLOPPY');
 const OLDER_INFANT: readonly Condition[] = [valued(['AGE_MONTHS'], (v) => v >= 3 && v < 12, 40), valued(['AGE_WEEKS'], (v) => v >= 13 && v < 52, 40)];
 const MILD_FEVER = valued(['TEMP', 'FEVER'], (v) => (v >= 37.5 && v < 38.5) || (v >= 99.5 && v < 101.3), 40);
 
+/** What sets off an allergy: a named allergen, or a meal. */
+const TRIGGER: Concept[] = ['ALLERGEN', 'MEAL'];
+
 /** Anything that points to a present, real symptom cluster around the heart. */
 const CARDIAC_COMPANIONS: Concept[] = ['SWEAT', 'NAUSEA', 'VOMIT', 'BREATHLESS', 'SEVERE_BREATHING', 'RADIATE', 'FAINT', 'PALE', 'SEVERE', 'SUDDEN', 'COLLAPSE', 'NUMB'];
 const BREATH_TROUBLE: Concept[] = ['BREATHLESS', 'SEVERE_BREATHING', 'PLEURITIC', 'COUGH_BLOOD'];
@@ -119,15 +122,17 @@ export const RULES: readonly Rule[] = [
   rule('suicide-or-self-harm', 8, 'FAREWELL_NOTE', 'GOODBYE'),
 
   rule('anaphylaxis', 0, 'ANAPHYLAXIS'),
-  rule('anaphylaxis', 40, 'ALLERGEN', 'HOARSE'),
-  rule('anaphylaxis', 30, 'ALLERGEN', 'HIVES', ['THROAT_CLOSING', 'CANT_SWALLOW']),
-  rule('anaphylaxis', 4, 'MOUTH_THROAT', 'SWELL', near(30, 'ALLERGEN', 'ALLERGIC', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'HIVES', 'CANT_SWALLOW')),
-  rule('anaphylaxis', 30, 'THROAT_CLOSING', ['ALLERGEN', 'ALLERGIC', 'HIVES', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE']),
-  rule('anaphylaxis', 20, 'ALLERGEN', ['SEVERE_BREATHING', 'WHEEZE']),
+  rule('anaphylaxis', 40, TRIGGER, 'HOARSE'),
+  rule('anaphylaxis', 30, TRIGGER, 'HIVES', ['THROAT_CLOSING', 'CANT_SWALLOW']),
+  rule('anaphylaxis', 4, 'MOUTH_THROAT', 'SWELL', near(30, ...TRIGGER, 'ALLERGIC', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'HIVES', 'CANT_SWALLOW')),
+  rule('anaphylaxis', 30, 'THROAT_CLOSING', [...TRIGGER, 'ALLERGIC', 'HIVES', 'BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE']),
+  rule('anaphylaxis', 20, TRIGGER, ['SEVERE_BREATHING', 'WHEEZE']),
   rule('anaphylaxis', 25, 'ALLERGIC', ['BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'FAINT']),
   rule('anaphylaxis', 25, 'HIVES', ['SEVERE_BREATHING', 'WHEEZE']),
-  // after a trigger, even mild breathlessness is anaphylaxis once a second system joins (faint, hives, swelling)
+  // after a trigger, even mild breathlessness is anaphylaxis once a second system joins (faint, hives, swelling);
+  // after a meal of nothing named, only the skin (hives, swelling) tells it from a full stomach or anxiety
   rule('anaphylaxis', 30, 'ALLERGEN', 'BREATHLESS', ['FAINT', 'HIVES', 'SWELL', 'SWOLLEN_BODY', 'COLLAPSE']),
+  rule('anaphylaxis', 30, 'MEAL', 'BREATHLESS', ['HIVES', 'SWELL', 'SWOLLEN_BODY']),
 
   unless(rule('severe-bleeding', 10, 'BLEED', ['HEAVY_FLOW', 'WONT_STOP']), near(6, 'MILD')),
   rule('severe-bleeding', 30, 'BLEED', 'ANTICOAG', ['HEAVY_FLOW', 'WONT_STOP']),
@@ -183,11 +188,11 @@ export const RULES: readonly Rule[] = [
     rule('infant-danger-signs', 30, infant, 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
   ]),
   // dry nappies for hours with vomiting, not feeding or drowsiness: dehydration in a baby
-  ...INFANT.map((infant) => rule('infant-danger-signs', 30, infant, 'NO_URINE', ['VOMIT', 'NOT_FEEDING', 'DROWSY', 'HARD_TO_WAKE'])),
+  ...INFANT.map((infant) => unless(rule('infant-danger-signs', 30, infant, 'NO_URINE', ['VOMIT', 'NOT_FEEDING', 'DROWSY', 'HARD_TO_WAKE']), near(40, 'PREGNANT'))),
   rule('infant-danger-signs', 25, 'BABY', INFANT_SIGNS_BUT_FLOPPY),
   unless(rule('infant-danger-signs', 25, 'BABY', 'FLOPPY'), ...OLDER_INFANT),
-  ...OLDER_INFANT.map((older) => unless(rule('infant-danger-signs', 40, 'FLOPPY', older), MILD_FEVER)),
-  ...INFANT.map((infant) => rule('infant-danger-signs', 25, infant, 'FLOPPY', ['DROWSY', 'HARD_TO_WAKE', 'UNRESPONSIVE', 'NOT_FEEDING', 'MOTTLED', 'BLUE', 'RETRACTIONS', 'GRUNT'])),
+  ...OLDER_INFANT.map((older) => unless(rule('infant-danger-signs', 40, 'FLOPPY', older), MILD_FEVER, near(40, 'PREGNANT'))),
+  ...INFANT.map((infant) => unless(rule('infant-danger-signs', 25, infant, 'FLOPPY', ['DROWSY', 'HARD_TO_WAKE', 'UNRESPONSIVE', 'NOT_FEEDING', 'MOTTLED', 'BLUE', 'RETRACTIONS', 'GRUNT']), near(40, 'PREGNANT'))),
   rule('infant-danger-signs', 30, 'BABY', 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
   unless(rule('infant-danger-signs', 0, 'BABY_STILL'), near(100, 'PREGNANT')),
 

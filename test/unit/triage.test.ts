@@ -559,6 +559,7 @@ const RULE_GAPS: Case[] = [
   ['cené marisco y ahora me falta un poco el aire y tengo ronchas por todo el cuerpo', 'anaphylaxis'],
   ['started a new medication this morning, a bit breathless and lightheaded now', 'anaphylaxis'],
   ['stung by a bee on my hand, it is itchy and a bit swollen but breathing is fine', null],
+  ['I ate a big dinner and now I am a bit out of breath and dizzy', null],
   // stimulants with chest pain or a racing heart
   ['did a couple of lines of coke an hour ago and now my chest is hurting', 'cardiac'],
   ['ha tomado anfetaminas en la fiesta y tiene taquicardia', 'cardiac'],
@@ -578,6 +579,7 @@ const RULE_GAPS: Case[] = [
   ['mon bébé de 7 mois est tout mou avec 38,2 de fièvre', null],
   ['my 5 month old is floppy and very sleepy with 38.1', 'infant-danger-signs'],
   ['my 2 month old is floppy with 37.9', 'infant-danger-signs'],
+  ["I'm 6 months pregnant and feel floppy and tired", null],
   // a tantrum is not a seizure
   ['mon fils fait une crise de colère depuis 10 minutes', null],
   ['mi hijo tiene una rabieta desde hace 10 minutos y no para', null],
