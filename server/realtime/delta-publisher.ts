@@ -1,15 +1,15 @@
 /**
  * Publishes the answer's text as it streams: batched (by time and size) into pg_notify calls on
- * channel message_delta, so every instance relays it. Nothing is written to the table per token;
+ * channel message_delta, so every instance relays it; the text of all messages buffered on one
+ * tick goes out in one statement (delta-outbox.ts). Nothing is written to the table per token;
  * the final text is written once by the worker.
  */
 import type { Logger } from 'pino';
 import { NOTIFY_PAYLOAD_LIMIT_BYTES } from '../../shared/limits.js';
 import type { MessageDeltaEvent } from '../../shared/socket-events.js';
-import { createBatcher } from '../db/batcher.js';
-import { DELTA_CHANNEL } from '../db/channels.js';
 import type { Pool } from '../db/pool.js';
 import type { DeltaSink, DeltaStream } from '../queue/delta-sink.js';
+import { DeltaOutbox } from './delta-outbox.js';
 
 export interface DeltaPublisherOptions {
   pool: Pool;
@@ -26,25 +26,16 @@ const ENVELOPE_BYTES = 400;
 export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink {
   const flushIntervalMs = options.flushIntervalMs ?? 25;
   const maxBatchBytes = Math.min(options.maxBatchBytes ?? 2000, NOTIFY_PAYLOAD_LIMIT_BYTES - ENVELOPE_BYTES);
-  const { pool, logger } = options;
-  // The deltas of all messages streaming at the same moment go out in one statement.
-  const notify = createBatcher(
-    async (payloads: string[]) => {
-      await pool.query({
-        name: 'publish-deltas',
-        text: 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload',
-        values: [DELTA_CHANNEL, payloads],
-      });
-      return payloads.map(() => undefined);
-    },
-    { maxBatch: 200 },
-  );
+  const { logger } = options;
+  const outbox = new DeltaOutbox(options.pool);
+  // One clock for all streams: every buffer with text flushes on the same tick, so the deltas of
+  // all messages streaming here share one statement per tick (not one per message).
+  const ticker = new FlushTicker(flushIntervalMs);
 
   return {
     open({ messageId, attempt, after }): DeltaStream {
       let buffer = '';
       let seq = 0;
-      let timer: NodeJS.Timeout | undefined;
       // Sends are chained so that the deltas of one message leave (and arrive) in order, and
       // only once the message is written.
       let written = true;
@@ -60,20 +51,16 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
         seq += 1;
         return JSON.stringify(event);
       };
-      const send = (text: string) => {
-        const payload = payloadOf(text);
+      const flush = () => {
+        ticker.forget(flush);
+        const payloads = splitByBytes(buffer, maxBatchBytes).map(payloadOf);
+        buffer = '';
+        if (payloads.length === 0) return;
         sending = sending.then(() =>
-          (written ? notify(payload) : Promise.resolve()).then(
-            () => undefined,
-            (error: unknown) => logger.warn({ err: error, messageId }, 'could not publish a delta'),
+          (written ? outbox.publish(payloads) : Promise.resolve()).catch((error: unknown) =>
+            logger.warn({ err: error, messageId }, 'could not publish a delta'),
           ),
         );
-      };
-      const flush = () => {
-        clearTimeout(timer);
-        timer = undefined;
-        for (const piece of splitByBytes(buffer, maxBatchBytes)) send(piece);
-        buffer = '';
       };
 
       return {
@@ -81,15 +68,14 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
           if (text === '') return;
           buffer += text;
           if (Buffer.byteLength(buffer) >= maxBatchBytes) flush();
-          else timer ??= setTimeout(flush, flushIntervalMs);
+          else ticker.add(flush);
         },
         async end() {
           flush();
           await sending;
         },
         async takeRest() {
-          clearTimeout(timer);
-          timer = undefined;
+          ticker.forget(flush);
           await sending;
           const rest = written ? splitByBytes(buffer, maxBatchBytes).map(payloadOf) : [];
           buffer = '';
@@ -98,6 +84,30 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
       };
     },
   };
+}
+
+/** Calls every flush added since its last tick, `intervalMs` after the first of them was added. */
+class FlushTicker {
+  private readonly due = new Set<() => void>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(flush: () => void): void {
+    this.due.add(flush);
+    this.timer ??= setTimeout(() => this.tick(), this.intervalMs);
+  }
+
+  forget(flush: () => void): void {
+    this.due.delete(flush);
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    const flushes = [...this.due];
+    this.due.clear();
+    for (const flush of flushes) flush();
+  }
 }
 
 /** Cuts text into pieces of at most `maxBytes` UTF-8 bytes (as JSON), never inside a character. */

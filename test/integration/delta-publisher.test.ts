@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DELTA_CHANNEL } from '../../server/db/channels.js';
 import type { Pool } from '../../server/db/pool.js';
 import { createDeltaPublisher } from '../../server/realtime/delta-publisher.js';
@@ -38,6 +38,27 @@ const textOf = (messageId: string) =>
     .map((e) => e.text)
     .join('');
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+/** Counts the publishing statements, and the most of them running at once. */
+function watchStatements() {
+  const seen = { statements: 0, running: 0, mostAtOnce: 0 };
+  const query = pool.query.bind(pool) as (config: { name?: string }) => Promise<unknown>;
+  vi.spyOn(pool, 'query').mockImplementation(((config: { name?: string }) => {
+    if (config.name !== 'publish-deltas-in-order') return query(config);
+    seen.statements += 1;
+    seen.running += 1;
+    seen.mostAtOnce = Math.max(seen.mostAtOnce, seen.running);
+    return query(config).finally(() => {
+      seen.running -= 1;
+    });
+  }) as never);
+  return seen;
+}
+const seqsOf = (messageId: string) => heard.filter((e) => e.messageId === messageId).map((e) => e.seq);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 /** The `after` of a message being written, and the call that says whether it was. */
 function writeOutcome() {
@@ -81,5 +102,38 @@ describe('delta publisher', () => {
     await stream.end();
     await settle();
     expect(textOf('m-unwritten')).toBe('');
+  });
+
+  it('the text of all messages buffered on one tick goes out in one statement', async () => {
+    const seen = watchStatements();
+    const sink = publisher();
+    const ids = Array.from({ length: 20 }, (_, i) => `m-tick-${i}`);
+    const streams = ids.map((messageId) => sink.open({ messageId, attempt: 1 }));
+    for (const [i, stream] of streams.entries()) stream.push(`hi ${i}`); // under maxBatchBytes
+    await expect.poll(() => ids.every((id) => textOf(id) !== '')).toBe(true);
+    expect(seen.statements).toBe(1);
+    for (const [i, id] of ids.entries()) expect(textOf(id)).toBe(`hi ${i}`);
+    await Promise.all(streams.map((stream) => stream.end()));
+  });
+
+  it('one statement at a time: what is sent meanwhile follows in the next, each message in order', async () => {
+    const seen = watchStatements();
+    const sink = publisher();
+    const ids = ['m-busy-a', 'm-busy-b', 'm-busy-c'];
+    const streams = ids.map((messageId) => sink.open({ messageId, attempt: 1 }));
+    const texts = ids.map(() => '');
+    for (let round = 0; round < 30; round++) {
+      for (const [i, stream] of streams.entries()) {
+        const piece = `round ${round} of ${i}; `; // over maxBatchBytes: sent at once
+        texts[i] += piece;
+        stream.push(piece);
+      }
+    }
+    await Promise.all(streams.map((stream) => stream.end()));
+    await expect.poll(() => ids.map(textOf)).toEqual(texts);
+    expect(seen.mostAtOnce).toBe(1);
+    // 90 pieces handed in; each message's next piece waits for its last, the messages share.
+    expect(seen.statements).toBeLessThanOrEqual(30);
+    for (const id of ids) expect(seqsOf(id)).toEqual([...seqsOf(id).keys()]);
   });
 });
