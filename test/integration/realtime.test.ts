@@ -230,6 +230,9 @@ describe('Socket.IO', () => {
     const bystander = await connect(scripted.url);
     const id = await ask(scripted.url, 'Subscribe to me [hold:subscribe]');
     await eventually(async () => (await restStatus(scripted.url, id)) === 'processing', 5000);
+    // The row says processing before the relay has heard its NOTIFYs: wait until it has, so that
+    // pending and processing are not relayed to the bystander after it subscribes.
+    await heardAllSoFar(client);
     expect(await client.socket.emitWithAck('subscribe', { messageId: id })).toEqual({
       message: { messageId: id, status: 'processing', conversationId: expect.any(String) },
     });
