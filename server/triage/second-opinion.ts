@@ -70,7 +70,11 @@ export class SecondOpinion {
   }
 
   private async ask(message: WrittenQuestion): Promise<void> {
-    const signal = AbortSignal.any([AbortSignal.timeout(this.deps.settings.timeoutMs), this.stopping.signal]);
+    // A deadline held by its own timer: an AbortSignal.timeout() referenced only by
+    // AbortSignal.any() can be garbage-collected on Node 20 and then never fires.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.deps.settings.timeoutMs);
+    const signal = AbortSignal.any([deadline.signal, this.stopping.signal]);
     let outcome: SecondOpinionOutcome;
     try {
       outcome = await this.judge(message, signal);
@@ -81,6 +85,8 @@ export class SecondOpinion {
         { err: error, messageId: message.id, outcome },
         "the model's triage second opinion failed; the rules' verdict stands",
       );
+    } finally {
+      clearTimeout(timer);
     }
     this.deps.metrics.secondOpinion(outcome);
   }
