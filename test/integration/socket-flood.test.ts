@@ -28,7 +28,7 @@ const PROBE_LIMIT_MS = 3000;
 /** A probe is given up after this (and counted as failed). */
 const PROBE_TIMEOUT_MS = 5000;
 /** A flood not answered by then is stopped, its unanswered subscribes counted. */
-const FLOOD_LIMIT_MS = 20_000;
+const FLOOD_LIMIT_MS = 40_000;
 const RSS_LIMIT_MB = 700;
 const WARNING_LINES_LIMIT = 50;
 const EXIT_LIMIT_MS = 20_000;
@@ -192,8 +192,9 @@ it('a subscribe flood leaves the service answering, its memory and log bounded, 
   expect(warnings.length, warnings.slice(0, 3).join('\n')).toBeLessThan(WARNING_LINES_LIMIT);
   expect(exitMs, 'the process and its children had exited').toBeDefined();
   expect(exitCode, 'a graceful close, not the shutdown deadline').toBe(0);
-  // It was a flood: sent at half its pace at least (a busy machine may slow the flooding process).
-  expect(result.sendMs).toBeLessThan(2 * FLOOD_SEND_MS);
+  // It was a flood: sent at a third of its pace at least (the flooding process shares the machine
+  // with the rest of the suite and can be slowed by it).
+  expect(result.sendMs).toBeLessThan(3 * FLOOD_SEND_MS);
   // The whole flood was sent and answered (a refusal, or a state: none of the ids exists), save
   // what was in flight on a connection cut for flooding.
   expect(result.sent).toBe(SOCKETS * SUBSCRIBES_PER_SOCKET);
@@ -202,4 +203,4 @@ it('a subscribe flood leaves the service answering, its memory and log bounded, 
     'No message with that id.',
     'Too many requests on this connection; slow down.',
   ]);
-}, 60_000);
+}, 90_000);
