@@ -1,7 +1,8 @@
 /**
  * npm run eval:triage [-- --verbose] [-- --file=PATH]: runs the deterministic triage over the
  * labelled evaluation set (test/triage/eval-set.jsonl) and prints recall and false-alarm rate
- * overall, per category and per language; --verbose lists every miss and false alarm.
+ * overall, per category and per language; --verbose lists every miss and false alarm, each with
+ * the phrases found in it and how they were read (present, past, negated…).
  * The evaluation itself (`evaluateTriage`) is shared with the test that gates on it.
  */
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../server/paths.js';
+import { explain } from '../shared/triage/engine.js';
 import { TRIAGE_CATEGORIES, TRIAGE_LANGUAGES, triage } from '../shared/triage/index.js';
 
 export const EVAL_SET_PATH = path.join(PROJECT_ROOT, 'test', 'triage', 'eval-set.jsonl');
@@ -133,10 +135,12 @@ function report(e: Evaluation, verbose: boolean): string {
     out.push('', 'Misses:');
     for (const o of e.outcomes.filter((x) => x.wrong && x.row.urgent)) {
       out.push(`  [${o.row.id ?? ''} ${o.row.lang} ${o.row.category ?? ''} ${o.row.kind ?? ''}] ${o.row.text}`);
+      out.push(`      read: ${explain(o.row.text, o.row.lang).join(' ')}`);
     }
     out.push('', 'False alarms:');
     for (const o of e.outcomes.filter((x) => x.wrong && !x.row.urgent)) {
       out.push(`  [${o.row.id ?? ''} ${o.row.lang} ${o.row.kind ?? ''}] → ${o.raised.join(', ')}: ${o.row.text}`);
+      out.push(`      read: ${explain(o.row.text, o.row.lang).join(' ')}`);
     }
   }
   return out.join('\n');

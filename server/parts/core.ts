@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { compileLexicons } from '../../shared/triage/index.js';
 import type { Config } from '../config.js';
 import { createBatcher } from '../db/batcher.js';
 import { deleteIdleConversations } from '../db/conversations.js';
@@ -62,6 +63,7 @@ export async function startCore(options: CoreOptions, stack: StopStack): Promise
   const log = options.logger.child({ instanceId });
   const pool = await openDatabase(options, { instanceId, log }, stack);
   const provider = options.provider ?? createProvider(config.llm);
+  prepareTriage(log);
   const metrics = new Metrics();
   // Twice the workers: a second opinion is a short call beside each answer, and questions come in bursts.
   const secondOpinion = new SecondOpinion({
@@ -237,4 +239,11 @@ function startHousekeeping(deps: TimerDeps, onError: (error: unknown) => void): 
     },
     onError,
   );
+}
+
+/** The triage's lexicons are built before the first question, which would otherwise wait for them. */
+function prepareTriage(log: Logger): void {
+  const started = performance.now();
+  compileLexicons();
+  log.debug({ ms: Math.round(performance.now() - started) }, 'triage lexicons compiled');
 }

@@ -7,6 +7,7 @@ export const CUE_CONCEPTS = [
   'HEDGE', // "not sure", "don't know": consumes the negation inside it
   'CLAUSE_BREAK', // but, and, although: a negation does not reach past it
   'PAST', // last week, years ago, used to
+  'RECENT', // yesterday, last night: past, yet near enough that a head injury or an age told then still stands
   'PAST_VERB', // was, had: keeps an earlier sentence's past frame going
   'NOW', // now, still, right now, since, an hour ago
   'RESOLVED', // fine now, went away, back to normal: over, and so is what came before it
@@ -19,9 +20,11 @@ export const CUE_CONCEPTS = [
   'KIN', // my husband, mi hijo, ma mère: someone real in the writer's life (ends a frame's reach)
   'FRAME', // a film, novel, game, dream, the news, a course: what follows, to the end, is not happening to anyone real
   'FIGURATIVE', // nearly had a heart attack, drowning in work
+  'JOKE', // lol, haha, jajaja, kkkk, mdr: a name or a "dying" in its sentence is a joke (unless help is asked for)
   'URGENT_NEED', // help, hurry, emergency
   'PERSONAL', // my, his, he, she: a real person is concerned
   'PRESENT_SUBJ', // he is, my dad has, i cant: someone real, now (ends a hypothetical's reach)
+  'PRESENT_VERB', // "... ten days ago and is gasping": a verb told in the present ends a past frame's reach (not a hypothetical's)
   'NONE', // phrases that only stop their words being read otherwise ("stroke of luck")
   'POSS', // my, his, her, the (phrase class)
   'REFL', // myself, himself (phrase class)
@@ -231,6 +234,10 @@ export const FINDING_CONCEPTS = [
   'BLANCHES',
   'ACCIDENT',
   'INTENT',
+  'UNREACHABLE', // not answering the phone, phone off: after a farewell, a warning sign
+  'STROKE_HISTORY', // had a stroke (before): a weak arm or slurred speech since is its lasting trace, unless it came on suddenly
+  'NEW_ONSET', // today, this morning, an hour ago, just now: a sign that began now is new, whatever came before
+  'DOUBLE_VISION', // seeing double: with unsteadiness, slurring or weakness, a stroke at the back of the brain
 ] as const;
 
 export const CONCEPTS = [...CUE_CONCEPTS, ...FINDING_CONCEPTS] as const;

@@ -3,7 +3,7 @@
  * each finding read in context → rules over the findings still present. Lexicons compile once,
  * on first use.
  */
-import { TRIAGE_CATEGORIES, type TriageCategory, type TriageLanguage } from './categories.js';
+import { TRIAGE_CATEGORIES, TRIAGE_LANGUAGES, type TriageCategory, type TriageLanguage } from './categories.js';
 import type { Concept } from './concepts.js';
 import { guessLanguage } from './detect-language.js';
 import { LANGUAGE_DATA } from './languages/index.js';
@@ -34,6 +34,11 @@ function compiledFor(language: TriageLanguage): Compiled {
     compiled.set(language, entry);
   }
   return entry;
+}
+
+/** Compiles every language's lexicon now (a server calls it at start, not on its first question). */
+export function compileLexicons(): void {
+  for (const language of TRIAGE_LANGUAGES) compiledFor(language);
 }
 
 /** The findings of one reading, present (not negated, past, habitual or hypothetical), by concept. */
@@ -70,7 +75,7 @@ const BACKGROUND: ReadonlySet<Concept> = new Set<Concept>([
   'WATER',
 ]);
 
-/** An age or an injury told in the past was then, not now ("when she was 3 weeks old"). */
+/** An age or an injury told in the past was then, not now ("when she was 3 weeks old"); told of yesterday it still stands. */
 const NOW_ONLY: ReadonlySet<Concept> = new Set<Concept>([
   'NEWBORN',
   'AGE_DAYS',
@@ -80,8 +85,17 @@ const NOW_ONLY: ReadonlySet<Concept> = new Set<Concept>([
   'WATER',
 ]);
 
+/** A history told as over ("had a stroke last year"), not one wondered about ("worried he had a stroke") nor of yesterday. */
+const HISTORY: ReadonlySet<Concept> = new Set<Concept>(['STROKE_HISTORY']);
+const TOLD: ReadonlySet<Status> = new Set<Status>(['past', 'resolved']);
+
+/** A poison swallowed yesterday or last night still acts today ("wild mushrooms last night, vomiting now"). */
+const STANDS_FROM_YESTERDAY: ReadonlySet<Concept> = new Set<Concept>(['POISON', 'SWALLOWED']);
+
 const asBackground = (concept: Concept, status: Status) =>
-  BACKGROUND.has(concept) &&
+  (HISTORY.has(concept)
+    ? TOLD.has(status)
+    : BACKGROUND.has(concept) || (status === 'recent' && STANDS_FROM_YESTERDAY.has(concept))) &&
   status !== 'negated' &&
   status !== 'animal' &&
   !(status === 'past' && NOW_ONLY.has(concept));
@@ -126,6 +140,8 @@ export function detect(text: string): Detection {
   return { categories: TRIAGE_CATEGORIES.filter((c) => found.has(c)), language };
 }
 
+const NO_CONDITIONS: readonly Condition[] = [];
+
 const gap = (a: Occurrence, b: Occurrence) => Math.max(0, b.start - a.end, a.start - b.end);
 
 /** Phrases are a few words long; an occurrence starting further back than this cannot reach the anchor. */
@@ -148,16 +164,16 @@ function near(present: Map<Concept, Occurrence[]>, anchor: Occurrence, condition
 }
 
 function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
-  const [first, ...rest] = r.all;
+  const first = r.all[0];
   if (!first) return false;
-  const unless = r.unless ?? [];
+  const unless = r.unless ?? NO_CONDITIONS;
   for (const concept of first.any) {
     const anchors = present.get(concept);
     if (!anchors) continue;
     for (const anchor of anchors) {
       if (
         passes(first, anchor) &&
-        allNear(present, anchor, rest, r.within) &&
+        allNear(present, anchor, r.all, r.within) &&
         !anyNear(present, anchor, unless, r.within)
       ) {
         return true;
@@ -173,7 +189,9 @@ function allNear(
   conditions: readonly Condition[],
   within: number,
 ) {
-  for (const c of conditions) if (!near(present, anchor, c, within)) return false;
+  // The first condition is the anchor's own.
+  for (let k = 1; k < conditions.length; k++)
+    if (!near(present, anchor, conditions[k] as Condition, within)) return false;
   return true;
 }
 
@@ -185,4 +203,13 @@ function anyNear(
 ) {
   for (const c of conditions) if (near(present, anchor, c, within)) return true;
   return false;
+}
+
+/** Every phrase found in a text with how it was read (`npm run eval:triage -- --verbose`; not used by the triage). */
+export function explain(text: string, language: TriageLanguage): string[] {
+  const { lexicon, builder } = compiledFor(language);
+  const stream = builder.build(tokenise(text));
+  const occurrences = findOccurrences(lexicon, stream);
+  const reader = new Reader(stream.breaks, occurrences);
+  return occurrences.map((o) => `${o.concept}[${o.start}]${isCueConcept(o.concept) ? '' : `:${reader.statusOf(o)}`}`);
 }

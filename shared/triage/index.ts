@@ -17,6 +17,7 @@ export {
   type TriageLanguage,
 } from './categories.js';
 export { detectLanguage } from './detect-language.js';
+export { compileLexicons } from './engine.js';
 
 export interface TriageResult {
   urgent: boolean;

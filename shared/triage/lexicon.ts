@@ -23,6 +23,7 @@ export interface CompiledLexicon {
   /** Number words and informal spellings as maps (a word such as "constructor" is just a word). */
   numbers: ReadonlyMap<string, number>;
   expansions: ReadonlyMap<string, readonly string[]>;
+  ordinalNouns: ReadonlySet<string>;
 }
 
 /** What the matcher reads: per position, the word's ids, number value, classes and the break before it. */
@@ -63,6 +64,7 @@ export function compileLexicon(data: LanguageData): CompiledLexicon {
     plainWords: new Set([...data.stopwords, ...data.notTypos]),
     numbers: new Map(Object.entries(data.numbers)),
     expansions: new Map(Object.entries(data.expansions).map(([k, v]) => [k, v.split(' ')])),
+    ordinalNouns: new Set(data.ordinalNouns ?? []),
   };
 }
 
@@ -88,19 +90,19 @@ export class StreamBuilder {
 
   /** Reused by every build (the triage is synchronous and keeps no stream): less for the GC to sweep. */
   private readonly stream: Stream = { ids: [], values: [], breaks: [], classes: [], known: 0 };
+  /** Positions written by the build under way: arrays are overwritten, then cut to it. */
+  private size = 0;
 
   /** The stream of these tokens; valid until the next build on this builder. */
   build(tokens: Tokens): Stream {
     const stream = this.stream;
-    stream.ids.length = 0;
-    stream.values.length = 0;
-    stream.breaks.length = 0;
-    stream.classes.length = 0;
+    this.size = 0;
     stream.known = 0;
-    const { numbers, expansions } = this.lexicon;
+    const { numbers, expansions, ordinalNouns } = this.lexicon;
     for (let t = 0; t < tokens.words.length; t++) {
       const word = tokens.words[t] as string;
-      const brk = tokens.breaks[t] ?? NO_BREAK;
+      const afterOrdinal = t > 0 && !Number.isNaN(tokens.values[t - 1] as number) && ordinalNouns.has(word);
+      const brk = afterOrdinal ? NO_BREAK : (tokens.breaks[t] ?? NO_BREAK);
       const value = tokens.values[t] ?? Number.NaN;
       if (!Number.isNaN(value)) {
         this.push(stream, undefined, value, brk);
@@ -114,6 +116,11 @@ export class StreamBuilder {
       for (let p = 0; p < parts.length; p++)
         this.pushWord(stream, parts[p] as string, numbers, p === 0 ? brk : NO_BREAK);
     }
+    // Cut, not emptied before: emptying frees the arrays' storage and each build grew it again.
+    stream.ids.length = this.size;
+    stream.values.length = this.size;
+    stream.breaks.length = this.size;
+    stream.classes.length = this.size;
     return stream;
   }
 
@@ -127,10 +134,11 @@ export class StreamBuilder {
   }
 
   private push(stream: Stream, piece: Piece | undefined, value: number, brk: Break): void {
-    stream.ids.push(piece?.ids ?? NO_IDS);
-    stream.classes.push(piece?.classes);
-    stream.values.push(value);
-    stream.breaks.push(brk);
+    const at = this.size++;
+    stream.ids[at] = piece?.ids ?? NO_IDS;
+    stream.classes[at] = piece?.classes;
+    stream.values[at] = value;
+    stream.breaks[at] = brk;
   }
 
   private lookup(word: string): Lookup {

@@ -27,17 +27,20 @@ const MAX_YEAR = 2100;
 
 interface Longest {
   length: number;
+  /** The first `count` entries are this walk's; the array is kept between walks (no garbage). */
   concepts: Concept[];
+  count: number;
   value: number;
 }
 
 /**
  * Frames (an animal, a film, a course) and present subjects are each read beside the other cues
- * and findings: "my rabbit isnt" is both; "il a du mal a respirer" is a finding told in the present.
+ * and findings: "my rabbit isnt" is both; "il a du mal a respirer" is a finding told in the present;
+ * a time of onset ("since this morning") is a finding and still the time cue it also is.
  */
 const FRAMES: ReadonlySet<Concept> = new Set<Concept>(['PET', 'FRAME', 'KIN']);
 
-type Kind = 'cue' | 'finding' | 'swallow' | 'frame' | 'subject';
+type Kind = 'cue' | 'finding' | 'swallow' | 'frame' | 'subject' | 'onset';
 const KIND_OF = new Map<Concept, Kind>();
 const kindOf = (c: Concept): Kind => {
   let kind = KIND_OF.get(c);
@@ -46,11 +49,13 @@ const kindOf = (c: Concept): Kind => {
       ? 'swallow'
       : FRAMES.has(c)
         ? 'frame'
-        : c === 'PRESENT_SUBJ'
+        : c === 'PRESENT_SUBJ' || c === 'PRESENT_VERB'
           ? 'subject'
-          : CUES.has(c)
-            ? 'cue'
-            : 'finding';
+          : c === 'NEW_ONSET'
+            ? 'onset'
+            : CUES.has(c)
+              ? 'cue'
+              : 'finding';
     KIND_OF.set(c, kind);
   }
   return kind;
@@ -63,6 +68,7 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
   let cueUntil = 0;
   let frameUntil = 0;
   let subjectUntil = 0;
+  let onsetUntil = 0;
   for (let i = 0; i < stream.ids.length; i++) {
     if (i < swallowedUntil || !canStart(lexicon.phrases, stream, i)) continue;
     const best = longestAt(lexicon.phrases, stream, i);
@@ -74,20 +80,24 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
     const finding = best.finding.length;
     const insideFinding = i < findingUntil;
     if (finding > 0 && !insideFinding) {
-      for (const concept of best.finding.concepts)
-        found.push({ concept, start: i, end: i + finding, value: best.finding.value });
+      const slot = best.finding;
+      for (let k = 0; k < slot.count; k++)
+        found.push({ concept: slot.concepts[k] as Concept, start: i, end: i + finding, value: slot.value });
       findingUntil = i + finding;
     }
     // A cue shorter than a finding at the same place is part of it ("not" in "not breathing").
     const cue = best.cue.length;
     if (cue > 0 && cue >= finding && i >= cueUntil && !insideFinding) {
-      for (const concept of best.cue.concepts) {
-        if (!CLASS_ONLY.has(concept)) found.push({ concept, start: i, end: i + cue, value: best.cue.value });
+      const slot = best.cue;
+      for (let k = 0; k < slot.count; k++) {
+        const concept = slot.concepts[k] as Concept;
+        if (!CLASS_ONLY.has(concept)) found.push({ concept, start: i, end: i + cue, value: slot.value });
       }
       cueUntil = i + cue;
     }
     frameUntil = pushSide(found, best.frame, i, frameUntil);
     subjectUntil = pushSide(found, best.subject, i, subjectUntil);
+    onsetUntil = pushSide(found, best.onset, i, onsetUntil);
   }
   return found;
 }
@@ -95,7 +105,8 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
 /** A side reading (a frame, a present subject) is reported whatever else covers its words; returns where it ends. */
 function pushSide(found: Occurrence[], slot: Longest, i: number, until: number): number {
   if (slot.length === 0 || i < until) return until;
-  for (const concept of slot.concepts) found.push({ concept, start: i, end: i + slot.length, value: Number.NaN });
+  for (let k = 0; k < slot.count; k++)
+    found.push({ concept: slot.concepts[k] as Concept, start: i, end: i + slot.length, value: Number.NaN });
   return i + slot.length;
 }
 
@@ -130,12 +141,14 @@ const SENTENCE_BREAK: Break = Break.Sentence;
 const GAP: number = GAP_WORDS;
 
 /** The longest phrase of each kind found by the last walk, reused between calls. */
+const emptySlot = (): Longest => ({ length: 0, concepts: [], count: 0, value: Number.NaN });
 const BEST: Record<Kind, Longest> = {
-  cue: { length: 0, concepts: [], value: Number.NaN },
-  finding: { length: 0, concepts: [], value: Number.NaN },
-  swallow: { length: 0, concepts: [], value: Number.NaN },
-  frame: { length: 0, concepts: [], value: Number.NaN },
-  subject: { length: 0, concepts: [], value: Number.NaN },
+  cue: emptySlot(),
+  finding: emptySlot(),
+  swallow: emptySlot(),
+  frame: emptySlot(),
+  subject: emptySlot(),
+  onset: emptySlot(),
 };
 
 /** The longest phrase of each kind that starts at `start` (in BEST, valid until the next call). */
@@ -146,6 +159,7 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   reset(best.swallow);
   reset(best.frame);
   reset(best.subject);
+  reset(best.onset);
   top = 0;
   push(root, start, Number.NaN);
   while (top > 0) {
@@ -185,10 +199,9 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   return best;
 }
 
-/** Empties a slot; allocates only when the last walk filled it (most walks find nothing). */
 function reset(slot: Longest): void {
   slot.length = 0;
-  if (slot.concepts.length > 0) slot.concepts = [];
+  slot.count = 0;
   slot.value = Number.NaN;
 }
 
@@ -197,10 +210,16 @@ function record(best: Record<Kind, Longest>, concepts: readonly Concept[], lengt
     const slot = best[kindOf(concept)];
     if (length > slot.length) {
       slot.length = length;
-      slot.concepts = [concept];
+      slot.concepts[0] = concept;
+      slot.count = 1;
       slot.value = value;
-    } else if (length === slot.length && !slot.concepts.includes(concept)) {
-      slot.concepts.push(concept);
+    } else if (length === slot.length && !holdsConcept(slot, concept)) {
+      slot.concepts[slot.count++] = concept;
     }
   }
+}
+
+function holdsConcept(slot: Longest, concept: Concept): boolean {
+  for (let k = 0; k < slot.count; k++) if (slot.concepts[k] === concept) return true;
+  return false;
 }

@@ -47,7 +47,8 @@ const NAMES: ReadonlySet<Concept> = new Set<Concept>([
 ]);
 const PERSON_CUES: readonly Concept[] = ['PERSONAL', 'PRESENT_SUBJ', 'NOW', 'URGENT_NEED', 'CHILD', 'BABY'];
 
-export type Status = 'present' | 'negated' | 'past' | 'resolved' | 'habit' | 'hypothetical' | 'animal';
+/** 'recent': past, but told with "yesterday" or "last night" only (a setting that still stands). */
+export type Status = 'present' | 'negated' | 'past' | 'recent' | 'resolved' | 'habit' | 'hypothetical' | 'animal';
 
 const CUE_SET: ReadonlySet<Concept> = new Set<Concept>(CUE_CONCEPTS);
 
@@ -64,6 +65,7 @@ const SENTENCE_BREAK: Break = Break.Sentence;
 const INDEXED: readonly Concept[] = [
   'NOW',
   'PAST',
+  'RECENT',
   'PAST_VERB',
   'HABIT',
   'PET',
@@ -72,7 +74,34 @@ const INDEXED: readonly Concept[] = [
   'FRAME',
   'PRESENT_SUBJ',
   'DEBT_IDIOM',
+  'JOKE',
 ];
+
+/** Farewells and despair are a person's, even beside a pet ("look after the dog for me" is a warning sign). */
+const HUMAN_ONLY: ReadonlySet<Concept> = new Set<Concept>([
+  'GOODBYE',
+  'FAREWELL_NOTE',
+  'HOPELESS',
+  'INTENT',
+  'UNREACHABLE',
+]);
+
+/**
+ * Findings a laugh in the same sentence turns into a joke ("i want to die lol", "worst headache of my
+ * life lmao", "cant breathe haha"): names of conditions and the words of hyperbole, not injuries.
+ */
+const JOKED: ReadonlySet<Concept> = new Set<Concept>([
+  // Names of conditions, but those nobody uses as hyperbole.
+  ...[...NAMES].filter((name) => name !== 'DKA' && name !== 'CAUDA' && name !== 'TORSION'),
+  'SUICIDE',
+  'THUNDERCLAP',
+  'VERY_UNWELL',
+  'SEVERE_BREATHING',
+  'BREATHLESS',
+  'DROWN',
+  'CHOKING',
+  'UNRESPONSIVE',
+]);
 
 /** Breathing words an idiom of debts or work borrows ("up to my neck in debt, I'm drowning"). */
 const IDIOM_BREATH: ReadonlySet<Concept> = new Set<Concept>([
@@ -165,6 +194,8 @@ export class Reader {
   private readonly pastFrame: boolean[] = [];
   /** Stretches of text (to a comma) with a present subject: "and" carries it on ("he is breathless and his calf hurts"). */
   private readonly presentSegments = new Set<number>();
+  /** Stretches of text with a verb told in the present ("and is gasping"): out of an earlier clause's past frame. */
+  private readonly presentTenseSegments = new Set<number>();
   private readonly askingSegments = new Set<number>();
 
   constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
@@ -190,6 +221,7 @@ export class Reader {
       }
     }
     for (const cue of this.list('PRESENT_SUBJ')) this.presentSegments.add(cue.segment);
+    for (const cue of this.list('PRESENT_VERB')) this.presentTenseSegments.add(cue.segment);
     for (const cue of this.list('HYPO_SENT')) this.askingSegments.add(cue.segment);
     const byStart = (a: Cue, b: Cue) => a.start - b.start;
     this.realMarkers = [...this.list('PRESENT_SUBJ'), ...this.list('NOW')].sort(byStart);
@@ -229,20 +261,40 @@ export class Reader {
   statusOf(finding: Occurrence): Status {
     const place = this.placeAt(finding.start);
     if (this.negated(finding, place)) return 'negated';
-    if (this.inClause('PET', place.clause)) return 'animal';
+    if (this.inClause('PET', place.clause) && !HUMAN_ONLY.has(finding.concept)) return 'animal';
     const clauseNow = this.inClause('NOW', place.clause);
     const resolved = (this.resolvedUpTo[place.sentence] ?? -1) >= place.clause || this.inClause('FINE', place.clause);
     if (!clauseNow && resolved && !PERSISTS.has(finding.concept)) return 'resolved';
     // Another clause's "ten days ago" does not reach a clause told in the present ("she is breathless").
-    const framedPast = this.pastFrame[place.sentence] && !this.presentSegments.has(place.segment);
-    if (!clauseNow && (this.inClause('PAST', place.clause) || framedPast)) return 'past';
+    const framedPast =
+      this.pastFrame[place.sentence] &&
+      !this.presentSegments.has(place.segment) &&
+      !this.presentTenseSegments.has(place.segment);
+    if (!clauseNow && (this.inClause('PAST', place.clause) || framedPast))
+      return this.recent(place) ? 'recent' : 'past';
     // "still ... sometimes": a habit wins over a present marker.
     if (this.inClause('HABIT', place.clause)) return 'habit';
     if (this.hypothetical(finding, place, clauseNow)) return 'hypothetical';
+    if (JOKED.has(finding.concept) && this.inSentence('JOKE', place.sentence) && !this.urgentNeed)
+      return 'hypothetical';
     if (IDIOM_BREATH.has(finding.concept) && this.inSentence('DEBT_IDIOM', place.sentence) && !this.urgentNeed) {
       return 'hypothetical';
     }
     return 'present';
+  }
+
+  /** Every past cue of the finding's clause (or, framed, of its sentence) is a recent one ("yesterday"). */
+  private recent(place: Place): boolean {
+    if (this.inClause('PAST', place.clause)) return this.allRecent((c) => c.clause === place.clause);
+    return this.allRecent((c) => c.sentence === place.sentence);
+  }
+
+  private allRecent(where: (cue: Cue) => boolean): boolean {
+    const recent = new Set<number>();
+    for (const c of this.list('RECENT')) if (where(c)) recent.add(c.start);
+    if (recent.size === 0) return false;
+    for (const c of this.list('PAST')) if (where(c) && !recent.has(c.start)) return false;
+    return true;
   }
 
   private placeAt(position: number): Place {
@@ -302,7 +354,10 @@ export class Reader {
       this.inSentence('HYPO_SENT', place.sentence) &&
       !toldApart &&
       !this.urgentNeed &&
-      !this.inSentence('NOW', place.sentence)
+      !this.inSentence('NOW', place.sentence) &&
+      // "Is it normal for a testicle to swell? Been 2 hours." – told now, right after the question
+      !this.inSentence('NOW', place.sentence + 1) &&
+      !this.kinAsked(finding, place)
     ) {
       return true;
     }
@@ -343,6 +398,16 @@ export class Reader {
       !this.inSentence('NOW', place.sentence) &&
       kinBefore?.sentence !== place.sentence
     );
+  }
+
+  /** "Is it normal that my baby (5 weeks) is so limp?": someone of the writer's own named after the question, before the finding. */
+  private kinAsked(finding: Occurrence, place: Place): boolean {
+    const asks = this.list('HYPO_SENT');
+    const ask = asks[lastBefore(asks, finding.start)];
+    if (!ask || ask.sentence !== place.sentence) return false;
+    const kin = this.list('KIN');
+    const named = kin[firstFrom(kin, ask.end)];
+    return named !== undefined && named.start < finding.start && named.sentence === place.sentence;
   }
 
   private nearestInSentence(concept: Concept, finding: Occurrence, place: Place): Cue | undefined {

@@ -36,6 +36,7 @@ const ORDINAL_ENDINGS = new Set(['st', 'nd', 'rd', 'th', 'e', 'er', 're', 'eme',
 const SPECIAL_FOLDS: Record<string, string> = { ß: 'ss', œ: 'oe', æ: 'ae', ø: 'o', đ: 'd', ł: 'l', ı: 'i' };
 const SPECIAL = /[ßœæøđłı]/g;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+const NON_ASCII = /[^\t-~]/;
 
 const TABLE_SIZE = 0x2000;
 const KINDS = new Uint8Array(TABLE_SIZE);
@@ -57,14 +58,27 @@ function kindOf(code: number): Kind {
   return Kind.Other;
 }
 
-/** Lower case with accents removed (linear: two character-class replacements). */
+/** Lower case with accents removed. */
 export function foldText(text: string): string {
-  const lower = text.toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '');
-  return lower.replace(SPECIAL, (ch) => SPECIAL_FOLDS[ch] ?? ch);
+  const lower = text.toLowerCase();
+  // Plain ASCII has nothing to fold: skip the two copies of the text that folding makes.
+  if (!NON_ASCII.test(lower)) return lower;
+  return foldAccents(lower);
 }
 
+/** Accents removed (linear: two character-class replacements). */
+function foldAccents(lower: string): string {
+  const bare = lower.normalize('NFD').replace(COMBINING_MARKS, '');
+  return bare.replace(SPECIAL, (ch) => SPECIAL_FOLDS[ch] ?? ch);
+}
+
+/** Reused by every call (the triage is synchronous and keeps no tokens): less for the GC to sweep. */
+const TOKENS: Tokens = { words: [], values: [], breaks: [] };
+
 class Scanner {
-  readonly tokens: Tokens = { words: [], values: [], breaks: [] };
+  readonly tokens = TOKENS;
+  /** Words written so far: the arrays are overwritten, then cut to it (emptying them freed their storage). */
+  size = 0;
   private pending: Break = Break.None;
 
   constructor(private readonly s: string) {}
@@ -74,10 +88,18 @@ class Scanner {
   }
 
   push(word: string, value = Number.NaN): void {
-    this.tokens.words.push(word);
-    this.tokens.values.push(value);
-    this.tokens.breaks.push(this.pending);
+    const at = this.size++;
+    this.tokens.words[at] = word;
+    this.tokens.values[at] = value;
+    this.tokens.breaks[at] = this.pending;
     this.pending = Break.None;
+  }
+
+  finish(): Tokens {
+    this.tokens.words.length = this.size;
+    this.tokens.values.length = this.size;
+    this.tokens.breaks.length = this.size;
+    return this.tokens;
   }
 
   /** A number starting at i ("38", "38.5", "38,5", "1,000"); returns where it ends. */
@@ -149,6 +171,7 @@ class Scanner {
   }
 }
 
+/** The words of `text`; valid until the next call. */
 export function tokenise(text: string): Tokens {
   const s = foldText(text);
   const scanner = new Scanner(s);
@@ -165,5 +188,5 @@ export function tokenise(text: string): Tokens {
       i++;
     }
   }
-  return scanner.tokens;
+  return scanner.finish();
 }
