@@ -31,6 +31,7 @@ export const CUE_CONCEPTS = [
   'SUBJ', // i, he, she, someone (phrase class)
   'WORKLOAD', // work, debt, emails (phrase class, for idioms)
   'DEBT_IDIOM', // up to the neck in debt/work: the sentence's drowning and choking are figurative
+  'BLOCKED_NOSE', // a blocked or stuffy nose: the sentence's "can't breathe" is through the nose
 ] as const;
 
 export const FINDING_CONCEPTS = [
@@ -236,6 +237,7 @@ export const FINDING_CONCEPTS = [
   'INTENT',
   'UNREACHABLE', // not answering the phone, phone off: after a farewell, a warning sign
   'STROKE_HISTORY', // had a stroke (before): a weak arm or slurred speech since is its lasting trace, unless it came on suddenly
+  'LOCAL_ANAESTHETIC', // the dentist, a numbing injection: a numb, drooping face beside it is the anaesthetic
   'NEW_ONSET', // today, this morning, an hour ago, just now: a sign that began now is new, whatever came before
   'DOUBLE_VISION', // seeing double: with unsteadiness, slurring or weakness, a stroke at the back of the brain
 ] as const;

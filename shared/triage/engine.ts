@@ -41,11 +41,6 @@ export function compileLexicons(): void {
   for (const language of TRIAGE_LANGUAGES) compiledFor(language);
 }
 
-/** The findings of one reading, present (not negated, past, habitual or hypothetical), by concept. */
-export function presentFindings(text: string, language: TriageLanguage): Map<Concept, Occurrence[]> {
-  return presentIn(tokenise(text), language).present;
-}
-
 /**
  * Settings and standing facts (a gas boiler, a peanut, a flight last week, pregnant, diabetic, a
  * baby's age): they make present symptoms an emergency whenever they were told, however framed.
@@ -73,6 +68,7 @@ const BACKGROUND: ReadonlySet<Concept> = new Set<Concept>([
   'DVT',
   'HEAD_INJURY',
   'WATER',
+  'LOCAL_ANAESTHETIC',
 ]);
 
 /** An age or an injury told in the past was then, not now ("when she was 3 weeks old"); told of yesterday it still stands. */

@@ -74,6 +74,7 @@ const INDEXED: readonly Concept[] = [
   'FRAME',
   'PRESENT_SUBJ',
   'DEBT_IDIOM',
+  'BLOCKED_NOSE',
   'JOKE',
 ];
 
@@ -277,7 +278,10 @@ export class Reader {
     if (this.hypothetical(finding, place, clauseNow)) return 'hypothetical';
     if (JOKED.has(finding.concept) && this.inSentence('JOKE', place.sentence) && !this.urgentNeed)
       return 'hypothetical';
-    if (IDIOM_BREATH.has(finding.concept) && this.inSentence('DEBT_IDIOM', place.sentence) && !this.urgentNeed) {
+    // "drowning in debt", "my nose is so blocked I can't breathe": not a breathing emergency
+    const breathBorrowed =
+      this.inSentence('DEBT_IDIOM', place.sentence) || this.inSentence('BLOCKED_NOSE', place.sentence);
+    if (IDIOM_BREATH.has(finding.concept) && breathBorrowed && !this.urgentNeed) {
       return 'hypothetical';
     }
     return 'present';

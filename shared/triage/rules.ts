@@ -73,6 +73,10 @@ const MILD_FEVER = valued(['TEMP', 'FEVER'], (v) => (v >= 37.5 && v < 38.5) || (
 
 /** A stroke told of before, anywhere near. */
 const AFTER_STROKE = near(60, 'STROKE_HISTORY');
+/** A dental or local anaesthetic: a numb, drooping face or lip beside it is the injection's. */
+const AFTER_ANAESTHETIC = near(30, 'LOCAL_ANAESTHETIC');
+/** Tablets counted: 10 or more; a hundred and over is a strength ("ibuprofen 400") or a reading, not a count. */
+const tabletCount = (v: number) => v >= 10 && v < 100;
 
 /** A week of pregnancy under 24: movements are not yet felt reliably. */
 /** A bare week count of a pregnancy past 20 weeks (a baby's age in weeks comes with no headache or blurred sight). */
@@ -127,13 +131,13 @@ export const RULES: readonly Rule[] = [
 
   rule('stroke', 0, 'STROKE'),
   // after a stroke told of before, a droop, a weak arm or slurring is its lasting trace; a sudden one is new
-  unless(rule('stroke', 4, 'FACE', 'DROOP'), AFTER_STROKE),
-  unless(rule('stroke', 20, 'DROOP', ['WEAK', 'SPEECH_PROBLEM', 'CANT_SPEAK'], near(30, 'FACE', 'MOUTH_THROAT', 'LIMB', 'ONE_SIDE', 'SUDDEN')), AFTER_STROKE),
-  unless(rule('stroke', 4, 'FACE', 'NUMB', near(20, 'ONE_SIDE', 'SUDDEN', 'SPEECH_PROBLEM', 'CANT_SPEAK')), AFTER_STROKE),
-  unless(rule('stroke', 6, 'FACE', 'ONE_SIDE', near(30, 'WEAK', 'NUMB', 'SPEECH_PROBLEM', 'SUDDEN', 'DROP')), AFTER_STROKE),
+  unless(rule('stroke', 4, 'FACE', 'DROOP'), AFTER_STROKE, AFTER_ANAESTHETIC),
+  unless(rule('stroke', 20, 'DROOP', ['WEAK', 'SPEECH_PROBLEM', 'CANT_SPEAK'], near(30, 'FACE', 'MOUTH_THROAT', 'LIMB', 'ONE_SIDE', 'SUDDEN')), AFTER_STROKE, AFTER_ANAESTHETIC),
+  unless(rule('stroke', 4, 'FACE', 'NUMB', near(20, 'ONE_SIDE', 'SUDDEN', 'SPEECH_PROBLEM', 'CANT_SPEAK')), AFTER_STROKE, AFTER_ANAESTHETIC),
+  unless(rule('stroke', 6, 'FACE', 'ONE_SIDE', near(30, 'WEAK', 'NUMB', 'SPEECH_PROBLEM', 'SUDDEN', 'DROP')), AFTER_STROKE, AFTER_ANAESTHETIC),
   rule('stroke', 20, 'SUDDEN', ['DROOP', 'SPEECH_PROBLEM']),
   // a droop, slurring or a weak side that began today is new, even after an earlier stroke
-  rule('stroke', 20, 'NEW_ONSET', ['DROOP', 'SPEECH_PROBLEM', 'CANT_SPEAK'], near(30, 'FACE', 'MOUTH_THROAT', 'LIMB', 'ONE_SIDE', 'SPEECH', 'SPEECH_PROBLEM')),
+  unless(rule('stroke', 20, 'NEW_ONSET', ['DROOP', 'SPEECH_PROBLEM', 'CANT_SPEAK'], near(30, 'FACE', 'MOUTH_THROAT', 'LIMB', 'ONE_SIDE', 'SPEECH', 'SPEECH_PROBLEM')), AFTER_ANAESTHETIC),
   rule('stroke', 20, 'NEW_ONSET', ['WEAK', 'NUMB'], 'ONE_SIDE'),
   rule('stroke', 20, 'SUDDEN', ['WEAK', 'NUMB'], 'LIMB'),
   // "still slurs a bit" is a stroke's lasting trace; a sudden one is rarely told as "a bit".
@@ -157,7 +161,9 @@ export const RULES: readonly Rule[] = [
   rule('suicide-or-self-harm', 4, 'MEANS', 'PLAN'),
   rule('suicide-or-self-harm', 8, 'FAREWELL_NOTE', 'GOODBYE'),
   // a goodbye or despair, then silence: the phone off, no answer
-  rule('suicide-or-self-harm', 40, ['GOODBYE', 'HOPELESS'], 'UNREACHABLE'),
+  rule('suicide-or-self-harm', 40, ['GOODBYE', 'HOPELESS', 'FAREWELL_NOTE'], 'UNREACHABLE'),
+  // a farewell letter or message beside the means, a plan or the intent
+  rule('suicide-or-self-harm', 30, 'FAREWELL_NOTE', ['MEANS', 'PLAN', 'INTENT']),
 
   rule('anaphylaxis', 0, 'ANAPHYLAXIS'),
   rule('anaphylaxis', 40, TRIGGER, 'HOARSE'),
@@ -187,8 +193,8 @@ export const RULES: readonly Rule[] = [
   rule('overdose-or-poisoning', 8, 'SWALLOWED', 'POISON'),
   // a poison eaten further back in the message, and now sick, drowsy or confused
   rule('overdose-or-poisoning', 30, 'POISON', 'SWALLOWED', ['VOMIT', 'CONFUSED', 'DROWSY', 'SEIZURE', 'UNRESPONSIVE', 'COLLAPSE']),
-  rule('overdose-or-poisoning', 6, valued(['PILLS_COUNT'], (v) => v >= 10), near(4, 'DRUG'), ['TOOK', 'SWALLOWED']),
-  rule('overdose-or-poisoning', 40, valued(['PILLS_COUNT'], (v) => v >= 10), near(2, 'TOOK'), 'DRUG'),
+  rule('overdose-or-poisoning', 6, valued(['PILLS_COUNT'], tabletCount), near(4, 'DRUG'), ['TOOK', 'SWALLOWED']),
+  rule('overdose-or-poisoning', 40, valued(['PILLS_COUNT'], tabletCount), near(2, 'TOOK'), 'DRUG'),
   rule('overdose-or-poisoning', 8, 'BULK', near(4, 'DRUG', 'POISON'), ['TOOK', 'SWALLOWED']),
   rule('overdose-or-poisoning', 25, valued(['CHILD'], youngChild), 'SWALLOWED', ['DRUG', 'POISON']),
   rule('overdose-or-poisoning', 30, 'CO_GAS', ['HEADACHE', 'FAINT', 'NAUSEA', 'VOMIT', 'DROWSY', 'CONFUSED', 'UNRESPONSIVE', 'COLLAPSE', 'BREATHLESS']),
@@ -218,11 +224,13 @@ export const RULES: readonly Rule[] = [
   rule('meningitis-or-sepsis', 0, 'MENINGITIS'),
   rule('meningitis-or-sepsis', 30, 'STIFF_NECK', FEVER),
   rule('meningitis-or-sepsis', 30, 'STIFF_NECK', 'LIGHT_HURTS'),
-  rule('meningitis-or-sepsis', 30, 'LIGHT_HURTS', FEVER, 'HEADACHE'),
+  rule('meningitis-or-sepsis', 30, 'LIGHT_HURTS', FEVER, ['HEADACHE', 'VOMIT', 'DROWSY', 'CONFUSED', 'NECK']),
   rule('meningitis-or-sepsis', 0, 'SEPSIS'),
   rule('meningitis-or-sepsis', 40, ['FEVER', 'INFECTION'], ['MOTTLED', 'NO_URINE', 'VERY_UNWELL', 'CONFUSED', 'SPEECH_PROBLEM']),
 
   rule('sudden-severe-headache', 15, 'HEADACHE', 'THUNDERCLAP'),
+  // told only as a blow or an explosion in the head, with what follows it
+  rule('sudden-severe-headache', 20, 'THUNDERCLAP', ['VOMIT', 'CONFUSED', 'DROWSY', 'FAINT', 'COLLAPSE', 'FIRST_TIME', 'SEVERE']),
   rule('sudden-severe-headache', 10, 'HEADACHE', 'SUDDEN', 'SEVERE'),
   // a sudden headache with vomiting, a stiff neck, light hurting or drowsiness: bleeding until shown otherwise
   rule('sudden-severe-headache', 10, 'HEADACHE', 'SUDDEN', near(20, 'VOMIT', 'NAUSEA', 'STIFF_NECK', 'NECK', 'LIGHT_HURTS', 'DROWSY', 'CONFUSED', 'FAINT', 'FIRST_TIME')),
