@@ -1,5 +1,5 @@
 /**
- * npm run eval:triage [-- --verbose] [-- --file=PATH]: runs the deterministic triage over the
+ * npm run eval:triage [-- --verbose] [-- --file=PATH | --held-out]: runs the deterministic triage over the
  * labelled evaluation set (test/triage/eval-set.jsonl) and prints recall and false-alarm rate
  * overall, per category and per language; --verbose lists every miss and false alarm, each with
  * the phrases found in it and how they were read (present, past, negated…).
@@ -14,6 +14,8 @@ import { explain } from '../shared/triage/engine.js';
 import { TRIAGE_CATEGORIES, TRIAGE_LANGUAGES, triage } from '../shared/triage/index.js';
 
 export const EVAL_SET_PATH = path.join(PROJECT_ROOT, 'test', 'triage', 'eval-set.jsonl');
+/** Questions no change was tuned on: `--held-out` reads them (look at their misses and they stop being held out). */
+export const HELD_OUT_PATH = path.join(PROJECT_ROOT, 'test', 'triage', 'held-out.jsonl');
 
 const rowSchema = z.object({
   id: z.string().optional(),
@@ -148,7 +150,9 @@ function report(e: Evaluation, verbose: boolean): string {
 
 function main(): void {
   const verbose = process.argv.includes('--verbose');
-  const file = process.argv.find((a) => a.startsWith('--file='))?.slice('--file='.length);
+  const file = process.argv.includes('--held-out')
+    ? HELD_OUT_PATH
+    : process.argv.find((a) => a.startsWith('--file='))?.slice('--file='.length);
   console.log(report(evaluateTriage(readEvalSet(file)), verbose));
 }
 
