@@ -68,7 +68,6 @@ const BACKGROUND: ReadonlySet<Concept> = new Set<Concept>([
   'DVT',
   'HEAD_INJURY',
   'WATER',
-  'LOCAL_ANAESTHETIC',
 ]);
 
 /** An age or an injury told in the past was then, not now ("when she was 3 weeks old"); told of yesterday it still stands. */
@@ -169,7 +168,7 @@ function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
     for (const anchor of anchors) {
       if (
         passes(first, anchor) &&
-        allNear(present, anchor, r.all, r.within) &&
+        restNear(present, anchor, r.all, r.within) &&
         !anyNear(present, anchor, unless, r.within)
       ) {
         return true;
@@ -179,13 +178,13 @@ function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
   return false;
 }
 
-function allNear(
+/** Every condition after the first (the anchor's own) holds near the anchor. */
+function restNear(
   present: Map<Concept, Occurrence[]>,
   anchor: Occurrence,
   conditions: readonly Condition[],
   within: number,
 ) {
-  // The first condition is the anchor's own.
   for (let k = 1; k < conditions.length; k++)
     if (!near(present, anchor, conditions[k] as Condition, within)) return false;
   return true;

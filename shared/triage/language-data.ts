@@ -27,7 +27,7 @@ export interface LanguageData {
   expansions: Readonly<Record<string, string>>;
   /** Endings an unknown word may carry on a lexicon word (German "schiefen" on "schief"), longest first. */
   inflections?: readonly string[];
-  /** Words an ordinal written with a dot comes before ("32. Woche"): that dot does not end a sentence. */
+  /** Words an ordinal written with a dot comes before ("32. Woche"): that dot, right after the digits, does not end a sentence. */
   ordinalNouns?: readonly string[];
   /** Real words that look like a lexicon word with a typo ("breast" is not "breath"): never corrected. */
   notTypos: readonly string[];

@@ -101,7 +101,7 @@ export class StreamBuilder {
     const { numbers, expansions, ordinalNouns } = this.lexicon;
     for (let t = 0; t < tokens.words.length; t++) {
       const word = tokens.words[t] as string;
-      const afterOrdinal = t > 0 && !Number.isNaN(tokens.values[t - 1] as number) && ordinalNouns.has(word);
+      const afterOrdinal = tokens.afterNumberDot[t] === true && ordinalNouns.has(word);
       const brk = afterOrdinal ? NO_BREAK : (tokens.breaks[t] ?? NO_BREAK);
       const value = tokens.values[t] ?? Number.NaN;
       if (!Number.isNaN(value)) {

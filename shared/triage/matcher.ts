@@ -102,7 +102,7 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
   return found;
 }
 
-/** A side reading (a frame, a present subject) is reported whatever else covers its words; returns where it ends. */
+/** A side reading (a frame, a present subject, a time of onset) is reported whatever else covers its words; returns where it ends. */
 function pushSide(found: Occurrence[], slot: Longest, i: number, until: number): number {
   if (slot.length === 0 || i < until) return until;
   for (let k = 0; k < slot.count; k++)
@@ -199,6 +199,7 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   return best;
 }
 
+/** Empties a slot for the next walk; its array is kept (no garbage). */
 function reset(slot: Longest): void {
   slot.length = 0;
   slot.count = 0;

@@ -88,20 +88,29 @@ const HUMAN_ONLY: ReadonlySet<Concept> = new Set<Concept>([
 ]);
 
 /**
- * Findings a laugh in the same sentence turns into a joke ("i want to die lol", "worst headache of my
- * life lmao", "cant breathe haha"): names of conditions and the words of hyperbole, not injuries.
+ * Findings a laugh in the same sentence turns into a joke ("worst headache of my life lmao", "cant
+ * breathe haha"): names of conditions and the words of hyperbole, not injuries. A suppressor for a
+ * whole sentence, so keep it narrow: never suicide, unresponsiveness or choking ("i want to kill
+ * myself lol" is how some teenagers say it).
  */
 const JOKED: ReadonlySet<Concept> = new Set<Concept>([
   // Names of conditions, but those nobody uses as hyperbole.
   ...[...NAMES].filter((name) => name !== 'DKA' && name !== 'CAUDA' && name !== 'TORSION'),
-  'SUICIDE',
   'THUNDERCLAP',
   'VERY_UNWELL',
   'SEVERE_BREATHING',
   'BREATHLESS',
   'DROWN',
-  'CHOKING',
-  'UNRESPONSIVE',
+]);
+
+/** Babies and children: a blocked nose does not explain away their breathing trouble. */
+const YOUNG: ReadonlySet<Concept> = new Set<Concept>([
+  'BABY',
+  'NEWBORN',
+  'CHILD',
+  'AGE_DAYS',
+  'AGE_WEEKS',
+  'AGE_MONTHS',
 ]);
 
 /** Breathing words an idiom of debts or work borrows ("up to my neck in debt, I'm drowning"). */
@@ -198,8 +207,11 @@ export class Reader {
   /** Stretches of text with a verb told in the present ("and is gasping"): out of an earlier clause's past frame. */
   private readonly presentTenseSegments = new Set<number>();
   private readonly askingSegments = new Set<number>();
+  /** A baby or a child is told of somewhere in the message. */
+  private readonly young: boolean;
 
   constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
+    this.young = occurrences.some((o) => YOUNG.has(o.concept));
     const cues = occurrences.filter((o) => isCueConcept(o.concept));
     this.places = placesOf(breaks, cues);
     const { clause, segment, sentence } = this.places;
@@ -278,9 +290,10 @@ export class Reader {
     if (this.hypothetical(finding, place, clauseNow)) return 'hypothetical';
     if (JOKED.has(finding.concept) && this.inSentence('JOKE', place.sentence) && !this.urgentNeed)
       return 'hypothetical';
-    // "drowning in debt", "my nose is so blocked I can't breathe": not a breathing emergency
+    // "drowning in debt", "my nose is so blocked I can't breathe": not a breathing emergency (but a
+    // baby breathes through its nose: a blocked one that struggles to breathe is one)
     const breathBorrowed =
-      this.inSentence('DEBT_IDIOM', place.sentence) || this.inSentence('BLOCKED_NOSE', place.sentence);
+      this.inSentence('DEBT_IDIOM', place.sentence) || (this.inSentence('BLOCKED_NOSE', place.sentence) && !this.young);
     if (IDIOM_BREATH.has(finding.concept) && breathBorrowed && !this.urgentNeed) {
       return 'hypothetical';
     }

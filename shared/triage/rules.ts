@@ -75,14 +75,16 @@ const MILD_FEVER = valued(['TEMP', 'FEVER'], (v) => (v >= 37.5 && v < 38.5) || (
 const AFTER_STROKE = near(60, 'STROKE_HISTORY');
 /** A dental or local anaesthetic: a numb, drooping face or lip beside it is the injection's. */
 const AFTER_ANAESTHETIC = near(30, 'LOCAL_ANAESTHETIC');
-/** Tablets counted: 10 or more; a hundred and over is a strength ("ibuprofen 400") or a reading, not a count. */
-const tabletCount = (v: number) => v >= 10 && v < 100;
+/** A tablet strength in mg ("ibuprofen 400", "doliprane 1000"): next to a drug, not a count of tablets. */
+const TABLET_STRENGTHS: ReadonlySet<number> = new Set([125, 150, 200, 250, 300, 400, 500, 600, 750, 800, 850, 875, 1000]);
+/** Tablets counted: 10 or more, but not a number that is a usual strength. */
+const tabletCount = (v: number) => v >= 10 && !TABLET_STRENGTHS.has(v);
 
-/** A week of pregnancy under 24: movements are not yet felt reliably. */
 /** A bare week count of a pregnancy past 20 weeks (a baby's age in weeks comes with no headache or blurred sight). */
 const LATE_PREGNANCY_WEEKS = valued(['AGE_WEEKS'], (v) => v >= 20 && v < 43, 40);
 
-const EARLY_PREGNANCY = valued(['PREGNANT', 'AGE_WEEKS'], (v) => v < 24, 40);
+/** A pregnancy told as under 24 weeks ("20 weeks pregnant"): movements are not yet felt reliably. */
+const EARLY_PREGNANCY = valued(['PREGNANT'], (v) => v < 24, 40);
 
 /** What sets off an allergy: a named allergen, or a meal. */
 const TRIGGER: Concept[] = ['ALLERGEN', 'MEAL'];
@@ -137,7 +139,7 @@ export const RULES: readonly Rule[] = [
   unless(rule('stroke', 6, 'FACE', 'ONE_SIDE', near(30, 'WEAK', 'NUMB', 'SPEECH_PROBLEM', 'SUDDEN', 'DROP')), AFTER_STROKE, AFTER_ANAESTHETIC),
   rule('stroke', 20, 'SUDDEN', ['DROOP', 'SPEECH_PROBLEM']),
   // a droop, slurring or a weak side that began today is new, even after an earlier stroke
-  unless(rule('stroke', 20, 'NEW_ONSET', ['DROOP', 'SPEECH_PROBLEM', 'CANT_SPEAK'], near(30, 'FACE', 'MOUTH_THROAT', 'LIMB', 'ONE_SIDE', 'SPEECH', 'SPEECH_PROBLEM')), AFTER_ANAESTHETIC),
+  rule('stroke', 20, 'NEW_ONSET', ['DROOP', 'SPEECH_PROBLEM', 'CANT_SPEAK'], near(30, 'FACE', 'MOUTH_THROAT', 'LIMB', 'ONE_SIDE', 'SPEECH', 'SPEECH_PROBLEM')),
   rule('stroke', 20, 'NEW_ONSET', ['WEAK', 'NUMB'], 'ONE_SIDE'),
   rule('stroke', 20, 'SUDDEN', ['WEAK', 'NUMB'], 'LIMB'),
   // "still slurs a bit" is a stroke's lasting trace; a sudden one is rarely told as "a bit".
@@ -156,7 +158,7 @@ export const RULES: readonly Rule[] = [
 
   rule('suicide-or-self-harm', 0, 'SUICIDE'),
   unless(rule('suicide-or-self-harm', 0, 'SELF_HARM'), near(8, 'MILD', 'ACCIDENT')),
-  rule('suicide-or-self-harm', 30, 'INTENT', ['MEANS', 'DRUG', 'HOPELESS', 'GOODBYE', 'FAREWELL_NOTE', 'SUICIDE', 'INTENT']),
+  rule('suicide-or-self-harm', 30, 'INTENT', ['MEANS', 'DRUG', 'HOPELESS', 'GOODBYE', 'FAREWELL_NOTE', 'SUICIDE', 'INTENT', 'PLAN']),
   rule('suicide-or-self-harm', 30, 'HOPELESS', ['MEANS', 'INTENT']),
   rule('suicide-or-self-harm', 4, 'MEANS', 'PLAN'),
   rule('suicide-or-self-harm', 8, 'FAREWELL_NOTE', 'GOODBYE'),
@@ -174,7 +176,7 @@ export const RULES: readonly Rule[] = [
   rule('anaphylaxis', 25, 'ALLERGIC', ['BREATHLESS', 'SEVERE_BREATHING', 'WHEEZE', 'FAINT']),
   rule('anaphylaxis', 25, 'HIVES', ['SEVERE_BREATHING', 'WHEEZE']),
   // after a trigger, even mild breathlessness is anaphylaxis once a second system joins (faint, hives, swelling);
-  // after a meal of nothing named, only the skin (hives, swelling) tells it from a full stomach or anxiety
+  // after a meal of nothing named, only the skin tells it from a full stomach or anxiety
   rule('anaphylaxis', 30, 'ALLERGEN', 'BREATHLESS', ['FAINT', 'HIVES', 'SWELL', 'SWOLLEN_BODY', 'COLLAPSE']),
   rule('anaphylaxis', 30, 'MEAL', 'BREATHLESS', ['HIVES', 'SWELL', 'SWOLLEN_BODY']),
   // skin and circulation after an allergen (itching all over, then faint or grey): two systems
@@ -245,13 +247,14 @@ export const RULES: readonly Rule[] = [
   ]),
   // dry nappies for hours with vomiting, not feeding or drowsiness: dehydration in a baby
   ...INFANT.map((infant) => unless(rule('infant-danger-signs', 30, infant, 'NO_URINE', ['VOMIT', 'NOT_FEEDING', 'DROWSY', 'HARD_TO_WAKE']), near(40, 'PREGNANT'))),
-rule('infant-danger-signs', 25, 'BABY', INFANT_SIGNS_BUT_FLOPPY),
+  rule('infant-danger-signs', 25, 'BABY', INFANT_SIGNS_BUT_FLOPPY),
   // a baby under a year named by an age ("my 5 month old", "ma fille de 4 mois"): grunting matters in the youngest only
+  ...INFANT_AGE.map((infant) => unless(rule('infant-danger-signs', 15, infant, 'BLUE'), near(40, 'PREGNANT'))),
   ...INFANT_AGE.map((infant) => unless(rule('infant-danger-signs', 25, infant, ['RETRACTIONS', 'FONTANELLE', 'HIGH_CRY', 'HARD_TO_WAKE', 'MOTTLED']), near(40, 'PREGNANT'))),
   unless(rule('infant-danger-signs', 25, 'BABY', 'FLOPPY'), ...OLDER_INFANT),
   ...OLDER_INFANT.map((older) => unless(rule('infant-danger-signs', 40, 'FLOPPY', older), MILD_FEVER, near(40, 'PREGNANT'))),
   ...INFANT.map((infant) => unless(rule('infant-danger-signs', 25, infant, 'FLOPPY', ['DROWSY', 'HARD_TO_WAKE', 'UNRESPONSIVE', 'NOT_FEEDING', 'MOTTLED', 'BLUE', 'RETRACTIONS', 'GRUNT']), near(40, 'PREGNANT'))),
-rule('infant-danger-signs', 30, 'BABY', 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
+  rule('infant-danger-signs', 30, 'BABY', 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'FEVER', 'VOMIT', 'NO_URINE']),
   ...INFANT_AGE.map((infant) => unless(rule('infant-danger-signs', 30, infant, 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE', 'NO_URINE']), near(40, 'PREGNANT'))),
   unless(rule('infant-danger-signs', 0, 'BABY_STILL'), near(100, 'PREGNANT')),
 
@@ -283,8 +286,7 @@ rule('infant-danger-signs', 30, 'BABY', 'NOT_FEEDING', ['DROWSY', 'HARD_TO_WAKE'
   rule('severe-burn', 10, 'BURN', ['CHEMICAL', 'ELECTRIC']),
   rule('severe-burn', 15, ['CHEMICAL', 'ELECTRIC'], 'BURN_DEEP'),
   rule('severe-burn', 8, 'CHEMICAL', ['BURN_SITE', 'LIPS_SKIN'], near(12, 'BURN', 'PAIN', 'SEVERE')),
-  // a hoarse voice after smoke is a burnt airway
-  // a burn with a voice going hoarse: the airway is burnt
+  // a burn, or smoke, with a voice going hoarse: the airway is burnt
   rule('severe-burn', 30, 'BURN', ['HOARSE', 'SEVERE_BREATHING']),
   rule('severe-burn', 30, 'SMOKE', ['BREATHLESS', 'SEVERE_BREATHING', 'CONFUSED', 'DROWSY', 'BURN', 'HOARSE']),
 

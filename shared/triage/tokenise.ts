@@ -18,6 +18,8 @@ export interface Tokens {
   values: number[];
   /** The strongest break between word i-1 and word i. */
   breaks: Break[];
+  /** Word i comes after a number with a dot right behind it ("32. Woche": perhaps an ordinal). */
+  afterNumberDot: boolean[];
 }
 
 enum Kind {
@@ -73,13 +75,14 @@ function foldAccents(lower: string): string {
 }
 
 /** Reused by every call (the triage is synchronous and keeps no tokens): less for the GC to sweep. */
-const TOKENS: Tokens = { words: [], values: [], breaks: [] };
+const TOKENS: Tokens = { words: [], values: [], breaks: [], afterNumberDot: [] };
 
 class Scanner {
   readonly tokens = TOKENS;
   /** Words written so far: the arrays are overwritten, then cut to it (emptying them freed their storage). */
   size = 0;
   private pending: Break = Break.None;
+  private numberDot = false;
 
   constructor(private readonly s: string) {}
 
@@ -92,13 +95,16 @@ class Scanner {
     this.tokens.words[at] = word;
     this.tokens.values[at] = value;
     this.tokens.breaks[at] = this.pending;
+    this.tokens.afterNumberDot[at] = this.numberDot;
     this.pending = Break.None;
+    this.numberDot = false;
   }
 
   finish(): Tokens {
     this.tokens.words.length = this.size;
     this.tokens.values.length = this.size;
     this.tokens.breaks.length = this.size;
+    this.tokens.afterNumberDot.length = this.size;
     return this.tokens;
   }
 
@@ -119,7 +125,9 @@ class Scanner {
     }
     const text = s.slice(i, j);
     this.push(text, Number(text));
-    return this.ordinalEnd(j);
+    const end = this.ordinalEnd(j);
+    this.numberDot = s.charCodeAt(end) === 0x2e && s.charCodeAt(end + 1) === 0x20;
+    return end;
   }
 
   /** "2nd", "3e", "1er", "2o": an ordinal's ending is part of its number, not a word. */
