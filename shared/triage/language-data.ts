@@ -27,6 +27,8 @@ export interface LanguageData {
   expansions: Readonly<Record<string, string>>;
   /** Endings an unknown word may carry on a lexicon word (German "schiefen" on "schief"), longest first. */
   inflections?: readonly string[];
+  /** Letters people type as two when the keyboard lacks them (German "ue" for ü), → the folded letter ("u"). */
+  respellings?: Readonly<Record<string, string>>;
   /** Words an ordinal written with a dot comes before ("32. Woche"): that dot, right after the digits, does not end a sentence. */
   ordinalNouns?: readonly string[];
   /** Real words that look like a lexicon word with a typo ("breast" is not "breath"): never corrected. */

@@ -158,7 +158,22 @@ export class StreamBuilder {
   }
 
   private resolve(word: string): { pieces: number[][]; exact: boolean } {
-    const { words, data, plainWords } = this.lexicon;
+    const { data, plainWords, words } = this.lexicon;
+    const asWritten = this.known(word);
+    if (asWritten) return asWritten;
+    if (plainWords.has(word)) return { pieces: [[]], exact: false };
+    // "uebel" for "übel": a letter typed as two, tried before any typo is guessed.
+    const respelled = respell(word, data.respellings);
+    const known = respelled === word ? undefined : this.known(respelled);
+    if (known) return { pieces: known.pieces, exact: false };
+    const ids: number[] = [];
+    words.fuzzy(word, ids);
+    return { pieces: [ids], exact: false };
+  }
+
+  /** The word as the lexicon has it: a compound split, the word itself, or an inflected form ("schiefen" → "schief"). */
+  private known(word: string): { pieces: number[][]; exact: boolean } | undefined {
+    const { words, data } = this.lexicon;
     if (data.compounds && word.length >= 7 && !words.isWord(word)) {
       const split = this.splitCompound(word, 0);
       if (split) return { pieces: split, exact: true };
@@ -166,14 +181,11 @@ export class StreamBuilder {
     const ids: number[] = [];
     words.exact(word, ids);
     if (ids.length > 0) return { pieces: [ids], exact: true };
-    if (plainWords.has(word)) return { pieces: [ids], exact: false };
-    // An inflected form of a lexicon word ("schiefen" → "schief"), before any typo is guessed.
     for (const ending of data.inflections ?? []) {
       if (word.length - ending.length >= 4 && word.endsWith(ending)) words.exact(word.slice(0, -ending.length), ids);
       if (ids.length > 0) return { pieces: [ids], exact: false };
     }
-    words.fuzzy(word, ids);
-    return { pieces: [ids], exact: false };
+    return undefined;
   }
 
   /**
@@ -198,4 +210,13 @@ export class StreamBuilder {
     }
     return undefined;
   }
+}
+
+/** The word with each respelling undone ("rueckenschmerzen" → "ruckenschmerzen"); the word itself when none applies. */
+function respell(word: string, respellings: Readonly<Record<string, string>> | undefined): string {
+  if (!respellings) return word;
+  let out = word;
+  for (const [typed, letter] of Object.entries(respellings))
+    if (out.includes(typed)) out = out.replaceAll(typed, letter);
+  return out;
 }

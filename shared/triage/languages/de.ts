@@ -1,9 +1,8 @@
 // biome-ignore-all format: lexicon data reads best one concept per line
 /** German: detection words, lexicon and advice. */
-import type { Concept } from '../concepts.js';
 import type { LanguageData } from '../language-data.js';
 
-export const de: LanguageData = withDigraphs({
+export const de: LanguageData = {
   id: 'de',
   stopwords: [
     'der',
@@ -66,6 +65,7 @@ export const de: LanguageData = withDigraphs({
   ],
   letters: 'ßäöü',
   compounds: true,
+  respellings: { ae: 'a', oe: 'o', ue: 'u' },
   ordinalNouns: ['woche', 'wochen', 'ssw', 'schwangerschaftswoche', 'lebenswoche', 'monat', 'lebensmonat', 'tag', 'lebenstag', 'stock', 'stockwerk', 'etage', 'klasse'],
   advice: {
     callNow:
@@ -367,85 +367,4 @@ export const de: LanguageData = withDigraphs({
     STIMULANT: ['kokain', 'koks', 'gekokst', 'amphetamin*', 'crystal meth', 'methamphetamin*', 'mdma', 'ecstasy'],
     SUGAR_GL: ['zucker|blutzucker|wert|bz von|bei|ist|liegt|bei? # g', '# g l', '# gl', '# gramm pro liter'],
   },
-});
-
-/**
- * Without an umlaut key Germans write ä, ö, ü as ae, oe, ue ("spuert", "haende", "uebel"); the
- * text folds ä to a, so each lexicon word with an a, o or u gets its digraph spellings (and their
- * inflected forms) as informal spellings of it, and each one-word stem its digraph stems. A
- * spelling that is itself a known word is left alone. Built once, when the module loads.
- */
-function withDigraphs(data: LanguageData): LanguageData {
-  const known = new Set<string>([...data.stopwords, ...data.notTypos, ...Object.keys(data.numbers)]);
-  const words = new Set<string>();
-  const stems = new Map<string, string[]>();
-  for (const [concept, phrases] of Object.entries(data.lexicon)) {
-    for (const phrase of phrases ?? []) {
-      const parts = phrase.split(' ');
-      for (const part of parts) {
-        for (const raw of part.split('|')) {
-          const word = raw.replace(/^\^|\?$/g, '');
-          if (word === '' || word === '~' || word.startsWith('#') || word.startsWith('@')) continue;
-          if (word.endsWith('*')) {
-            if (parts.length === 1 && !part.includes('|')) stems.set(word, [...(stems.get(word) ?? []), concept]);
-          } else {
-            known.add(word);
-            words.add(word);
-          }
-        }
-      }
-    }
-  }
-  const expansions: Record<string, string> = {};
-  for (const word of words) {
-    if (word.length < 3) continue;
-    for (const variant of digraphSpellings(word)) {
-      if (known.has(variant) || variant in data.expansions) continue;
-      expansions[variant] = word;
-      for (const ending of data.inflections ?? []) {
-        if (!known.has(variant + ending)) expansions[variant + ending] ??= word + ending;
-      }
-    }
-  }
-  const lexicon: Partial<Record<Concept, string[]>> = {};
-  for (const [concept, phrases] of Object.entries(data.lexicon) as Array<[Concept, readonly string[]]>) {
-    lexicon[concept] = [...phrases];
-  }
-  for (const [stem, concepts] of stems) {
-    if (stem.length < 5) continue;
-    for (const variant of digraphSpellings(stem)) for (const concept of concepts) lexicon[concept as Concept]?.push(variant);
-  }
-  return { ...data, lexicon, expansions: { ...expansions, ...data.expansions } };
-}
-
-/** "ubel" → "uebel"; "ruckenschmerzen" → "rueckenschmerzen": every choice of a, o, u (not beside another vowel but "au") spelled ae, oe, ue. */
-function digraphSpellings(word: string): string[] {
-  const vowels = 'aeiouy';
-  const at: number[] = [];
-  for (let i = 0; i < word.length; i++) {
-    const c = word[i] as string;
-    if (c !== 'a' && c !== 'o' && c !== 'u') continue;
-    const before = word[i - 1] ?? '';
-    const after = word[i + 1] ?? '';
-    if (c === 'a' && after === 'u') {
-      if (!vowels.includes(before)) at.push(i);
-      continue;
-    }
-    if (vowels.includes(before) || vowels.includes(after)) continue;
-    at.push(i);
-  }
-  if (at.length === 0 || at.length > 4) return [];
-  const out: string[] = [];
-  for (let mask = 1; mask < 1 << at.length; mask++) {
-    let spelled = '';
-    let from = 0;
-    for (let k = 0; k < at.length; k++) {
-      if (!(mask & (1 << k))) continue;
-      const i = at[k] as number;
-      spelled += `${word.slice(from, i + 1)}e`;
-      from = i + 1;
-    }
-    out.push(spelled + word.slice(from));
-  }
-  return out;
-}
+};
