@@ -209,6 +209,7 @@ export class Reader {
   private readonly askingSegments = new Set<number>();
   /** A baby or a child is told of somewhere in the message. */
   private readonly young: boolean;
+  private recentRegions: { clauses: Set<number>; sentences: Set<number> } | undefined;
 
   constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
     this.young = occurrences.some((o) => YOUNG.has(o.concept));
@@ -302,16 +303,23 @@ export class Reader {
 
   /** Every past cue of the finding's clause (or, framed, of its sentence) is a recent one ("yesterday"). */
   private recent(place: Place): boolean {
-    if (this.inClause('PAST', place.clause)) return this.allRecent((c) => c.clause === place.clause);
-    return this.allRecent((c) => c.sentence === place.sentence);
+    const { clauses, sentences } = this.recentOnly;
+    return this.inClause('PAST', place.clause) ? clauses.has(place.clause) : sentences.has(place.sentence);
   }
 
-  private allRecent(where: (cue: Cue) => boolean): boolean {
-    const recent = new Set<number>();
-    for (const c of this.list('RECENT')) if (where(c)) recent.add(c.start);
-    if (recent.size === 0) return false;
-    for (const c of this.list('PAST')) if (where(c) && !recent.has(c.start)) return false;
-    return true;
+  /** The clauses and sentences whose past cues are all recent ones, worked out once per text. */
+  private get recentOnly(): { clauses: Set<number>; sentences: Set<number> } {
+    if (this.recentRegions) return this.recentRegions;
+    const recentStarts = new Set(this.list('RECENT').map((c) => c.start));
+    const clauses = new Set(this.list('RECENT').map((c) => c.clause));
+    const sentences = new Set(this.list('RECENT').map((c) => c.sentence));
+    for (const c of this.list('PAST')) {
+      if (recentStarts.has(c.start)) continue;
+      clauses.delete(c.clause);
+      sentences.delete(c.sentence);
+    }
+    this.recentRegions = { clauses, sentences };
+    return this.recentRegions;
   }
 
   private placeAt(position: number): Place {
