@@ -12,6 +12,7 @@ import {
   CONVERSATION_DELETED_CHANNEL,
   DELETED_CHANNEL,
   DELTA_CHANNEL,
+  DELTA_WANTED_CHANNEL,
   INSTANCES_CHANNEL,
   STATISTICS_CHANNEL,
   STATUS_CHANNEL,
@@ -40,6 +41,8 @@ const conversationDeletedPayload = z.object({
   ...conversationDeletedEventSchema.shape,
   messageIds: z.array(z.uuid()),
 });
+// Which message's deltas an instance wants (delta-requests.ts).
+const deltaWantedPayload = z.object({ messageId: z.uuid() });
 // The other triggers only say that something changed.
 const signalPayload = z.object({});
 const TRUNCATED_KEYS = new Set(['id', 'status', 'truncated', 'sentAt']);
@@ -64,10 +67,12 @@ function payloadSchemas(mode: 'exact' | 'tolerant') {
   const status = exact ? statusPayload.strict().check(fitsItsStatus) : statusPayload.strip();
   const delta = exact ? deltaPayload.strict() : deltaPayload.strip();
   const signal = exact ? signalPayload.strict() : signalPayload.strip();
+  const deltaWanted = exact ? deltaWantedPayload.strict() : deltaWantedPayload.strip();
   const conversationDeleted = exact ? conversationDeletedPayload.strict() : conversationDeletedPayload.strip();
   return {
     [STATUS_CHANNEL]: status,
     [DELTA_CHANNEL]: delta,
+    [DELTA_WANTED_CHANNEL]: deltaWanted,
     [INSTANCES_CHANNEL]: signal,
     [DELETED_CHANNEL]: signal,
     [STATISTICS_CHANNEL]: signal,

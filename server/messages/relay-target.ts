@@ -11,6 +11,8 @@ export interface RelayTarget {
   delta(event: MessageDeltaEvent): void;
   /** A conversation was deleted: forget these messages of it, end what follows them. Nothing of them is relayed after. */
   conversationDeleted?(notice: ConversationDeletedNotice): void;
+  /** Whether its clients here watch the message (then its text is asked for when missing). */
+  watches?(messageId: string): boolean;
   /** Ids of the messages its clients watch (for re-sending after a listener reconnect). */
   watchedMessageIds(): Iterable<string>;
 }

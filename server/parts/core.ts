@@ -24,7 +24,7 @@ import type { LlmProvider } from '../providers/types.js';
 import { Dispatcher } from '../queue/dispatcher.js';
 import type { SubmitDeps } from '../queue/submit-question.js';
 import { type RepeatingTask, repeat } from '../queue/timers.js';
-import { createDeltaPublisher } from '../realtime/delta-publisher.js';
+import { createDeltaPublisher, type DeltaPublisher } from '../realtime/delta-publisher.js';
 import { Metrics } from '../stats/metrics.js';
 import { SecondOpinion } from '../triage/second-opinion.js';
 
@@ -46,6 +46,8 @@ export interface Core {
   readonly provider: LlmProvider;
   readonly metrics: Metrics;
   readonly dispatcher: Dispatcher;
+  /** Where the workers' text goes: this instance's clients, and the bus when another instance asks. */
+  readonly deltas: DeltaPublisher;
   readonly secondOpinion: SecondOpinion;
   /** What accepting a question needs (REST and socket alike). */
   readonly submit: SubmitDeps;
@@ -74,7 +76,8 @@ export async function startCore(options: CoreOptions, stack: StopStack): Promise
     settings: { ...config.triageModel, maxInFlight: 2 * config.queue.maxWorkers },
   });
   stack.push('second opinion', () => secondOpinion.close());
-  const dispatcher = createDispatcher({ config, instanceId, log, pool, provider, metrics });
+  const deltas = createDeltaPublisher({ pool, logger: log });
+  const dispatcher = createDispatcher({ config, instanceId, log, pool, provider, metrics, deltas });
   metrics.readFrom({ queueLength: () => dispatcher.queueLength, activeWorkers: () => dispatcher.activeWorkers });
   const instanceStaleAfterMs = config.queue.leaseMs;
   const timers = startTimers({ config, instanceId, log, pool, dispatcher, instanceStaleAfterMs }, stack);
@@ -107,6 +110,7 @@ export async function startCore(options: CoreOptions, stack: StopStack): Promise
     provider,
     metrics,
     dispatcher,
+    deltas,
     secondOpinion,
     submit,
     instanceStaleAfterMs,
@@ -147,12 +151,13 @@ function createDispatcher(deps: {
   pool: Pool;
   provider: LlmProvider;
   metrics: Metrics;
+  deltas: DeltaPublisher;
 }): Dispatcher {
   const { config, instanceId, log, pool } = deps;
   return new Dispatcher({
     pool,
     provider: deps.provider,
-    deltas: createDeltaPublisher({ pool, logger: log }),
+    deltas: deps.deltas,
     observer: deps.metrics,
     logger: log,
     settings: {

@@ -5,6 +5,7 @@
  */
 import type { StopStack } from '../lifecycle.js';
 import { abortCancelledWork } from '../queue/cancel-target.js';
+import { deltaRequests } from '../realtime/delta-requests.js';
 import { startNotifyListener } from '../realtime/notify-listener.js';
 import { PartialAnswers } from '../realtime/partial-answers.js';
 import { Relay } from '../realtime/relay.js';
@@ -23,12 +24,17 @@ export interface Realtime {
 export async function startRealtime(core: Core, options: { databaseUrl: string }, stack: StopStack): Promise<Realtime> {
   const { pool, log, metrics, dispatcher } = core;
   const relay = new Relay(pool, log, (sentAt) => metrics.relayed('message_status', sentAt));
+  // Deltas go where they are watched: here straight from the worker, elsewhere when asked for.
+  const askForDeltas = deltaRequests({ pool, logger: log, isStreamingHere: core.deltas.isStreaming });
+  relay.requestDeltasWith(askForDeltas);
+  relay.onDeltaWanted(core.deltas.want);
+  core.deltas.deliverLocally((event) => relay.localDelta(event));
   const stats = new StatsBroadcaster({ pool, logger: log, instanceStaleAfterMs: core.instanceStaleAfterMs });
   stack.push('statistics pusher', () => stats.stop());
   relay.onChange(() => stats.markChanged());
   const partialAnswers = new PartialAnswers();
   relay.addTarget(partialAnswers.relayTarget);
-  relay.onReconnected(() => partialAnswers.clear());
+  partialAnswers.requestTextWith(askForDeltas);
   const sseHub = new SseHub();
   stack.push('SSE streams', () => sseHub.close());
   relay.addTarget(sseHub);

@@ -1,8 +1,11 @@
 /**
- * Publishes the answer's text as it streams: batched (by time and size) into pg_notify calls on
- * channel message_delta, so every instance relays it; the text of all messages buffered on one
- * tick goes out in one statement (delta-outbox.ts). Nothing is written to the table per token;
- * the final text is written once by the worker.
+ * Sends the answer's text on as it streams, batched by time and size. Deltas go where they are
+ * watched: to this instance's own clients directly (`deliverLocally`), and on the bus (pg_notify
+ * on message_delta, all messages buffered on one tick in one statement, delta-outbox.ts) only once
+ * another instance has asked for the message (`want`, from its NOTIFY on message_delta_wanted).
+ * The asker then first gets every delta so far (the catch-up), so its late joiners get all the
+ * text. Without local delivery (the queue alone, tests) everything goes on the bus, as the only
+ * way out. Nothing is written to the table per token; the final text is written once.
  */
 import type { Logger } from 'pino';
 import { NOTIFY_PAYLOAD_LIMIT_BYTES } from '../../shared/limits.js';
@@ -10,6 +13,7 @@ import type { MessageDeltaEvent } from '../../shared/socket-events.js';
 import type { Pool } from '../db/pool.js';
 import type { DeltaSink, DeltaStream } from '../queue/delta-sink.js';
 import { DeltaOutbox } from './delta-outbox.js';
+import { RecentIds } from './recent-ids.js';
 
 export interface DeltaPublisherOptions {
   pool: Pool;
@@ -20,10 +24,31 @@ export interface DeltaPublisherOptions {
   maxBatchBytes?: number;
 }
 
+export interface DeltaPublisher extends DeltaSink {
+  /** From now on, deltas reach this instance's own clients through `deliver`, and the bus only when wanted. */
+  deliverLocally(deliver: (event: MessageDeltaEvent) => void): void;
+  /** Another instance watches the message: publish what it has so far, and all that follows. */
+  want(messageId: string): void;
+  /** Whether the message is being answered here now. */
+  isStreaming(messageId: string): boolean;
+}
+
 /** Room for the JSON envelope around the text, well inside the 8000-byte NOTIFY limit. */
 const ENVELOPE_BYTES = 400;
+/** A request heard just before its message's stream opened here is remembered this long (by count). */
+const EARLY_WANTS_REMEMBERED = 10_000;
 
-export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink {
+/** One attempt at a message being answered here. */
+interface OpenStream {
+  /** Published on the bus (another instance asked), or only delivered here. */
+  onBus: boolean;
+  /** Every delta so far, for the catch-up of an instance that asks mid-answer. */
+  readonly sent: MessageDeltaEvent[];
+  /** Publishes on the bus, after what was published before (the stream's chain). */
+  publish(events: MessageDeltaEvent[]): void;
+}
+
+export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPublisher {
   const flushIntervalMs = options.flushIntervalMs ?? 25;
   const maxBatchBytes = Math.min(options.maxBatchBytes ?? 2000, NOTIFY_PAYLOAD_LIMIT_BYTES - ENVELOPE_BYTES);
   const { logger } = options;
@@ -31,37 +56,79 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
   // One clock for all streams: every buffer with text flushes on the same tick, so the deltas of
   // all messages streaming here share one statement per tick (not one per message).
   const ticker = new FlushTicker(flushIntervalMs);
+  const streams = new Map<string, OpenStream>();
+  const earlyWants = new RecentIds(EARLY_WANTS_REMEMBERED);
+  let deliverHere: ((event: MessageDeltaEvent) => void) | undefined;
 
   return {
+    deliverLocally(deliver) {
+      deliverHere = deliver;
+    },
+    want(messageId) {
+      const stream = streams.get(messageId);
+      if (!stream) return earlyWants.add(messageId);
+      // Everything so far, again if it was on the bus already: the asker may have missed it.
+      stream.onBus = true;
+      stream.publish(stream.sent);
+    },
+    isStreaming: (messageId) => streams.has(messageId),
+
     open({ messageId, attempt, after }): DeltaStream {
       let buffer = '';
       let seq = 0;
-      // Sends are chained so that the deltas of one message leave (and arrive) in order, and
-      // only once the message is written.
-      let written = true;
-      let sending: Promise<void> = after
+      // Nothing leaves before the message is written, nor at all if it is not: `written` is
+      // undefined until then. Bus sends are chained, so a message's deltas leave in order.
+      let written: boolean | undefined = after ? undefined : true;
+      const isWritten = after
         ? after.then((ok) => {
             written = ok;
           })
         : Promise.resolve();
+      let sending: Promise<void> = isWritten;
+      const deliver = deliverHere;
 
-      const payloadOf = (text: string) => {
+      const stream: OpenStream = {
+        onBus: deliver === undefined || earlyWants.has(messageId),
+        sent: [],
+        publish(events) {
+          if (events.length === 0) return;
+          const payloads = events.map((event) => JSON.stringify(event));
+          sending = sending.then(() =>
+            (written ? outbox.publish(payloads) : Promise.resolve()).catch((error: unknown) =>
+              logger.warn({ err: error, messageId }, 'could not publish a delta'),
+            ),
+          );
+        },
+      };
+      streams.set(messageId, stream);
+      const closeStream = () => {
+        if (streams.get(messageId) === stream) streams.delete(messageId);
+      };
+
+      const eventOf = (text: string): MessageDeltaEvent => {
         const event: MessageDeltaEvent = { messageId, seq, text, attempt };
         if (seq === 0 && attempt > 1) event.restart = true;
         seq += 1;
-        return JSON.stringify(event);
+        return event;
       };
-      const flush = () => {
+      const deliverHereInOrder = (events: MessageDeltaEvent[]) => {
+        if (!deliver || events.length === 0) return;
+        if (written) for (const event of events) deliver(event);
+        else if (written === undefined) void isWritten.then(() => written && events.forEach(deliver));
+      };
+      /** The buffered text as deltas: delivered here, remembered, and on the bus if wanted there. */
+      const cut = (): MessageDeltaEvent[] => {
         ticker.forget(flush);
-        const payloads = splitByBytes(buffer, maxBatchBytes).map(payloadOf);
+        const events = splitByBytes(buffer, maxBatchBytes).map(eventOf);
         buffer = '';
-        if (payloads.length === 0) return;
-        sending = sending.then(() =>
-          (written ? outbox.publish(payloads) : Promise.resolve()).catch((error: unknown) =>
-            logger.warn({ err: error, messageId }, 'could not publish a delta'),
-          ),
-        );
+        deliverHereInOrder(events);
+        stream.sent.push(...events);
+        return events;
       };
+      function flush() {
+        const events = cut();
+        if (stream.onBus) stream.publish(events);
+      }
 
       return {
         push(text) {
@@ -72,14 +139,15 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaSink 
         },
         async end() {
           flush();
+          closeStream();
           await sending;
         },
         async takeRest() {
           ticker.forget(flush);
           await sending;
-          const rest = written ? splitByBytes(buffer, maxBatchBytes).map(payloadOf) : [];
-          buffer = '';
-          return rest;
+          const rest = cut();
+          closeStream();
+          return written && stream.onBus ? rest.map((event) => JSON.stringify(event)) : [];
         },
       };
     },

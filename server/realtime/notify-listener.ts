@@ -10,6 +10,7 @@ import {
   CONVERSATION_DELETED_CHANNEL,
   DELETED_CHANNEL,
   DELTA_CHANNEL,
+  DELTA_WANTED_CHANNEL,
   INSTANCES_CHANNEL,
   STATISTICS_CHANNEL,
   STATUS_CHANNEL,
@@ -28,6 +29,10 @@ export type { StatusNotification };
 export interface ListenerHandlers {
   status(notification: StatusNotification): void;
   delta(event: MessageDeltaEvent): void;
+  /** Whether this message's deltas are of use here (watched here); the others are dropped unread. */
+  wantsDeltasOf(messageId: string): boolean;
+  /** Another instance watches this message: if it is answered here, its deltas are to go on the bus. */
+  deltaWanted(messageId: string): void;
   instancesChanged(): void;
   /** Something counted in the statistics changed without a status change (a retry). */
   statisticsChanged(): void;
@@ -61,13 +66,23 @@ function malformedPayloadWarning(logger: Logger) {
   };
 }
 
-/** pg-listen JSON-parses payloads and reports what does not parse as a listener error: keep the text instead. */
+/** Payloads are parsed here, not by pg-listen (which reports what does not parse as a listener error). */
 function parsePayload(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     return text;
   }
+}
+
+/** The publisher writes the message id first (delta-publisher.ts): read without parsing the text. */
+const DELTA_MESSAGE_ID = /^\{"messageId":"([^"\\]{1,100})"/;
+
+/** A delta of a message nobody here watches is dropped before it is parsed: most are, with several instances. */
+function unwanted(payload: unknown, handlers: ListenerHandlers): boolean {
+  if (typeof payload !== 'string') return false;
+  const messageId = DELTA_MESSAGE_ID.exec(payload)?.[1];
+  return messageId !== undefined && !handlers.wantsDeltasOf(messageId);
 }
 
 export async function startNotifyListener(options: {
@@ -125,7 +140,7 @@ function createSubscriber(databaseUrl: string, isClosed: () => boolean): Subscri
       },
       // Detects a connection that died silently (no FIN), e.g. a network partition.
       paranoidChecking: 10_000,
-      parse: parsePayload,
+      parse: (text) => text,
     },
   );
 }
@@ -168,13 +183,16 @@ function deliverNotifications(subscriber: Subscriber, { logger, later, handlers 
     channel: C,
     deliver: (payload: z.infer<(typeof notifyPayloadSchemas)[C]>) => void,
   ) =>
-    subscriber.notifications.on(channel, (payload: unknown) => {
+    subscriber.notifications.on(channel, (text: unknown) => {
+      if (channel === DELTA_CHANNEL && unwanted(text, handlers)) return;
+      const payload = typeof text === 'string' ? parsePayload(text) : text;
       const parsed = notifyPayloadSchemas[channel].safeParse(payload);
       if (parsed.success) later(() => deliver(parsed.data as z.infer<(typeof notifyPayloadSchemas)[C]>));
       else malformed(channel, parsed.error);
     });
   on(STATUS_CHANNEL, (notification) => handlers.status(notification));
   on(DELTA_CHANNEL, (event) => handlers.delta(event));
+  on(DELTA_WANTED_CHANNEL, ({ messageId }) => handlers.deltaWanted(messageId));
   on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
   on(DELETED_CHANNEL, () => handlers.messagesDeleted());
   on(CONVERSATION_DELETED_CHANNEL, (notice) => handlers.conversationDeleted(notice));

@@ -1,7 +1,8 @@
 /**
- * The text written so far of each message being answered, kept by every instance from the deltas
- * its listener hears, so that a client joining mid-answer (a subscribe, a reload, an SSE stream)
- * gets the text so far instead of waiting for the final answer.
+ * The text written so far of each message being answered here or watched here, kept from the
+ * deltas the relay hands on (whole, in order, from seq 0), so that a client joining mid-answer (a
+ * subscribe, a reload, an SSE stream) gets the text so far instead of waiting for the final
+ * answer. A message whose text is not here is asked for (`missing`): it then follows as deltas.
  *
  * Only whole text is offered: an entry starts at seq 0 of an attempt and grows only by the next
  * seq. An instance that started (or lost deltas) mid-attempt keeps nothing for it until the next
@@ -27,8 +28,8 @@ export interface PartialAnswerLimits {
 }
 
 /**
- * Every instance hears every message being answered anywhere (all instances' workers together),
- * so the count is generous; 256 KiB is far beyond an LLM answer (about 64k tokens).
+ * Messages answered or watched here (of all instances' workers, at most), so the count is
+ * generous; 256 KiB is far beyond an LLM answer (about 64k tokens).
  */
 export const DEFAULT_PARTIAL_ANSWER_LIMITS: PartialAnswerLimits = {
   maxMessages: 2000,
@@ -48,7 +49,19 @@ export class PartialAnswers {
   private readonly entries = new Map<string, Entry>();
   private totalBytes = 0;
 
+  private askForText: (messageId: string) => void = () => undefined;
+
   constructor(private readonly limits: PartialAnswerLimits = DEFAULT_PARTIAL_ANSWER_LIMITS) {}
+
+  /** How to ask for the text of a message being answered elsewhere (delta-requests.ts). */
+  requestTextWith(ask: (messageId: string) => void): void {
+    this.askForText = ask;
+  }
+
+  /** A client joins a message being answered whose text is not here. */
+  missing(messageId: string): void {
+    this.askForText(messageId);
+  }
 
   /** The text so far, when this instance has all of the current attempt's text. */
   of(messageId: string): PartialAnswer | undefined {
@@ -132,9 +145,13 @@ export class PartialAnswers {
   }
 }
 
-/** A message's current state with its text so far, if it is still being answered and known here. */
+/**
+ * A message's current state with its text so far, if it is still being answered and known here.
+ * Being answered and not known here: its text is asked for, and follows as deltas from seq 0.
+ */
 export function withPartialAnswer(state: MessageStatusEvent, answers: PartialAnswers): MessageCurrentState {
   if (isTerminal(state.status)) return state;
   const partial = answers.of(state.messageId);
+  if (!partial && state.status === 'processing') answers.missing(state.messageId);
   return partial ? { ...state, partial } : state;
 }

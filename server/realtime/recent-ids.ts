@@ -8,6 +8,10 @@ export class RecentIds {
     return this.ids.has(id);
   }
 
+  delete(id: string): void {
+    this.ids.delete(id);
+  }
+
   add(id: string): void {
     this.ids.delete(id); // re-adding makes it the newest
     this.ids.add(id);

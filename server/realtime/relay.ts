@@ -9,6 +9,13 @@
  * re-sent state) is stale and dropped: no client ever sees a message go back from finished.
  * The one change after that is the model's second opinion flagging it urgent (db/009), relayed once.
  * A message whose conversation was deleted is gone: nothing of it is relayed after that.
+ *
+ * Deltas come from the bus and, for the messages answered here, straight from the worker
+ * (`localDelta`); either way each reaches the targets once, in seq order, from seq 0 of its
+ * attempt (delta-order.ts). A delta answered here waits until the message's 'processing' status
+ * has been relayed, as it would behind it on the bus. When a watched message's text is missing
+ * here (answered elsewhere, or a gap), the relay asks for it (`askForDeltas`): the instance
+ * answering it then publishes it all from the start.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -19,6 +26,7 @@ import type { ConversationDeletedNotice } from '../db/notify-payloads.js';
 import type { Pool } from '../db/pool.js';
 import { toStatusEvent } from '../messages/message-state.js';
 import type { RelayTarget } from '../messages/relay-target.js';
+import { DeltaOrder } from './delta-order.js';
 import type { ListenerHandlers, StatusNotification } from './notify-listener.js';
 import { RecentIds } from './recent-ids.js';
 
@@ -27,6 +35,8 @@ const FINISHED_MEMORY = 10_000;
 /** A final state that must be read from the table is not given up on a single failed read. */
 const READ_ATTEMPTS = 4;
 const READ_RETRY_MS = 250;
+/** Messages whose early local deltas may wait for their status at once (each is one answer's text at most). */
+const HELD_MESSAGES_MAX = 10_000;
 
 type Emit = () => void;
 
@@ -35,6 +45,7 @@ export class Relay {
   private readonly changeListeners: Array<() => void> = [];
   private readonly deletionListeners: Array<() => void> = [];
   private readonly reconnectListeners: Array<() => void> = [];
+  private readonly deltaWantedListeners: Array<(messageId: string) => void> = [];
   /** Per message, the last event still waiting for a read; later events of it queue behind. */
   private readonly waiting = new Map<string, Promise<void>>();
   private readonly finished = new RecentIds(FINISHED_MEMORY);
@@ -42,6 +53,12 @@ export class Relay {
   private readonly finishedUrgent = new RecentIds(FINISHED_MEMORY);
   /** Messages of deleted conversations: deltas still in flight from their stopped workers are dropped. */
   private readonly deleted = new RecentIds(FINISHED_MEMORY);
+  private readonly deltaOrder = new DeltaOrder(FINISHED_MEMORY);
+  /** Messages whose 'processing' status was relayed (a worker here may stream them now). */
+  private readonly processing = new RecentIds(FINISHED_MEMORY);
+  /** Deltas from a worker here that came before their message's 'processing' status was heard. */
+  private readonly heldLocal = new Map<string, MessageDeltaEvent[]>();
+  private askForDeltas: (messageId: string) => void = () => undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -54,6 +71,20 @@ export class Relay {
     this.targets.push(target);
   }
 
+  /** How to ask the instance answering a message for its deltas (delta-requests.ts). */
+  requestDeltasWith(ask: (messageId: string) => void): void {
+    this.askForDeltas = ask;
+  }
+
+  /** A delta of a message answered here, straight from its worker. */
+  localDelta(event: MessageDeltaEvent): void {
+    const { messageId } = event;
+    if (this.processing.has(messageId)) return void this.inOrder(messageId, () => this.emitDelta(event));
+    const held = this.heldLocal.get(messageId);
+    if (held) held.push(event);
+    else if (this.heldLocal.size < HELD_MESSAGES_MAX) this.heldLocal.set(messageId, [event]);
+  }
+
   /** Called on every status change and instance change (the statistics may have changed). */
   onChange(listener: () => void): void {
     this.changeListeners.push(listener);
@@ -62,6 +93,11 @@ export class Relay {
   /** Called when messages were deleted anywhere (retention). */
   onMessagesDeleted(listener: () => void): void {
     this.deletionListeners.push(listener);
+  }
+
+  /** Called when another instance asks for the deltas of a message (answered here, perhaps). */
+  onDeltaWanted(listener: (messageId: string) => void): void {
+    this.deltaWantedListeners.push(listener);
   }
 
   /** Called when the listener's connection is back: what was sent meanwhile was not heard. */
@@ -73,6 +109,10 @@ export class Relay {
   readonly handlers: ListenerHandlers = {
     status: (notification) => this.relayStatus(notification),
     delta: (event) => void this.inOrder(event.messageId, () => this.emitDelta(event)),
+    wantsDeltasOf: (messageId) => this.isWatched(messageId),
+    deltaWanted: (messageId) => {
+      for (const listener of this.deltaWantedListeners) listener(messageId);
+    },
     instancesChanged: () => this.changed(),
     statisticsChanged: () => this.changed(),
     messagesDeleted: () => {
@@ -177,6 +217,29 @@ export class Relay {
     if (isTerminal(status)) this.finished.add(messageId);
     if (isTerminal(status) && urgent) this.finishedUrgent.add(messageId);
     for (const target of this.targets) this.safely(() => target.status(event), { messageId });
+    this.followDeltas(event);
+  }
+
+  /** What the status means for the message's deltas: held ones may go, or the text is wanted. */
+  private followDeltas({ messageId, status }: MessageStatusEvent): void {
+    if (status === 'processing') {
+      this.processing.add(messageId);
+      const held = this.heldLocal.get(messageId);
+      this.heldLocal.delete(messageId);
+      for (const event of held ?? []) this.emitDelta(event);
+      // Answered elsewhere and watched here: ask for its text (again, if a new attempt began).
+      if (this.isWatched(messageId)) this.askForDeltas(messageId);
+      return;
+    }
+    this.processing.delete(messageId);
+    if (isTerminal(status)) {
+      this.heldLocal.delete(messageId);
+      this.deltaOrder.forget(messageId);
+    }
+  }
+
+  private isWatched(messageId: string): boolean {
+    return this.targets.some((target) => target.watches?.(messageId) ?? false);
   }
 
   /** Everything before the final state; after it, only a final state that is newly urgent. */
@@ -188,6 +251,13 @@ export class Relay {
   private emitDelta(event: MessageDeltaEvent): void {
     const { messageId } = event;
     if (this.finished.has(messageId) || this.deleted.has(messageId)) return;
+    const place = this.deltaOrder.place(event);
+    if (place === 'missing') {
+      // Watched here: ask for the text from the start. Else wait for a new start (seq 0).
+      if (this.isWatched(messageId)) this.askForDeltas(messageId);
+      else this.deltaOrder.forget(messageId);
+    }
+    if (place !== 'next') return;
     for (const target of this.targets) this.safely(() => target.delta(event), { messageId });
   }
 

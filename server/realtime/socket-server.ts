@@ -113,7 +113,7 @@ function requireToken(token: string | undefined) {
 
 /**
  * The room's sockets on this instance, or undefined when it has none. Socket.IO encodes a packet
- * before it finds a room empty: every instance hears every delta, most for nobody here.
+ * before it finds a room empty, and a message's events are heard where nobody watches it.
  */
 function localMembers(io: ChatServer, room: string): ReadonlySet<string> | undefined {
   const members = io.of('/').adapter.rooms.get(room);
@@ -142,6 +142,7 @@ function relayToSockets(io: ChatServer, monitor: MonitorNamespace, subscriptions
       const room = messageRoom(event.messageId);
       if (localMembers(io, room)) io.local.to(room).emit('message:delta', event);
     },
+    watches: (messageId) => localMembers(io, messageRoom(messageId)) !== undefined,
     // The followers of its messages hear it once per notice (its messages being answered come first,
     // where followers are), and follow them no more; nobody is left to tell of a late flag.
     conversationDeleted({ conversationId, messageIds }) {

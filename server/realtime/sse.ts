@@ -156,6 +156,10 @@ export class SseHub implements RelayTarget {
     }
   }
 
+  watches(messageId: string): boolean {
+    return this.byMessage.has(messageId);
+  }
+
   watchedMessageIds(): Iterable<string> {
     return this.byMessage.keys();
   }

@@ -136,4 +136,71 @@ describe('delta publisher', () => {
     expect(seen.statements).toBeLessThanOrEqual(30);
     for (const id of ids) expect(seqsOf(id)).toEqual([...seqsOf(id).keys()]);
   });
+
+  it('with local delivery: every delta reaches this instance in order, and none goes on the bus unasked', async () => {
+    const sink = publisher();
+    const local: MessageDeltaEvent[] = [];
+    sink.deliverLocally((event) => local.push(event));
+    const stream = sink.open({ messageId: 'm-local', attempt: 1 });
+    expect(sink.isStreaming('m-local')).toBe(true);
+    stream.push('Only watched here, ');
+    stream.push('so only here.');
+    const rest = await stream.takeRest();
+    await settle();
+    expect(rest).toEqual([]); // nothing for the completing statement to publish either
+    expect(textOf('m-local')).toBe('');
+    expect(local.map((e) => e.text).join('')).toBe('Only watched here, so only here.');
+    expect(local.map((e) => e.seq)).toEqual([...local.keys()]);
+    expect(sink.isStreaming('m-local')).toBe(false);
+  });
+
+  it('asked for mid-answer: all so far goes on the bus first (from seq 0), then the rest, each once', async () => {
+    const sink = publisher();
+    const local: MessageDeltaEvent[] = [];
+    sink.deliverLocally((event) => local.push(event));
+    const stream = sink.open({ messageId: 'm-asked', attempt: 2 });
+    stream.push('Before the ask, ');
+    await settle();
+    expect(textOf('m-asked')).toBe('');
+    sink.want('m-asked');
+    stream.push('after the ask, ');
+    stream.push('to the end.');
+    const rest = await stream.takeRest();
+    for (const payload of rest) await pool.query('SELECT pg_notify($1, $2)', [DELTA_CHANNEL, payload]);
+    const text = 'Before the ask, after the ask, to the end.';
+    await expect.poll(() => textOf('m-asked')).toBe(text);
+    expect(seqsOf('m-asked')).toEqual([...seqsOf('m-asked').keys()]);
+    expect(heard.find((e) => e.messageId === 'm-asked')).toMatchObject({ seq: 0, restart: true, attempt: 2 });
+    expect(local.map((e) => e.text).join('')).toBe(text);
+  });
+
+  it('asked for just before its stream opens here: on the bus from the start', async () => {
+    const sink = publisher();
+    sink.deliverLocally(() => undefined);
+    sink.want('m-early');
+    const stream = sink.open({ messageId: 'm-early', attempt: 1 });
+    stream.push('Heard everywhere.');
+    await stream.end();
+    await expect.poll(() => textOf('m-early')).toBe('Heard everywhere.');
+  });
+
+  it('holds local delivery back until the message is written, and drops it if it is not', async () => {
+    const sink = publisher();
+    const local: MessageDeltaEvent[] = [];
+    sink.deliverLocally((event) => local.push(event));
+    const kept = writeOutcome();
+    const dropped = writeOutcome();
+    const a = sink.open({ messageId: 'm-local-held', attempt: 1, after: kept.after });
+    const b = sink.open({ messageId: 'm-local-dropped', attempt: 1, after: dropped.after });
+    a.push('Well over ten bytes, ');
+    b.push('Well over ten bytes too.');
+    await settle();
+    expect(local).toEqual([]);
+    kept.written(true);
+    dropped.written(false);
+    a.push('then more.');
+    await a.end();
+    await b.end();
+    expect(local.map((e) => e.text).join('')).toBe('Well over ten bytes, then more.');
+  });
 });

@@ -10,6 +10,7 @@ import { eraseConversation } from '../../server/conversations/erase-conversation
 import { exactNotifyPayloadSchemas, NOTIFY_CHANNELS, type NotifyChannel } from '../../server/db/notify-payloads.js';
 import type { Pool } from '../../server/db/pool.js';
 import { createDeltaPublisher } from '../../server/realtime/delta-publisher.js';
+import { deltaRequests } from '../../server/realtime/delta-requests.js';
 import { type ListenerHandlers, startNotifyListener } from '../../server/realtime/notify-listener.js';
 import { NOTIFY_PAYLOAD_LIMIT_BYTES } from '../../shared/limits.js';
 import { createTestDatabase, migratedPool, type TestDatabase } from '../helpers/database.js';
@@ -206,6 +207,15 @@ describe('NOTIFY payloads from the SQL', () => {
     ]);
   });
 
+  it('an instance asking for the deltas of a message answered elsewhere: the message id', async () => {
+    const messageId = crypto.randomUUID();
+    const ask = deltaRequests({ pool, logger: pino({ level: 'silent' }), isStreamingHere: () => false });
+    ask(messageId);
+    ask(messageId); // within a second of the first: not asked again
+    await expect.poll(() => heard.length, { timeout: 10_000 }).toBe(1);
+    expect(parsedExactly(await heardSoFar())).toEqual([{ channel: 'message_delta_wanted', payload: { messageId } }]);
+  });
+
   it('every channel the listener follows was heard above (a new channel needs a case here)', () => {
     expect([...channelsHeard].toSorted()).toEqual(NOTIFY_CHANNELS.toSorted());
   });
@@ -220,6 +230,8 @@ describe('the listener', () => {
     const handlers: ListenerHandlers = {
       status: (notification) => statuses.push(notification),
       delta: (event) => deltas.push(event),
+      wantsDeltasOf: () => true,
+      deltaWanted: () => undefined,
       instancesChanged: () => undefined,
       statisticsChanged: () => undefined,
       messagesDeleted: () => undefined,

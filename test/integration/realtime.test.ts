@@ -447,50 +447,52 @@ describe('Socket.IO', () => {
     late.socket.close();
   });
 
-  it('every instance that heard the answer from its start offers the text so far; one started mid-answer offers none', async () => {
+  it('a client joining mid-answer on another instance gets the whole text: asked for, sent from seq 0, each delta once', async () => {
     const question = 'Wait halfway [halfway:instances]';
     const asker = await connect(scripted.url);
     const asked = await asker.socket.emitWithAck('ask', { question });
     const id = asked.messageId;
     await eventually(() => textOf(asker.of(id).deltas) === firstHalfOf(question), 5000, 'the first half');
-    // The other instance listened all along: it offers the first half (once its listener heard it all).
-    const onOther = await connect(service.url);
-    await eventually(
-      async () =>
-        (await onOther.socket.emitWithAck('subscribe', { messageId: id })).message?.partial?.text ===
-        firstHalfOf(question),
-      5000,
-      'the other instance has the first half',
-    );
     const halfwaySeq = asker.of(id).deltas.length;
-    expect((await onOther.socket.emitWithAck('subscribe', { messageId: id })).message.partial).toEqual({
+    // Nobody watched it on the other instance: its text never went on the bus, so it has none to
+    // offer; it asks for it, and the instance answering publishes it from the start.
+    const onOther = await connect(service.url);
+    expect(await onOther.socket.emitWithAck('subscribe', { messageId: id })).toEqual({
+      message: { messageId: id, status: 'processing', conversationId: asked.conversationId },
+    });
+    await eventually(() => onOther.of(id).deltas.length === halfwaySeq, 5000, 'the text so far, as deltas');
+    // Now it holds the text so far, whole: a client joining there gets it in the ack.
+    const second = await connect(service.url);
+    expect((await second.socket.emitWithAck('subscribe', { messageId: id })).message.partial).toEqual({
       attempt: 1,
       seq: halfwaySeq,
       text: firstHalfOf(question),
     });
-    // An instance started now missed the start of the answer: it must not offer half of it.
+    // An instance started now hears the rest on the bus, but not the start: it asks, and gets all.
     const newcomer = await startTestService({ databaseUrl: db.url, env: { WORKER_LEASE_SECONDS: '30' } });
     try {
       const onNewcomer = await connect(newcomer.url);
-      expect(await onNewcomer.socket.emitWithAck('subscribe', { messageId: id })).toEqual({
-        message: { messageId: id, status: 'processing', conversationId: asked.conversationId },
-      });
+      await onNewcomer.socket.emitWithAck('subscribe', { messageId: id });
+      await eventually(() => onNewcomer.of(id).deltas.length === halfwaySeq, 5000, 'the text so far on the newcomer');
       provider.release('instances');
       const final = await waitForFinal(scripted.url, id);
-      await eventually(() => [onOther, onNewcomer].every((c) => hasStatus(c, id, 'completed')), 5000);
-      // Both get the rest of the stream from the halfway point on.
-      const rest = final.response?.slice(firstHalfOf(question).length);
+      await eventually(() => [onOther, second, onNewcomer].every((c) => hasStatus(c, id, 'completed')), 5000);
+      // Every delta once, in order: from seq 0 where the client had nothing, from the ack's seq after a text so far.
       for (const client of [onOther, onNewcomer]) {
         const deltas = client.of(id).deltas;
-        expect(seqsOf(deltas)).toEqual(deltas.map((_, i) => halfwaySeq + i));
-        expect(textOf(deltas)).toBe(rest);
+        expect(seqsOf(deltas)).toEqual(deltas.map((_, i) => i));
+        expect(textOf(deltas)).toBe(final.response);
       }
+      const afterAck = second.of(id).deltas;
+      expect(seqsOf(afterAck)).toEqual(afterAck.map((_, i) => halfwaySeq + i));
+      expect(firstHalfOf(question) + textOf(afterAck)).toBe(final.response);
       onNewcomer.socket.close();
     } finally {
       await newcomer.close();
     }
     asker.socket.close();
     onOther.socket.close();
+    second.socket.close();
   });
 });
 
@@ -896,6 +898,52 @@ describe('the relay', () => {
     expect(() => relay.handlers.status({ id, status: 'processing', sentAt: Date.now() })).not.toThrow();
     expect(seen.statuses).toHaveLength(1);
     expect(seen.deltas).toHaveLength(1);
+  });
+
+  it('a delta from a worker here waits for the processing status of its message; its echo from the bus is dropped', async () => {
+    const relay = new Relay(pool, silent);
+    const seen = recorder([]);
+    const order: string[] = [];
+    relay.addTarget({
+      status: (e) => order.push(e.status),
+      delta: (e) => order.push(`delta ${e.seq}`),
+      watchedMessageIds: () => [],
+    });
+    relay.addTarget(seen.target);
+    const id = '00000000-0000-4000-8000-000000000002';
+    relay.handlers.status({ id, status: 'pending', sentAt: Date.now() });
+    relay.localDelta({ messageId: id, seq: 0, text: 'Fast ', attempt: 1 }); // before the claim's NOTIFY came
+    relay.localDelta({ messageId: id, seq: 1, text: 'worker.', attempt: 1 });
+    expect(order).toEqual(['pending']);
+    relay.handlers.status({ id, status: 'processing', sentAt: Date.now() });
+    relay.localDelta({ messageId: id, seq: 2, text: ' More.', attempt: 1 });
+    relay.handlers.delta({ messageId: id, seq: 1, text: 'worker.', attempt: 1 }); // the bus repeats it
+    expect(order).toEqual(['pending', 'processing', 'delta 0', 'delta 1', 'delta 2']);
+    expect(seen.deltas.map((d) => d.text).join('')).toBe('Fast worker. More.');
+  });
+
+  it('a watched message whose text is missing here is asked for; the catch-up is relayed from seq 0, once', async () => {
+    const relay = new Relay(pool, silent);
+    const asked: string[] = [];
+    relay.requestDeltasWith((messageId) => asked.push(messageId));
+    const id = '00000000-0000-4000-8000-000000000003';
+    const seen = recorder([id]);
+    relay.addTarget({ ...seen.target, watches: (messageId) => messageId === id });
+    relay.handlers.status({ id, status: 'processing', sentAt: Date.now() }); // answered elsewhere, watched here
+    expect(asked).toEqual([id]);
+    relay.handlers.delta({ messageId: id, seq: 4, text: 'e', attempt: 1 }); // on the bus for another asker
+    expect(asked).toEqual([id, id]);
+    expect(seen.deltas).toEqual([]);
+    const catchUp = ['a', 'b', 'c', 'd', 'e'].map((text, seq) => ({ messageId: id, seq, text, attempt: 1 }));
+    for (const delta of catchUp) relay.handlers.delta(delta);
+    for (const delta of catchUp) relay.handlers.delta(delta); // asked twice: sent twice
+    relay.handlers.delta({ messageId: id, seq: 5, text: 'f', attempt: 1 });
+    expect(seen.deltas.map((d) => d.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Unwatched, heard mid-answer: nothing relayed and nothing asked.
+    const other = '00000000-0000-4000-8000-000000000004';
+    relay.handlers.delta({ messageId: other, seq: 2, text: 'x', attempt: 1 });
+    expect(asked).toEqual([id, id]);
+    expect(seen.deltas.filter((d) => d.messageId === other)).toEqual([]);
   });
 });
 

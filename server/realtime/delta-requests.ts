@@ -1,0 +1,39 @@
+/**
+ * Asks for a message's deltas over the bus (NOTIFY message_delta_wanted): the instance answering
+ * it then publishes its text from the start and all that follows (delta-publisher.ts). Asked when
+ * a client here watches a message answered elsewhere and its text is missing here; at most once
+ * a second per message, since the answer to one ask covers every watcher here.
+ */
+import type { Logger } from 'pino';
+import { DELTA_WANTED_CHANNEL } from '../db/channels.js';
+import type { Pool } from '../db/pool.js';
+
+const ASK_INTERVAL_MS = 1000;
+/** Messages whose last ask is remembered (for the interval); the oldest are forgotten first. */
+const ASKS_REMEMBERED = 10_000;
+
+export function deltaRequests(deps: {
+  pool: Pool;
+  logger: Logger;
+  /** A message answered here needs no ask: its deltas come straight from its worker. */
+  isStreamingHere: (messageId: string) => boolean;
+}): (messageId: string) => void {
+  const askedAt = new Map<string, number>();
+  return (messageId) => {
+    if (deps.isStreamingHere(messageId)) return;
+    const now = Date.now();
+    const last = askedAt.get(messageId);
+    if (last !== undefined && now - last < ASK_INTERVAL_MS) return;
+    askedAt.delete(messageId);
+    askedAt.set(messageId, now);
+    if (askedAt.size > ASKS_REMEMBERED) askedAt.delete(askedAt.keys().next().value as string);
+    // Lost if the database is away: the next status or delta heard of it asks again.
+    deps.pool
+      .query({
+        name: 'want-deltas',
+        text: 'SELECT pg_notify($1, $2)',
+        values: [DELTA_WANTED_CHANNEL, JSON.stringify({ messageId })],
+      })
+      .catch((error: unknown) => deps.logger.warn({ err: error, messageId }, 'could not ask for deltas'));
+  };
+}
