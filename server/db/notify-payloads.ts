@@ -42,7 +42,7 @@ const conversationDeletedPayload = z.object({
   messageIds: z.array(z.uuid()),
 });
 // Which message's deltas an instance wants (delta-requests.ts).
-const deltaWantedPayload = z.object({ messageId: z.uuid() });
+const deltaWantedPayload = z.object({ messageId: z.uuid(), instanceId: z.string() });
 // The other triggers only say that something changed.
 const signalPayload = z.object({});
 const TRUNCATED_KEYS = new Set(['id', 'status', 'truncated', 'sentAt']);

@@ -25,9 +25,11 @@ export async function startRealtime(core: Core, options: { databaseUrl: string }
   const { pool, log, metrics, dispatcher } = core;
   const relay = new Relay(pool, log, (sentAt) => metrics.relayed('message_status', sentAt));
   // Deltas go where they are watched: here straight from the worker, elsewhere when asked for.
-  const askForDeltas = deltaRequests({ pool, logger: log, isStreamingHere: core.deltas.isStreaming });
+  const { instanceId } = core;
+  const askForDeltas = deltaRequests({ pool, logger: log, instanceId, isStreamingHere: core.deltas.isStreaming });
   relay.requestDeltasWith(askForDeltas);
-  relay.onDeltaWanted(core.deltas.want);
+  // An ask of this instance's own (it heard 'processing' before its worker opened the stream) is not another's interest.
+  relay.onDeltaWanted((messageId, by) => by !== instanceId && core.deltas.want(messageId));
   core.deltas.deliverLocally((event) => relay.localDelta(event));
   const stats = new StatsBroadcaster({ pool, logger: log, instanceStaleAfterMs: core.instanceStaleAfterMs });
   stack.push('statistics pusher', () => stats.stop());

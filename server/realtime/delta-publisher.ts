@@ -35,8 +35,8 @@ export interface DeltaPublisher extends DeltaSink {
 
 /** Room for the JSON envelope around the text, well inside the 8000-byte NOTIFY limit. */
 const ENVELOPE_BYTES = 400;
-/** A request heard just before its message's stream opened here is remembered this long (by count). */
-const EARLY_WANTS_REMEMBERED = 10_000;
+/** Messages asked for are remembered (by count): a retried attempt, or an ask heard before the stream opened. */
+const WANTS_REMEMBERED = 10_000;
 
 /** One attempt at a message being answered here. */
 interface OpenStream {
@@ -57,7 +57,7 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPubli
   // all messages streaming here share one statement per tick (not one per message).
   const ticker = new FlushTicker(flushIntervalMs);
   const streams = new Map<string, OpenStream>();
-  const earlyWants = new RecentIds(EARLY_WANTS_REMEMBERED);
+  const wanted = new RecentIds(WANTS_REMEMBERED);
   let deliverHere: ((event: MessageDeltaEvent) => void) | undefined;
 
   return {
@@ -65,8 +65,9 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPubli
       deliverHere = deliver;
     },
     want(messageId) {
+      wanted.add(messageId);
       const stream = streams.get(messageId);
-      if (!stream) return earlyWants.add(messageId);
+      if (!stream) return;
       // Everything so far, again if it was on the bus already: the asker may have missed it.
       stream.onBus = true;
       stream.publish(stream.sent);
@@ -88,7 +89,7 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPubli
       const deliver = deliverHere;
 
       const stream: OpenStream = {
-        onBus: deliver === undefined || earlyWants.has(messageId),
+        onBus: deliver === undefined || wanted.has(messageId),
         sent: [],
         publish(events) {
           if (events.length === 0) return;

@@ -15,6 +15,8 @@ const ASKS_REMEMBERED = 10_000;
 export function deltaRequests(deps: {
   pool: Pool;
   logger: Logger;
+  /** Who asks: the instance answering a message ignores its own asks (its clients have the text). */
+  instanceId: string;
   /** A message answered here needs no ask: its deltas come straight from its worker. */
   isStreamingHere: (messageId: string) => boolean;
 }): (messageId: string) => void {
@@ -32,7 +34,7 @@ export function deltaRequests(deps: {
       .query({
         name: 'want-deltas',
         text: 'SELECT pg_notify($1, $2)',
-        values: [DELTA_WANTED_CHANNEL, JSON.stringify({ messageId })],
+        values: [DELTA_WANTED_CHANNEL, JSON.stringify({ messageId, instanceId: deps.instanceId })],
       })
       .catch((error: unknown) => deps.logger.warn({ err: error, messageId }, 'could not ask for deltas'));
   };

@@ -31,8 +31,8 @@ export interface ListenerHandlers {
   delta(event: MessageDeltaEvent): void;
   /** Whether this message's deltas are of use here (watched here); the others are dropped unread. */
   wantsDeltasOf(messageId: string): boolean;
-  /** Another instance watches this message: if it is answered here, its deltas are to go on the bus. */
-  deltaWanted(messageId: string): void;
+  /** An instance (`by`) watches this message: if it is answered elsewhere, its deltas are to go on the bus. */
+  deltaWanted(messageId: string, by: string): void;
   instancesChanged(): void;
   /** Something counted in the statistics changed without a status change (a retry). */
   statisticsChanged(): void;
@@ -192,7 +192,7 @@ function deliverNotifications(subscriber: Subscriber, { logger, later, handlers 
     });
   on(STATUS_CHANNEL, (notification) => handlers.status(notification));
   on(DELTA_CHANNEL, (event) => handlers.delta(event));
-  on(DELTA_WANTED_CHANNEL, ({ messageId }) => handlers.deltaWanted(messageId));
+  on(DELTA_WANTED_CHANNEL, ({ messageId, instanceId }) => handlers.deltaWanted(messageId, instanceId));
   on(INSTANCES_CHANNEL, () => handlers.instancesChanged());
   on(DELETED_CHANNEL, () => handlers.messagesDeleted());
   on(CONVERSATION_DELETED_CHANNEL, (notice) => handlers.conversationDeleted(notice));

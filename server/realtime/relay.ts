@@ -45,7 +45,7 @@ export class Relay {
   private readonly changeListeners: Array<() => void> = [];
   private readonly deletionListeners: Array<() => void> = [];
   private readonly reconnectListeners: Array<() => void> = [];
-  private readonly deltaWantedListeners: Array<(messageId: string) => void> = [];
+  private readonly deltaWantedListeners: Array<(messageId: string, by: string) => void> = [];
   /** Per message, the last event still waiting for a read; later events of it queue behind. */
   private readonly waiting = new Map<string, Promise<void>>();
   private readonly finished = new RecentIds(FINISHED_MEMORY);
@@ -95,8 +95,8 @@ export class Relay {
     this.deletionListeners.push(listener);
   }
 
-  /** Called when another instance asks for the deltas of a message (answered here, perhaps). */
-  onDeltaWanted(listener: (messageId: string) => void): void {
+  /** Called when an instance (`by`, perhaps this one) asks for the deltas of a message (answered here, perhaps). */
+  onDeltaWanted(listener: (messageId: string, by: string) => void): void {
     this.deltaWantedListeners.push(listener);
   }
 
@@ -110,8 +110,8 @@ export class Relay {
     status: (notification) => this.relayStatus(notification),
     delta: (event) => void this.inOrder(event.messageId, () => this.emitDelta(event)),
     wantsDeltasOf: (messageId) => this.isWatched(messageId),
-    deltaWanted: (messageId) => {
-      for (const listener of this.deltaWantedListeners) listener(messageId);
+    deltaWanted: (messageId, by) => {
+      for (const listener of this.deltaWantedListeners) listener(messageId, by);
     },
     instancesChanged: () => this.changed(),
     statisticsChanged: () => this.changed(),

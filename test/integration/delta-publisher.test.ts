@@ -184,6 +184,28 @@ describe('delta publisher', () => {
     await expect.poll(() => textOf('m-early')).toBe('Heard everywhere.');
   });
 
+  it('asked for once: a retried attempt of the message goes on the bus too', async () => {
+    const sink = publisher();
+    sink.deliverLocally(() => undefined);
+    const first = sink.open({ messageId: 'm-retried', attempt: 1 });
+    sink.want('m-retried');
+    first.push('Failed halfway.');
+    await first.end();
+    const second = sink.open({ messageId: 'm-retried', attempt: 2 });
+    second.push('From the start.');
+    await second.end();
+    const retried = () => heard.filter((e) => e.messageId === 'm-retried' && e.attempt === 2);
+    await expect
+      .poll(() =>
+        retried()
+          .map((e) => e.text)
+          .join(''),
+      )
+      .toBe('From the start.');
+    expect(retried().map((e) => e.seq)).toEqual([...retried().keys()]);
+    expect(retried()[0]?.restart).toBe(true);
+  });
+
   it('holds local delivery back until the message is written, and drops it if it is not', async () => {
     const sink = publisher();
     const local: MessageDeltaEvent[] = [];

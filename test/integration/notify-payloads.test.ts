@@ -209,11 +209,18 @@ describe('NOTIFY payloads from the SQL', () => {
 
   it('an instance asking for the deltas of a message answered elsewhere: the message id', async () => {
     const messageId = crypto.randomUUID();
-    const ask = deltaRequests({ pool, logger: pino({ level: 'silent' }), isStreamingHere: () => false });
+    const ask = deltaRequests({
+      pool,
+      logger: pino({ level: 'silent' }),
+      instanceId: 'i-1',
+      isStreamingHere: () => false,
+    });
     ask(messageId);
     ask(messageId); // within a second of the first: not asked again
     await expect.poll(() => heard.length, { timeout: 10_000 }).toBe(1);
-    expect(parsedExactly(await heardSoFar())).toEqual([{ channel: 'message_delta_wanted', payload: { messageId } }]);
+    expect(parsedExactly(await heardSoFar())).toEqual([
+      { channel: 'message_delta_wanted', payload: { messageId, instanceId: 'i-1' } },
+    ]);
   });
 
   it('every channel the listener follows was heard above (a new channel needs a case here)', () => {
