@@ -19,13 +19,14 @@ export function deltaRequests(deps: {
   instanceId: string;
   /** A message answered here needs no ask: its deltas come straight from its worker. */
   isStreamingHere: (messageId: string) => boolean;
-}): (messageId: string) => void {
+}): (messageId: string) => boolean {
   const askedAt = new Map<string, number>();
+  /** False when there is nothing to ask (answered here); true when asked now or lately. */
   return (messageId) => {
-    if (deps.isStreamingHere(messageId)) return;
+    if (deps.isStreamingHere(messageId)) return false;
     const now = Date.now();
     const last = askedAt.get(messageId);
-    if (last !== undefined && now - last < ASK_INTERVAL_MS) return;
+    if (last !== undefined && now - last < ASK_INTERVAL_MS) return true;
     askedAt.delete(messageId);
     askedAt.set(messageId, now);
     if (askedAt.size > ASKS_REMEMBERED) askedAt.delete(askedAt.keys().next().value as string);
@@ -37,5 +38,6 @@ export function deltaRequests(deps: {
         values: [DELTA_WANTED_CHANNEL, JSON.stringify({ messageId, instanceId: deps.instanceId })],
       })
       .catch((error: unknown) => deps.logger.warn({ err: error, messageId }, 'could not ask for deltas'));
+    return true;
   };
 }

@@ -49,18 +49,32 @@ export class PartialAnswers {
   private readonly entries = new Map<string, Entry>();
   private totalBytes = 0;
 
-  private askForText: (messageId: string) => void = () => undefined;
+  private askForText: (messageId: string) => boolean = () => false;
+  /** Joiners waiting for the text of a message asked for. */
+  private readonly awaited = new Map<string, Array<() => void>>();
 
   constructor(private readonly limits: PartialAnswerLimits = DEFAULT_PARTIAL_ANSWER_LIMITS) {}
 
-  /** How to ask for the text of a message being answered elsewhere (delta-requests.ts). */
-  requestTextWith(ask: (messageId: string) => void): void {
+  /** How to ask for the text of a message being answered elsewhere (delta-requests.ts): false when it is answered here. */
+  requestTextWith(ask: (messageId: string) => boolean): void {
     this.askForText = ask;
   }
 
-  /** A client joins a message being answered whose text is not here. */
-  missing(messageId: string): void {
-    this.askForText(messageId);
+  /** Asks for a message's text, and resolves once it starts to come (within `waitMs`, else anyway). */
+  askFor(messageId: string, waitMs: number): Promise<void> {
+    if (!this.askForText(messageId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const rest = (this.awaited.get(messageId) ?? []).filter((waiter) => waiter !== done);
+        if (rest.length > 0) this.awaited.set(messageId, rest);
+        else this.awaited.delete(messageId);
+        // The rest of the catch-up is read with its start: let it be added first.
+        setImmediate(resolve);
+      };
+      const timer = setTimeout(done, waitMs);
+      this.awaited.set(messageId, [...(this.awaited.get(messageId) ?? []), done]);
+    });
   }
 
   /** The text so far, when this instance has all of the current attempt's text. */
@@ -128,6 +142,7 @@ export class PartialAnswers {
     });
     this.totalBytes += entry.bytes + bytes;
     this.evictOverLimits();
+    for (const done of this.awaited.get(messageId) ?? []) done();
   }
 
   private evictOverLimits(): void {
@@ -145,13 +160,23 @@ export class PartialAnswers {
   }
 }
 
-/**
- * A message's current state with its text so far, if it is still being answered and known here.
- * Being answered and not known here: its text is asked for, and follows as deltas from seq 0.
- */
+/** A message's current state with its text so far, if it is still being answered and known here. */
 export function withPartialAnswer(state: MessageStatusEvent, answers: PartialAnswers): MessageCurrentState {
   if (isTerminal(state.status)) return state;
   const partial = answers.of(state.messageId);
-  if (!partial && state.status === 'processing') answers.missing(state.messageId);
   return partial ? { ...state, partial } : state;
+}
+
+/** How long a client joining a message answered elsewhere waits for its text to come here. */
+const ASKED_TEXT_WAIT_MS = 1000;
+
+/**
+ * The current state for a client joining now. A message being answered elsewhere whose text is
+ * not here: the text is asked for and briefly waited for; what comes after it follows as deltas.
+ */
+export async function withTextSoFar(state: MessageStatusEvent, answers: PartialAnswers): Promise<MessageCurrentState> {
+  if (state.status === 'processing' && !answers.of(state.messageId)) {
+    await answers.askFor(state.messageId, ASKED_TEXT_WAIT_MS);
+  }
+  return withPartialAnswer(state, answers);
 }

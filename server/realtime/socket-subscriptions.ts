@@ -14,7 +14,7 @@ import {
 import { isTerminal } from '../../shared/status.js';
 import type { Pool } from '../db/pool.js';
 import { toStatusEvent } from '../messages/message-state.js';
-import { type PartialAnswers, withPartialAnswer } from './partial-answers.js';
+import { type PartialAnswers, withTextSoFar } from './partial-answers.js';
 import { SocketReads } from './socket-reads.js';
 
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -80,7 +80,10 @@ export class MessageSubscriptions {
     try {
       await socket.join(messageRoom(messageId));
       const row = await this.reads.read(messageId);
-      return row && withPartialAnswer(entry.finished ?? toStatusEvent(row), this.deps.partialAnswers);
+      if (!row) return null;
+      const current = await withTextSoFar(entry.finished ?? toStatusEvent(row), this.deps.partialAnswers);
+      // A final state heard while the text was awaited wins too.
+      return entry.finished ?? current;
     } finally {
       entry.count -= 1;
       if (entry.count === 0) this.joining.delete(messageId);

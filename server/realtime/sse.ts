@@ -23,7 +23,7 @@ import { HttpError } from '../edge/http-error.js';
 import { parseOr400 } from '../edge/validate.js';
 import { toStatusEvent } from '../messages/message-state.js';
 import type { RelayTarget } from '../messages/relay-target.js';
-import { type PartialAnswers, withPartialAnswer } from './partial-answers.js';
+import { type PartialAnswers, withTextSoFar } from './partial-answers.js';
 import type { StatsAudience, StatsBroadcaster } from './stats-broadcaster.js';
 
 /** A comment line now and then keeps proxies from closing an idle stream. */
@@ -210,9 +210,10 @@ export function sseRoutes(deps: {
       deps.hub.unwatch(messageId, stream);
       throw new HttpError(404, 'No message with that id.');
     }
+    const current = await withTextSoFar(toStatusEvent(row), deps.partialAnswers);
     if (res.closed) return deps.hub.unwatch(messageId, stream);
     openStream(res);
-    deps.hub.start(messageId, stream, withPartialAnswer(toStatusEvent(row), deps.partialAnswers));
+    deps.hub.start(messageId, stream, current);
   });
 
   router.get('/api/statistics/stream', async (_req, res) => {

@@ -454,25 +454,23 @@ describe('Socket.IO', () => {
     const id = asked.messageId;
     await eventually(() => textOf(asker.of(id).deltas) === firstHalfOf(question), 5000, 'the first half');
     const halfwaySeq = asker.of(id).deltas.length;
-    // Nobody watched it on the other instance: its text never went on the bus, so it has none to
-    // offer; it asks for it, and the instance answering publishes it from the start.
+    // Nobody watched it on the other instance: its text never went on the bus. Asked for, the
+    // instance answering publishes it from the start, and the ack waits for it.
     const onOther = await connect(service.url);
+    const textSoFar = { attempt: 1, seq: halfwaySeq, text: firstHalfOf(question) };
     expect(await onOther.socket.emitWithAck('subscribe', { messageId: id })).toEqual({
-      message: { messageId: id, status: 'processing', conversationId: asked.conversationId },
+      message: { messageId: id, status: 'processing', conversationId: asked.conversationId, partial: textSoFar },
     });
+    // The catch-up also reached the room (seq 0 on): the client keeps each piece once by its seq.
     await eventually(() => onOther.of(id).deltas.length === halfwaySeq, 5000, 'the text so far, as deltas');
-    // Now it holds the text so far, whole: a client joining there gets it in the ack.
+    // Now it holds the text so far, whole: a client joining there gets it in the ack at once.
     const second = await connect(service.url);
-    expect((await second.socket.emitWithAck('subscribe', { messageId: id })).message.partial).toEqual({
-      attempt: 1,
-      seq: halfwaySeq,
-      text: firstHalfOf(question),
-    });
+    expect((await second.socket.emitWithAck('subscribe', { messageId: id })).message.partial).toEqual(textSoFar);
     // An instance started now hears the rest on the bus, but not the start: it asks, and gets all.
     const newcomer = await startTestService({ databaseUrl: db.url, env: { WORKER_LEASE_SECONDS: '30' } });
     try {
       const onNewcomer = await connect(newcomer.url);
-      await onNewcomer.socket.emitWithAck('subscribe', { messageId: id });
+      expect((await onNewcomer.socket.emitWithAck('subscribe', { messageId: id })).message.partial).toEqual(textSoFar);
       await eventually(() => onNewcomer.of(id).deltas.length === halfwaySeq, 5000, 'the text so far on the newcomer');
       provider.release('instances');
       const final = await waitForFinal(scripted.url, id);
