@@ -123,6 +123,19 @@ const IDIOM_BREATH: ReadonlySet<Concept> = new Set<Concept>([
 ]);
 
 /**
+ * Signs no idiom borrows: beside them, "drowning in work" or "this exam is killing me" does not
+ * explain away a breathing word in the same sentence (blue lips are not a workload).
+ */
+const NOT_IDIOM: ReadonlySet<Concept> = new Set<Concept>([
+  'BLUE',
+  'LIPS_SKIN',
+  'UNRESPONSIVE',
+  'NOT_BREATHING',
+  'COLLAPSE',
+  'RETRACTIONS',
+]);
+
+/**
  * Findings whose danger outlasts feeling well (a paracetamol overdose, an electric shock, water
  * breathed in): "fine now" does not resolve them; past and hypothetical still apply.
  */
@@ -209,6 +222,8 @@ export class Reader {
   private readonly askingSegments = new Set<number>();
   /** A baby or a child is told of somewhere in the message. */
   private readonly young: boolean;
+  /** Sentences with a sign no idiom borrows (blue, unresponsive, not breathing). */
+  private readonly unborrowable = new Set<number>();
   private recentRegions: { clauses: Set<number>; sentences: Set<number> } | undefined;
 
   constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
@@ -250,6 +265,8 @@ export class Reader {
       this.pastFrame.push(own || carried);
     }
     this.resolvedUpTo = this.recoveries(occurrences, sentences);
+    for (const o of occurrences)
+      if (NOT_IDIOM.has(o.concept)) this.unborrowable.add(this.places.sentence[o.start] ?? 0);
   }
 
   /**
@@ -295,7 +312,12 @@ export class Reader {
     // baby breathes through its nose: a blocked one that struggles to breathe is one)
     const breathBorrowed =
       this.inSentence('DEBT_IDIOM', place.sentence) || (this.inSentence('BLOCKED_NOSE', place.sentence) && !this.young);
-    if (IDIOM_BREATH.has(finding.concept) && breathBorrowed && !this.urgentNeed) {
+    if (
+      IDIOM_BREATH.has(finding.concept) &&
+      breathBorrowed &&
+      !this.urgentNeed &&
+      !this.unborrowable.has(place.sentence)
+    ) {
       return 'hypothetical';
     }
     return 'present';
