@@ -410,7 +410,7 @@ export class Reader {
     }
     // The nearest cue before the finding decides: a present marker after it covers any earlier cue too.
     const ifCue = this.nearestInSentence('HYPO_IF', finding, place);
-    if (ifCue && !this.realAfter(ifCue, place, false)) return true;
+    if (ifCue && !this.realAfter(ifCue, place, false, finding.start)) return true;
     const howCue = this.nearestInSentence('HYPO_HOW', finding, place);
     // A how-to or a question word reaches the rest of its own stretch of text (to a comma) only.
     return (
@@ -433,7 +433,7 @@ export class Reader {
     const frame = frames[lastBefore(frames, finding.start)];
     if (frame) {
       const kinAfter = kin[firstFrom(kin, frame.end)];
-      return !this.realAfter(frame, place, false) && !(kinAfter && kinAfter.start < finding.start);
+      return !this.realAfter(frame, place, false, finding.start) && !(kinAfter && kinAfter.start < finding.start);
     }
     // A frame later in the sentence ("... drowns in the new series") covers what came before it,
     // unless someone of the writer's own is named first ("my son fell in while we watched a film").
@@ -466,14 +466,15 @@ export class Reader {
   /**
    * True when someone real and present is described between the cue and the finding: a present
    * subject or "now" in a later clause than the cue's (after a how-to, anywhere after it, a
-   * possessive too), up to the finding's clause.
+   * possessive too), up to the finding's clause. With `before`, the marker must start before it:
+   * the finding's own verb ("... faints and has no pulse") is still the hypothetical's.
    */
-  private realAfter(cue: Cue, place: Place, sameClauseToo: boolean): boolean {
+  private realAfter(cue: Cue, place: Place, sameClauseToo: boolean, before = Number.POSITIVE_INFINITY): boolean {
     const markers = sameClauseToo ? this.realOrPersonal : this.realMarkers;
     const from = sameClauseToo
       ? cue.end
       : Math.max(cue.end, this.places.clauseStarts[cue.clause + 1] ?? Number.POSITIVE_INFINITY);
     const first = markers[lastBefore(markers, from) + 1];
-    return first !== undefined && first.clause <= place.clause;
+    return first !== undefined && first.clause <= place.clause && first.start < before;
   }
 }
