@@ -391,7 +391,8 @@ export class Reader {
   }
 
   private hypothetical(finding: Occurrence, place: Place, clauseNow: boolean): boolean {
-    if (clauseNow) return false;
+    // "in the game my character keeps drowning": a "now" inside the frame's own clause is the story's
+    if (clauseNow) return this.framedInClause(finding, place);
     if (this.framed(finding, place)) return true;
     if (!this.someone && NAMES.has(finding.concept)) return true;
     // "Is it serious?" after "my dad can't move his arm," asks about someone real: only a question
@@ -445,6 +446,23 @@ export class Reader {
       !this.inSentence('NOW', place.sentence) &&
       kinBefore?.sentence !== place.sentence
     );
+  }
+
+  /**
+   * A frame earlier in the finding's own clause ("my character keeps drowning"), with no one of the
+   * writer's own and no present subject between ("watching a film now I have chest pain"), no call for help.
+   */
+  private framedInClause(finding: Occurrence, place: Place): boolean {
+    if (this.urgentNeed) return false;
+    const frames = this.list('FRAME');
+    const frame = frames[lastBefore(frames, finding.start)];
+    if (!frame || frame.clause !== place.clause) return false;
+    for (const concept of ['KIN', 'PRESENT_SUBJ'] as const) {
+      const list = this.list(concept);
+      const after = list[firstFrom(list, frame.end)];
+      if (after && after.start < finding.start) return false;
+    }
+    return true;
   }
 
   /** "Is it normal that my baby (5 weeks) is so limp?": someone of the writer's own named after the question, before the finding. */
