@@ -392,7 +392,8 @@ export class Reader {
 
   private hypothetical(finding: Occurrence, place: Place, clauseNow: boolean): boolean {
     // "in the game my character keeps drowning": a "now" inside the frame's own clause is the story's
-    if (clauseNow) return this.framedInClause(finding, place);
+    // "do you still do rescue breaths if the person isn't breathing": a "now" before the "if" stays outside it
+    if (clauseNow && !this.nowOnlyBeforeIf(finding, place)) return this.framedInClause(finding, place);
     if (this.framed(finding, place)) return true;
     if (!this.someone && NAMES.has(finding.concept)) return true;
     // "Is it serious?" after "my dad can't move his arm," asks about someone real: only a question
@@ -446,6 +447,15 @@ export class Reader {
       !this.inSentence('NOW', place.sentence) &&
       kinBefore?.sentence !== place.sentence
     );
+  }
+
+  /** An "if" before the finding in its clause, and every "now" of that clause before the "if". */
+  private nowOnlyBeforeIf(finding: Occurrence, place: Place): boolean {
+    const ifCue = this.nearestInSentence('HYPO_IF', finding, place);
+    if (!ifCue || ifCue.clause !== place.clause) return false;
+    const nows = this.list('NOW');
+    const after = nows[firstFrom(nows, ifCue.end)];
+    return !(after && after.clause === place.clause);
   }
 
   /**
