@@ -412,7 +412,8 @@ export class Reader {
     }
     // The nearest cue before the finding decides: a present marker after it covers any earlier cue too.
     const ifCue = this.nearestInSentence('HYPO_IF', finding, place);
-    if (ifCue && !this.realAfter(ifCue, place, false, finding.start)) return true;
+    if (ifCue && !this.realAfter(ifCue, place, false, finding.start) && !this.kinAfterFrame(ifCue, finding))
+      return true;
     const howCue = this.nearestInSentence('HYPO_HOW', finding, place);
     // A how-to or a question word reaches the rest of its own stretch of text (to a comma) only.
     return (
@@ -447,6 +448,19 @@ export class Reader {
       !this.inSentence('NOW', place.sentence) &&
       kinBefore?.sentence !== place.sentence
     );
+  }
+
+  /**
+   * A cue that is also a frame ("first aid course", "curso de socorrismo") ends, like a frame, where
+   * someone of the writer's own is named after it: "during the course my colleague collapsed".
+   */
+  private kinAfterFrame(cue: Cue, finding: Occurrence): boolean {
+    const frames = this.list('FRAME');
+    const frame = frames[lastBefore(frames, cue.end)];
+    if (!frame || frame.end <= cue.start) return false;
+    const kin = this.list('KIN');
+    const named = kin[firstFrom(kin, Math.max(cue.end, frame.end))];
+    return named !== undefined && named.start < finding.start;
   }
 
   /** An "if" before the finding in its clause, and every "now" of that clause before the "if". */
