@@ -134,7 +134,7 @@ export const pt: LanguageData = {
   inflections: ['as', 'os', 'a', 'o', 's'],
   notTypos: ['subiu', 'subiram', 'cuido', 'cuida', 'cuidar', 'serio', 'seria', 'serios', 'livre', 'sonhe', 'peito', 'perto', 'porto', 'dores', 'sangue', 'agora', 'ainda', 'muito', 'pouco', 'tenho', 'estou', 'esta', 'semana', 'meses', 'filho', 'filha', 'cabeca', 'braco', 'perna', 'bebe', 'beber', 'comer', 'respirar', 'despedindo', 'despedir', 'kk', 'rsrs'],
   lexicon: {
-    STROKE_HISTORY: ['teve|tive um|uma avc|derrame|trombose|isquemia|ait', 'ja teve|tive um|uma? avc|derrame|trombose|ait', 'depois|desde|apos do|o avc|derrame|ait', 'sequela|sequelas do|de avc|derrame', 'historico de avc|derrame', 'avc|derrame anterior|previo'],
+    STROKE_HISTORY: ['teve|tive um|uma avc|derrame|trombose|isquemia|ait', 'ja teve|tive um|uma? avc|derrame|trombose|ait', 'depois|desde|apos do|o avc|derrame|ait', 'sequela|sequelas do|de avc|derrame', 'historico de avc|derrame', 'avc|derrame anterior|previo', 'teve|tive avc|derrame|ait|trombose|isquemia'],
     NEW_ONSET: ['agora', 'agora mesmo', 'agorinha', 'hoje', 'esta noite', 'esta manha|tarde', 'hoje de manha', 'hoje cedo', 'desde hoje de manha', 'ao acordar', 'ha # minutos|horas|min|hora', 'faz # minutos|horas', 'ha uma hora', 'ha meia hora', 'ha pouco', 'de repente', 'do nada'],
     BLOCKED_NOSE: ['nariz entupido|entupida|trancado|trancada|congestionado|congestionada', 'nariz ~ entupido|entupida|trancado|trancada', 'congestao nasal'],
     LOCAL_ANAESTHETIC: ['dentista', 'dentistas', 'anestesia local', 'obturacao', 'tratamento de canal', 'siso', 'sisos'],
