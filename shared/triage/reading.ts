@@ -292,7 +292,7 @@ export class Reader {
   statusOf(finding: Occurrence): Status {
     const place = this.placeAt(finding.start);
     if (this.negated(finding, place)) return 'negated';
-    if (this.inClause('PET', place.clause) && !HUMAN_ONLY.has(finding.concept)) return 'animal';
+    if (!HUMAN_ONLY.has(finding.concept) && this.animal(finding, place)) return 'animal';
     const clauseNow = this.inClause('NOW', place.clause);
     const resolved = (this.resolvedUpTo[place.sentence] ?? -1) >= place.clause || this.inClause('FINE', place.clause);
     if (!clauseNow && resolved && !PERSISTS.has(finding.concept)) return 'resolved';
@@ -321,6 +321,34 @@ export class Reader {
       return 'hypothetical';
     }
     return 'present';
+  }
+
+  /**
+   * About an animal: a pet in the finding's clause, unless someone of the writer's own is named
+   * between them ("my dog knocked the kettle onto my toddler, his arm..."); or a pet that opened the
+   * sentence, with no person named or referred to between it and the finding ("minha cachorra
+   * comeu veneno de rato e tá vomitando sangue").
+   */
+  private animal(finding: Occurrence, place: Place): boolean {
+    const pets = this.list('PET');
+    const pet = pets[lastBefore(pets, finding.start)];
+    const kin = this.list('KIN');
+    const kinBefore = kin[lastBefore(kin, finding.start)];
+    if (this.inClause('PET', place.clause))
+      return !(pet && pet.clause === place.clause && kinBefore && kinBefore.start >= pet.end);
+    if (!pet || pet.sentence !== place.sentence || kinBefore?.sentence === place.sentence) return false;
+    if (!this.opensSentence(pet)) return false;
+    const personal = this.list('PERSONAL');
+    const person = personal[firstFrom(personal, pet.end)];
+    return !(person && person.start < finding.start);
+  }
+
+  /** The cue is in the first stretch of its sentence (no punctuation before it in the sentence). */
+  private opensSentence(cue: Cue): boolean {
+    const { segment, sentence } = this.places;
+    for (let i = cue.start - 1; i >= 0 && sentence[i] === cue.sentence; i--)
+      if (segment[i] !== cue.segment) return false;
+    return true;
   }
 
   /** Every past cue of the finding's clause (or, framed, of its sentence) is a recent one ("yesterday"). */
