@@ -30,6 +30,7 @@ export const CUE_CONCEPTS = [
   'REFL', // myself, himself (phrase class)
   'SUBJ', // i, he, she, someone (phrase class)
   'WORKLOAD', // work, debt, emails (phrase class, for idioms)
+  'THING', // a laptop, the car, the market, our team (phrase class): what a borrowed body word is told of, not a person
   'DEBT_IDIOM', // up to the neck in debt/work: the sentence's drowning and choking are figurative
   'BLOCKED_NOSE', // a blocked or stuffy nose: the sentence's "can't breathe" is through the nose
 ] as const;

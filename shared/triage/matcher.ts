@@ -21,7 +21,7 @@ export interface Occurrence {
 const CUES: ReadonlySet<Concept> = new Set(CUE_CONCEPTS);
 const SWALLOWERS: ReadonlySet<Concept> = new Set<Concept>(['NONE', 'FIGURATIVE']);
 /** Phrase classes only: never reported on their own. */
-const CLASS_ONLY: ReadonlySet<Concept> = new Set<Concept>(['POSS', 'REFL', 'SUBJ', 'WORKLOAD']);
+const CLASS_ONLY: ReadonlySet<Concept> = new Set<Concept>(['POSS', 'REFL', 'SUBJ', 'WORKLOAD', 'THING']);
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 

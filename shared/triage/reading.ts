@@ -123,6 +123,19 @@ const IDIOM_BREATH: ReadonlySet<Concept> = new Set<Concept>([
 ]);
 
 /**
+ * Signs no idiom borrows: beside them, "drowning in work" or "this exam is killing me" does not
+ * explain away a breathing word in the same sentence (blue lips are not a workload).
+ */
+const NOT_IDIOM: ReadonlySet<Concept> = new Set<Concept>([
+  'BLUE',
+  'LIPS_SKIN',
+  'UNRESPONSIVE',
+  'NOT_BREATHING',
+  'COLLAPSE',
+  'RETRACTIONS',
+]);
+
+/**
  * Findings whose danger outlasts feeling well (a paracetamol overdose, an electric shock, water
  * breathed in): "fine now" does not resolve them; past and hypothetical still apply.
  */
@@ -209,6 +222,8 @@ export class Reader {
   private readonly askingSegments = new Set<number>();
   /** A baby or a child is told of somewhere in the message. */
   private readonly young: boolean;
+  /** Sentences with a sign no idiom borrows (blue, unresponsive, not breathing). */
+  private readonly unborrowable = new Set<number>();
   private recentRegions: { clauses: Set<number>; sentences: Set<number> } | undefined;
 
   constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
@@ -250,6 +265,8 @@ export class Reader {
       this.pastFrame.push(own || carried);
     }
     this.resolvedUpTo = this.recoveries(occurrences, sentences);
+    for (const o of occurrences)
+      if (NOT_IDIOM.has(o.concept)) this.unborrowable.add(this.places.sentence[o.start] ?? 0);
   }
 
   /**
@@ -275,7 +292,7 @@ export class Reader {
   statusOf(finding: Occurrence): Status {
     const place = this.placeAt(finding.start);
     if (this.negated(finding, place)) return 'negated';
-    if (this.inClause('PET', place.clause) && !HUMAN_ONLY.has(finding.concept)) return 'animal';
+    if (!HUMAN_ONLY.has(finding.concept) && this.animal(finding, place)) return 'animal';
     const clauseNow = this.inClause('NOW', place.clause);
     const resolved = (this.resolvedUpTo[place.sentence] ?? -1) >= place.clause || this.inClause('FINE', place.clause);
     if (!clauseNow && resolved && !PERSISTS.has(finding.concept)) return 'resolved';
@@ -295,10 +312,43 @@ export class Reader {
     // baby breathes through its nose: a blocked one that struggles to breathe is one)
     const breathBorrowed =
       this.inSentence('DEBT_IDIOM', place.sentence) || (this.inSentence('BLOCKED_NOSE', place.sentence) && !this.young);
-    if (IDIOM_BREATH.has(finding.concept) && breathBorrowed && !this.urgentNeed) {
+    if (
+      IDIOM_BREATH.has(finding.concept) &&
+      breathBorrowed &&
+      !this.urgentNeed &&
+      !this.unborrowable.has(place.sentence)
+    ) {
       return 'hypothetical';
     }
     return 'present';
+  }
+
+  /**
+   * About an animal: a pet in the finding's clause, unless someone of the writer's own is named
+   * between them ("my dog knocked the kettle onto my toddler, his arm..."); or a pet that opened the
+   * sentence, with no person named or referred to between it and the finding ("minha cachorra
+   * comeu veneno de rato e tá vomitando sangue").
+   */
+  private animal(finding: Occurrence, place: Place): boolean {
+    const pets = this.list('PET');
+    const pet = pets[lastBefore(pets, finding.start)];
+    const kin = this.list('KIN');
+    const kinBefore = kin[lastBefore(kin, finding.start)];
+    if (this.inClause('PET', place.clause))
+      return !(pet && pet.clause === place.clause && kinBefore && kinBefore.start >= pet.end);
+    if (!pet || pet.sentence !== place.sentence || kinBefore?.sentence === place.sentence) return false;
+    if (!this.opensSentence(pet)) return false;
+    const personal = this.list('PERSONAL');
+    const person = personal[firstFrom(personal, pet.end)];
+    return !(person && person.start < finding.start);
+  }
+
+  /** The cue is in the first stretch of its sentence (no punctuation before it in the sentence). */
+  private opensSentence(cue: Cue): boolean {
+    const { segment, sentence } = this.places;
+    for (let i = cue.start - 1; i >= 0 && sentence[i] === cue.sentence; i--)
+      if (segment[i] !== cue.segment) return false;
+    return true;
   }
 
   /** Every past cue of the finding's clause (or, framed, of its sentence) is a recent one ("yesterday"). */
@@ -369,7 +419,9 @@ export class Reader {
   }
 
   private hypothetical(finding: Occurrence, place: Place, clauseNow: boolean): boolean {
-    if (clauseNow) return false;
+    // "in the game my character keeps drowning": a "now" inside the frame's own clause is the story's
+    // "do you still do rescue breaths if the person isn't breathing": a "now" before the "if" stays outside it
+    if (clauseNow && !this.nowOnlyBeforeIf(finding, place)) return this.framedInClause(finding, place);
     if (this.framed(finding, place)) return true;
     if (!this.someone && NAMES.has(finding.concept)) return true;
     // "Is it serious?" after "my dad can't move his arm," asks about someone real: only a question
@@ -388,7 +440,8 @@ export class Reader {
     }
     // The nearest cue before the finding decides: a present marker after it covers any earlier cue too.
     const ifCue = this.nearestInSentence('HYPO_IF', finding, place);
-    if (ifCue && !this.realAfter(ifCue, place, false)) return true;
+    if (ifCue && !this.realAfter(ifCue, place, false, finding.start) && !this.kinAfterFrame(ifCue, finding))
+      return true;
     const howCue = this.nearestInSentence('HYPO_HOW', finding, place);
     // A how-to or a question word reaches the rest of its own stretch of text (to a comma) only.
     return (
@@ -411,7 +464,7 @@ export class Reader {
     const frame = frames[lastBefore(frames, finding.start)];
     if (frame) {
       const kinAfter = kin[firstFrom(kin, frame.end)];
-      return !this.realAfter(frame, place, false) && !(kinAfter && kinAfter.start < finding.start);
+      return !this.realAfter(frame, place, false, finding.start) && !(kinAfter && kinAfter.start < finding.start);
     }
     // A frame later in the sentence ("... drowns in the new series") covers what came before it,
     // unless someone of the writer's own is named first ("my son fell in while we watched a film").
@@ -423,6 +476,45 @@ export class Reader {
       !this.inSentence('NOW', place.sentence) &&
       kinBefore?.sentence !== place.sentence
     );
+  }
+
+  /**
+   * A cue that is also a frame ("first aid course", "curso de socorrismo") ends, like a frame, where
+   * someone of the writer's own is named after it: "during the course my colleague collapsed".
+   */
+  private kinAfterFrame(cue: Cue, finding: Occurrence): boolean {
+    const frames = this.list('FRAME');
+    const frame = frames[lastBefore(frames, cue.end)];
+    if (!frame || frame.end <= cue.start) return false;
+    const kin = this.list('KIN');
+    const named = kin[firstFrom(kin, Math.max(cue.end, frame.end))];
+    return named !== undefined && named.start < finding.start;
+  }
+
+  /** An "if" before the finding in its clause, and every "now" of that clause before the "if". */
+  private nowOnlyBeforeIf(finding: Occurrence, place: Place): boolean {
+    const ifCue = this.nearestInSentence('HYPO_IF', finding, place);
+    if (!ifCue || ifCue.clause !== place.clause) return false;
+    const nows = this.list('NOW');
+    const after = nows[firstFrom(nows, ifCue.end)];
+    return !(after && after.clause === place.clause);
+  }
+
+  /**
+   * A frame earlier in the finding's own clause ("my character keeps drowning"), with no one of the
+   * writer's own and no present subject between ("watching a film now I have chest pain"), no call for help.
+   */
+  private framedInClause(finding: Occurrence, place: Place): boolean {
+    if (this.urgentNeed) return false;
+    const frames = this.list('FRAME');
+    const frame = frames[lastBefore(frames, finding.start)];
+    if (!frame || frame.clause !== place.clause) return false;
+    for (const concept of ['KIN', 'PRESENT_SUBJ'] as const) {
+      const list = this.list(concept);
+      const after = list[firstFrom(list, frame.end)];
+      if (after && after.start < finding.start) return false;
+    }
+    return true;
   }
 
   /** "Is it normal that my baby (5 weeks) is so limp?": someone of the writer's own named after the question, before the finding. */
@@ -444,14 +536,15 @@ export class Reader {
   /**
    * True when someone real and present is described between the cue and the finding: a present
    * subject or "now" in a later clause than the cue's (after a how-to, anywhere after it, a
-   * possessive too), up to the finding's clause.
+   * possessive too), up to the finding's clause. With `before`, the marker must start before it:
+   * the finding's own verb ("... faints and has no pulse") is still the hypothetical's.
    */
-  private realAfter(cue: Cue, place: Place, sameClauseToo: boolean): boolean {
+  private realAfter(cue: Cue, place: Place, sameClauseToo: boolean, before = Number.POSITIVE_INFINITY): boolean {
     const markers = sameClauseToo ? this.realOrPersonal : this.realMarkers;
     const from = sameClauseToo
       ? cue.end
       : Math.max(cue.end, this.places.clauseStarts[cue.clause + 1] ?? Number.POSITIVE_INFINITY);
     const first = markers[lastBefore(markers, from) + 1];
-    return first !== undefined && first.clause <= place.clause;
+    return first !== undefined && first.clause <= place.clause && first.start < before;
   }
 }

@@ -598,3 +598,41 @@ describe('triage: rule gaps closed (anaphylaxis, stimulants, g/l sugar, infant d
     else expect(result.categories).toEqual([]);
   });
 });
+
+/** Families of false alarms, each with the emergency that uses the same words about a person now. */
+const BORROWED_AND_FRAMED: Array<[text: string, urgent: boolean]> = [
+  // a body word borrowed for a thing
+  ['my car had a heart attack on the motorway, engine just cut out', false],
+  ['mi portatil tuvo un paro cardiaco en medio de la clase jaja', false],
+  ['unser verein hatte in der zweiten halbzeit einen totalen herzstillstand', false],
+  ['la impresora esta convulsionando otra vez jaja', false],
+  ['en el coche tuvo un infarto mi padre, no respira', true],
+  ['im auto hatte mein vater einen herzinfarkt, er atmet nicht', true],
+  // idioms of work and exams
+  ['this exam is killing me i cant breathe with all this revision', false],
+  ['essa prova ta me matando nao consigo respirar', false],
+  ['this exam is killing me and my chest is tight and i cant breathe, lips going blue', true],
+  ['je veux me tuer mdr ce soir', true],
+  // first-aid and CPR courses
+  ['for my cpr course exam, how many compressions before rescue breaths', false],
+  ['pregunta de deberes: que hacer si una persona se desmaya y no tiene pulso', false],
+  ['after the cpr class my brother collapsed for real and isnt breathing', true],
+  ['im erste hilfe kurs ist mein kollege zusammengebrochen und atmet nicht', true],
+  ['in first aid class my instructor said if someone isnt breathing you start cpr straight away, is that right', false],
+  // games and stories
+  ['in my video game my character keeps drowning in the lake level', false],
+  ['ich schreibe einen krimi, das opfer wird erstochen, wie schnell verblutet man', false],
+  ['watching a film now i have crushing chest pain and sweating', true],
+  // animals
+  ['minha cachorra comeu veneno de rato e ta vomitando sangue', false],
+  ['my dog ate rat poison and so did my toddler, shes vomiting blood', true],
+  // a drink down the wrong way
+  ['me atragante con el cafe al leer tu mensaje jajaja', false],
+  ['i choked on my water and now i cant breathe and my lips are blue', true],
+];
+
+describe('triage: borrowed words, idioms, courses, stories and animals, against the same words told of a person now', () => {
+  it.each(BORROWED_AND_FRAMED)('%s → urgent %s', (text, urgent) => {
+    expect(triage(text).urgent).toBe(urgent);
+  });
+});
