@@ -164,7 +164,7 @@ export const pt: LanguageData = {
     JOKE: ['rsrs', 'rsrsrs', 'haha', 'hahaha', 'hahah', 'hehe', 'huahua', 'lol', 'xd', 'zoeira', 'zoando', 'ahahah', 'ahahahah', 'kk', 'hahahaha', 'kkj'],
     URGENT_NEED: ['socorro', 'ajuda', 'me ajuda', 'me ajudem', 'ajudem', 'urgente', 'urgencia', 'emergencia', 'rapido', 'por favor', 'socorroo', 'ajuda pf', 'pelo amor de deus', 'pfv', 'pf'],
     PET: ['meu|minha|o|a|um|uma|nosso|nossa cachorro|cachorra|cao|gato|gata|filhote|coelho|hamster|cavalo|papagaio|pet', 'veterinario', 'veterinaria'],
-    FINE: ['parece bem', 'esta bem', 'diz que esta bem', 'ficou bem', 'diz|dizia|disse|insiste|insistia|jura|garante|afirma|repete ~ que ~ esta|ta|estou|se sente bem', 'fica|continua|vive dizendo que ~ bem', 'diz|insiste|garante que nao ~ tem|e nada'],
+    FINE: ['parece bem', 'esta bem', 'diz que esta bem', 'ficou bem', 'fica|continua|vive dizendo que ~ bem', 'diz|insiste|garante que nao ~ tem|e nada', 'diz|dizia|disse|insiste|insistia|jura|garante|afirma|repete ~ que ~ esta|ta|estou bem', 'diz|dizia|disse|insiste|insistia|jura|garante|afirma|repete ~ que se sente bem'],
     PERSONAL: ['meu', 'minha', 'meus', 'minhas', 'seu', 'sua', 'eu', 'ele', 'ela', 'nos', 'nosso', 'nossa', 'me', 'dele', 'dela'],
     PRESENT_SUBJ: ['tenho', 'tem', 'estou', 'esta', 'estao', 'sinto', 'sente', 'nao consigo', 'nao consegue', 'meu|minha|seu|sua ~ esta|tem|nao', 'esta com', 'estou com', 'meu|minha|seu|sua ~ esta|esta|tem|nao', 'termometro ~ marca|diz|deu|da|mostra', 'dorme', 'nao quer'],
     DEBT_IDIOM: ['ate o pescoco de|em|com dividas|trabalho|contas|problemas', 'dividas|trabalho|contas ate o pescoco', 'endividado|endividada ate o pescoco', 'afogado|afogada|sufocado|sufocada em|com|de dividas|trabalho|contas|problemas'],
