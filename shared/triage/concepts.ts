@@ -240,6 +240,7 @@ export const FINDING_CONCEPTS = [
   'LOCAL_ANAESTHETIC', // the dentist, a numbing injection: a numb, drooping face beside it is the anaesthetic
   'NEW_ONSET', // today, this morning, an hour ago, just now: a sign that began now is new, whatever came before
   'DOUBLE_VISION', // seeing double: with unsteadiness, slurring or weakness, a stroke at the back of the brain
+  'INDIGESTION', // indigestion, heartburn: how a heart attack is often played down; going down the arm, or grey and sweating, it is the heart
 ] as const;
 
 export const CONCEPTS = [...CUE_CONCEPTS, ...FINDING_CONCEPTS] as const;

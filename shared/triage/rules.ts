@@ -110,6 +110,9 @@ export const RULES: readonly Rule[] = [
   rule('cardiac', 25, 'STIMULANT', 'PALPITATIONS'),
   // a racing heart that drops someone to the floor: an arrhythmia
   rule('cardiac', 20, 'PALPITATIONS', 'COLLAPSE'),
+  // "just indigestion" that goes down the arm or into the jaw, or with a cold sweat and a grey or faint look: the heart played down
+  rule('cardiac', 12, 'INDIGESTION', 'RADIATE'),
+  rule('cardiac', 25, 'INDIGESTION', 'SWEAT', ['PALE', 'BLUE', 'FAINT', 'BREATHLESS']),
   // after cocaine, amphetamines or ecstasy: overheating, fits or a fading mind are poisoning
   rule('overdose-or-poisoning', 30, 'STIMULANT', ['UNRESPONSIVE', 'DROWSY', 'CONFUSED', 'SEIZURE', 'COLLAPSE', 'FEVER']),
 
