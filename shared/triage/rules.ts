@@ -303,6 +303,8 @@ export const RULES: readonly Rule[] = [
   rule('acute-abdomen', 8, 'ABDOMEN', 'RIGID'),
   rule('acute-abdomen', 8, 'RIGID', 'PAIN'),
   rule('acute-abdomen', 0, 'APPENDICITIS'),
+  // a pain that began round the belly button and is now low on the right, told across a sentence: the appendix
+  rule('acute-abdomen', 25, 'NAVEL', 'RIGHT_ILIAC', near(25, 'PAIN')),
   rule('acute-abdomen', 30, 'BLACK_STOOL', ['PAIN', 'FAINT', 'PALE', 'VOMIT_BLOOD', 'SEVERE']),
   rule('acute-abdomen', 30, 'CANT_PASS', 'VOMIT'),
   rule('acute-abdomen', 30, 'VOMIT_BLOOD', 'ABDOMEN', 'PAIN'),
