@@ -243,6 +243,7 @@ export const FINDING_CONCEPTS = [
   'INDIGESTION', // indigestion, heartburn: how a heart attack is often played down; going down the arm, or grey and sweating, it is the heart
   'NAVEL', // around the belly button: where an appendix pain starts
   'RIGHT_ILIAC', // low down on the right of the belly: where it moves to
+  'SADDLE_AREA', // buttocks, inner thighs, between the legs, genitals: numb there, the nerves of the cauda equina
 ] as const;
 
 export const CONCEPTS = [...CUE_CONCEPTS, ...FINDING_CONCEPTS] as const;

@@ -349,6 +349,8 @@ export const RULES: readonly Rule[] = [
   rule('cauda-equina', 0, 'CAUDA'),
   rule('cauda-equina', 40, 'SADDLE', ['BACK', 'BLADDER_LOSS', 'BOTH_LEGS', 'LEG']),
   rule('cauda-equina', 40, 'BACK', ['BLADDER_LOSS', 'BOTH_LEGS']),
+  // the saddle's parts listed, then the numbness ("my buttocks and inner thighs have gone numb"), with a back or bladder told near
+  rule('cauda-equina', 40, 'SADDLE_AREA', near(6, 'NUMB'), ['BACK', 'BLADDER_LOSS', 'BOTH_LEGS']),
 
   rule('sudden-vision-loss', 0, 'VISION_LOSS'),
   rule('sudden-vision-loss', 8, 'CANT_SEE', ['SUDDEN', 'EYE', 'ONE_SIDE']),
