@@ -244,6 +244,7 @@ export const FINDING_CONCEPTS = [
   'NAVEL', // around the belly button: where an appendix pain starts
   'RIGHT_ILIAC', // low down on the right of the belly: where it moves to
   'SADDLE_AREA', // buttocks, inner thighs, between the legs, genitals: numb there, the nerves of the cauda equina
+  'RAILWAY', // a platform, the tracks, a train coming: the place, beside a thought of stepping or throwing oneself off
 ] as const;
 
 export const CONCEPTS = [...CUE_CONCEPTS, ...FINDING_CONCEPTS] as const;

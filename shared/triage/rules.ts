@@ -169,6 +169,8 @@ export const RULES: readonly Rule[] = [
   rule('suicide-or-self-harm', 40, ['GOODBYE', 'HOPELESS', 'FAREWELL_NOTE'], 'UNREACHABLE'),
   // a farewell letter or message beside the means, a plan or the intent
   rule('suicide-or-self-harm', 30, 'FAREWELL_NOTE', ['MEANS', 'PLAN', 'INTENT']),
+  // a thought of stepping off or throwing oneself, with a platform, the tracks or a train told near ("on the platform, I keep thinking about stepping off")
+  rule('suicide-or-self-harm', 15, 'INTENT', 'RAILWAY'),
 
   rule('anaphylaxis', 0, 'ANAPHYLAXIS'),
   rule('anaphylaxis', 40, TRIGGER, 'HOARSE'),
