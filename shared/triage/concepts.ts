@@ -241,6 +241,11 @@ export const FINDING_CONCEPTS = [
   'LOCAL_ANAESTHETIC', // the dentist, a numbing injection: a numb, drooping face beside it is the anaesthetic
   'NEW_ONSET', // today, this morning, an hour ago, just now: a sign that began now is new, whatever came before
   'DOUBLE_VISION', // seeing double: with unsteadiness, slurring or weakness, a stroke at the back of the brain
+  'INDIGESTION', // indigestion, heartburn: how a heart attack is often played down; going down the arm, or grey and sweating, it is the heart
+  'NAVEL', // around the belly button: where an appendix pain starts
+  'RIGHT_ILIAC', // low down on the right of the belly: where it moves to
+  'SADDLE_AREA', // buttocks, inner thighs, between the legs, genitals: numb there, the nerves of the cauda equina
+  'RAILWAY', // a platform, the tracks, a train coming: the place, beside a thought of stepping or throwing oneself off
 ] as const;
 
 export const CONCEPTS = [...CUE_CONCEPTS, ...FINDING_CONCEPTS] as const;

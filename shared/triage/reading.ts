@@ -426,7 +426,10 @@ export class Reader {
     if (!this.someone && NAMES.has(finding.concept)) return true;
     // "Is it serious?" after "my dad can't move his arm," asks about someone real: only a question
     // in the finding's own stretch of text ("can anxiety cause chest pain") makes it hypothetical.
-    const toldApart = this.presentSegments.has(place.segment) && !this.askingSegments.has(place.segment);
+    // A finding told with a present verb before the question ("is floppy and grey, is it normal for a newborn to be this sleepy") is told too.
+    const toldApart =
+      (this.presentSegments.has(place.segment) || this.presentTenseSegments.has(place.segment)) &&
+      !this.askingSegments.has(place.segment);
     if (
       this.inSentence('HYPO_SENT', place.sentence) &&
       !toldApart &&

@@ -110,6 +110,9 @@ export const RULES: readonly Rule[] = [
   rule('cardiac', 25, 'STIMULANT', 'PALPITATIONS'),
   // a racing heart that drops someone to the floor: an arrhythmia
   rule('cardiac', 20, 'PALPITATIONS', 'COLLAPSE'),
+  // "just indigestion" that goes down the arm or into the jaw, or with a cold sweat and a grey or faint look: the heart played down
+  rule('cardiac', 12, 'INDIGESTION', 'RADIATE'),
+  rule('cardiac', 25, 'INDIGESTION', 'SWEAT', ['PALE', 'BLUE', 'FAINT', 'BREATHLESS']),
   // after cocaine, amphetamines or ecstasy: overheating, fits or a fading mind are poisoning
   rule('overdose-or-poisoning', 30, 'STIMULANT', ['UNRESPONSIVE', 'DROWSY', 'CONFUSED', 'SEIZURE', 'COLLAPSE', 'FEVER']),
 
@@ -166,6 +169,8 @@ export const RULES: readonly Rule[] = [
   rule('suicide-or-self-harm', 40, ['GOODBYE', 'HOPELESS', 'FAREWELL_NOTE'], 'UNREACHABLE'),
   // a farewell letter or message beside the means, a plan or the intent
   rule('suicide-or-self-harm', 30, 'FAREWELL_NOTE', ['MEANS', 'PLAN', 'INTENT']),
+  // a thought of stepping off or throwing oneself, with a platform, the tracks or a train told near ("on the platform, I keep thinking about stepping off")
+  rule('suicide-or-self-harm', 15, 'INTENT', 'RAILWAY'),
 
   rule('anaphylaxis', 0, 'ANAPHYLAXIS'),
   rule('anaphylaxis', 40, TRIGGER, 'HOARSE'),
@@ -300,6 +305,8 @@ export const RULES: readonly Rule[] = [
   rule('acute-abdomen', 8, 'ABDOMEN', 'RIGID'),
   rule('acute-abdomen', 8, 'RIGID', 'PAIN'),
   rule('acute-abdomen', 0, 'APPENDICITIS'),
+  // a pain that began round the belly button and is now low on the right, told across a sentence: the appendix
+  rule('acute-abdomen', 25, 'NAVEL', 'RIGHT_ILIAC', near(25, 'PAIN')),
   rule('acute-abdomen', 30, 'BLACK_STOOL', ['PAIN', 'FAINT', 'PALE', 'VOMIT_BLOOD', 'SEVERE']),
   rule('acute-abdomen', 30, 'CANT_PASS', 'VOMIT'),
   rule('acute-abdomen', 30, 'VOMIT_BLOOD', 'ABDOMEN', 'PAIN'),
@@ -344,6 +351,8 @@ export const RULES: readonly Rule[] = [
   rule('cauda-equina', 0, 'CAUDA'),
   rule('cauda-equina', 40, 'SADDLE', ['BACK', 'BLADDER_LOSS', 'BOTH_LEGS', 'LEG']),
   rule('cauda-equina', 40, 'BACK', ['BLADDER_LOSS', 'BOTH_LEGS']),
+  // the saddle's parts listed, then the numbness ("my buttocks and inner thighs have gone numb"), with a back or bladder told near
+  rule('cauda-equina', 40, 'SADDLE_AREA', near(6, 'NUMB'), ['BACK', 'BLADDER_LOSS', 'BOTH_LEGS']),
 
   rule('sudden-vision-loss', 0, 'VISION_LOSS'),
   rule('sudden-vision-loss', 8, 'CANT_SEE', ['SUDDEN', 'EYE', 'ONE_SIDE']),

@@ -636,3 +636,54 @@ describe('triage: borrowed words, idioms, courses, stories and animals, against 
     expect(triage(text).urgent).toBe(urgent);
   });
 });
+
+/** Families of phrasing closed in every language (written for these tests, not taken from any evaluation set). */
+const FAMILIES: Case[] = [
+  // a patient's reported reassurance does not resolve the signs told before it
+  ['o rosto da minha avó caiu de um lado, ela não levanta o braço, ela diz que se sente bem', 'stroke'],
+  [
+    'Papas Gesicht hängt auf einer Seite und er kann den Arm nicht heben, er sagt immer wieder, es geht ihm gut',
+    'stroke',
+  ],
+  // approximate-number nouns of tablets
+  ['minha irmã tomou uma quarentena de comprimidos de paracetamol', 'overdose-or-poisoning'],
+  ['on est en quarantaine depuis 5 jours avec le covid, j’ai pris du doliprane', null],
+  // vomiting blood with an amount or colour between verb and blood
+  ['ich habe viel hellrotes Blut erbrochen', 'severe-bleeding'],
+  ["j'ai vomi pendant ma prise de sang", null],
+  // a further seizure without coming round between
+  ['meine Frau hatte einen Krampfanfall und dann gleich noch einen, ohne dazwischen aufzuwachen', 'seizure'],
+  ['minha mulher teve uma convulsão e veio outra logo a seguir sem acordar entre elas', 'seizure'],
+  // can't wake him, pronoun around the modal
+  ['meu amigo desmaiou na festa, não conseguimos acordá-lo', 'unresponsive'],
+  ['mein Freund ist auf der Party umgekippt und lässt sich nicht wecken', 'unresponsive'],
+  // indigestion played down
+  ['Opa ist grau und verschwitzt, sagt es sei nur Sodbrennen, das in den linken Arm zieht', 'cardiac'],
+  ['i get heartburn after spicy food, is gaviscon ok in pregnancy', null],
+  // appendix pain migrating
+  ['Bauchschmerzen erst um den Nabel, jetzt rechts unten, Fieber', 'acute-abdomen'],
+  ['my baby has a red rash around the belly button and lower right', null],
+  // saddle parts listed, numbness further on
+  ['seit Wochen Rückenschmerzen, seit heute früh sind Po und Innenseite der Oberschenkel taub', 'cauda-equina'],
+  ['desde hoje as nádegas e a parte de dentro das coxas estão dormentes, e dor nas costas', 'cauda-equina'],
+  // the straw simile
+  ['é como respirar por um canudinho, não consigo falar', 'severe-breathing-difficulty'],
+  ['es ist als würde ich durch einen Strohhalm atmen, ich kann kaum reden', 'severe-breathing-difficulty'],
+  // thoughts of stepping off at the railway
+  [
+    'ich stehe am Bahnsteig und denke die ganze Zeit daran, mich vor den nächsten Zug zu werfen',
+    'suicide-or-self-harm',
+  ],
+  ['my son was thinking about jumping off the diving board but got scared, then we took the train home', null],
+  // eating normally is not an ingestion; inverted-pronoun and acronym questions are asked
+  ['my 2 year old has a cold, eating and playing normally, can i give him calpol', null],
+  ['what does FAST stand for with strokes, want to teach my kids', null],
+];
+
+describe('triage: phrasing families (reported reassurance, approximate counts, similes, migration, saddle lists)', () => {
+  it.each(FAMILIES)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
