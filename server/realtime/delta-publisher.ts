@@ -48,110 +48,131 @@ interface OpenStream {
   publish(events: MessageDeltaEvent[]): void;
 }
 
-export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPublisher {
-  const flushIntervalMs = options.flushIntervalMs ?? 25;
-  const maxBatchBytes = Math.min(options.maxBatchBytes ?? 2000, NOTIFY_PAYLOAD_LIMIT_BYTES - ENVELOPE_BYTES);
-  const { logger } = options;
-  const outbox = new DeltaOutbox(options.pool);
-  // One clock for all streams: every buffer with text flushes on the same tick, so the deltas of
-  // all messages streaming here share one statement per tick (not one per message).
-  const ticker = new FlushTicker(flushIntervalMs);
-  const streams = new Map<string, OpenStream>();
-  const wanted = new RecentIds(WANTS_REMEMBERED);
-  let deliverHere: ((event: MessageDeltaEvent) => void) | undefined;
+/** What all streams of one publisher share. */
+interface Publisher {
+  readonly outbox: DeltaOutbox;
+  readonly ticker: FlushTicker;
+  readonly maxBatchBytes: number;
+  readonly logger: Logger;
+  readonly streams: Map<string, OpenStream>;
+  readonly wanted: RecentIds;
+  deliverHere: ((event: MessageDeltaEvent) => void) | undefined;
+}
 
+export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPublisher {
+  const publisher: Publisher = {
+    outbox: new DeltaOutbox(options.pool),
+    // One clock for all streams: every buffer with text flushes on the same tick, so the deltas of
+    // all messages streaming here share one statement per tick (not one per message).
+    ticker: new FlushTicker(options.flushIntervalMs ?? 25),
+    maxBatchBytes: Math.min(options.maxBatchBytes ?? 2000, NOTIFY_PAYLOAD_LIMIT_BYTES - ENVELOPE_BYTES),
+    logger: options.logger,
+    streams: new Map(),
+    wanted: new RecentIds(WANTS_REMEMBERED),
+    deliverHere: undefined,
+  };
   return {
     deliverLocally(deliver) {
-      deliverHere = deliver;
+      publisher.deliverHere = deliver;
     },
     want(messageId) {
-      wanted.add(messageId);
-      const stream = streams.get(messageId);
+      publisher.wanted.add(messageId);
+      const stream = publisher.streams.get(messageId);
       if (!stream) return;
       // Everything so far, again if it was on the bus already: the asker may have missed it.
       stream.onBus = true;
       stream.publish(stream.sent);
     },
-    isStreaming: (messageId) => streams.has(messageId),
+    isStreaming: (messageId) => publisher.streams.has(messageId),
+    open: (params) => openStream(publisher, params),
+  };
+}
 
-    open({ messageId, attempt, after }): DeltaStream {
-      let buffer = '';
-      let seq = 0;
-      // Nothing leaves before the message is written, nor at all if it is not: `written` is
-      // undefined until then. Bus sends are chained, so a message's deltas leave in order.
-      let written: boolean | undefined = after ? undefined : true;
-      const isWritten = after
-        ? after.then((ok) => {
-            written = ok;
-          })
-        : Promise.resolve();
-      let sending: Promise<void> = isWritten;
-      const deliver = deliverHere;
+function openStream(
+  publisher: Publisher,
+  { messageId, attempt, after }: Parameters<DeltaSink['open']>[0],
+): DeltaStream {
+  const { outbox, ticker, maxBatchBytes, logger, streams } = publisher;
+  let buffer = '';
+  // Nothing leaves before the message is written, nor at all if it is not: `written` is
+  // undefined until then. Bus sends are chained, so a message's deltas leave in order.
+  let written: boolean | undefined = after ? undefined : true;
+  const isWritten = after
+    ? after.then((ok) => {
+        written = ok;
+      })
+    : Promise.resolve();
+  let sending: Promise<void> = isWritten;
+  const deliver = publisher.deliverHere;
 
-      const stream: OpenStream = {
-        onBus: deliver === undefined || wanted.has(messageId),
-        sent: [],
-        publish(events) {
-          if (events.length === 0) return;
-          const payloads = events.map((event) => JSON.stringify(event));
-          sending = sending.then(() =>
-            (written ? outbox.publish(payloads) : Promise.resolve()).catch((error: unknown) =>
-              logger.warn({ err: error, messageId }, 'could not publish a delta'),
-            ),
-          );
-        },
-      };
-      streams.set(messageId, stream);
-      const closeStream = () => {
-        if (streams.get(messageId) === stream) streams.delete(messageId);
-      };
-
-      const eventOf = (text: string): MessageDeltaEvent => {
-        const event: MessageDeltaEvent = { messageId, seq, text, attempt };
-        if (seq === 0 && attempt > 1) event.restart = true;
-        seq += 1;
-        return event;
-      };
-      const deliverHereInOrder = (events: MessageDeltaEvent[]) => {
-        if (!deliver || events.length === 0) return;
-        if (written) for (const event of events) deliver(event);
-        else if (written === undefined) void isWritten.then(() => written && events.forEach(deliver));
-      };
-      /** The buffered text as deltas: delivered here, remembered, and on the bus if wanted there. */
-      const cut = (): MessageDeltaEvent[] => {
-        ticker.forget(flush);
-        const events = splitByBytes(buffer, maxBatchBytes).map(eventOf);
-        buffer = '';
-        deliverHereInOrder(events);
-        stream.sent.push(...events);
-        return events;
-      };
-      function flush() {
-        const events = cut();
-        if (stream.onBus) stream.publish(events);
-      }
-
-      return {
-        push(text) {
-          if (text === '') return;
-          buffer += text;
-          if (Buffer.byteLength(buffer) >= maxBatchBytes) flush();
-          else ticker.add(flush);
-        },
-        async end() {
-          flush();
-          closeStream();
-          await sending;
-        },
-        async takeRest() {
-          ticker.forget(flush);
-          await sending;
-          const rest = cut();
-          closeStream();
-          return written && stream.onBus ? rest.map((event) => JSON.stringify(event)) : [];
-        },
-      };
+  const stream: OpenStream = {
+    onBus: deliver === undefined || publisher.wanted.has(messageId),
+    sent: [],
+    publish(events) {
+      if (events.length === 0) return;
+      const payloads = events.map((event) => JSON.stringify(event));
+      sending = sending.then(() =>
+        (written ? outbox.publish(payloads) : Promise.resolve()).catch((error: unknown) =>
+          logger.warn({ err: error, messageId }, 'could not publish a delta'),
+        ),
+      );
     },
+  };
+  streams.set(messageId, stream);
+  const close = () => {
+    if (streams.get(messageId) === stream) streams.delete(messageId);
+  };
+
+  const eventOf = numberedDeltas(messageId, attempt);
+  const deliverInOrder = (events: MessageDeltaEvent[]) => {
+    if (!deliver || events.length === 0) return;
+    if (written) for (const event of events) deliver(event);
+    else if (written === undefined) void isWritten.then(() => written && events.forEach(deliver));
+  };
+  /** The buffered text as deltas: delivered here and remembered (the bus is the caller's choice). */
+  const cut = (): MessageDeltaEvent[] => {
+    ticker.forget(flush);
+    const events = splitByBytes(buffer, maxBatchBytes).map(eventOf);
+    buffer = '';
+    deliverInOrder(events);
+    stream.sent.push(...events);
+    return events;
+  };
+  function flush() {
+    const events = cut();
+    if (stream.onBus) stream.publish(events);
+  }
+
+  return {
+    push(text) {
+      if (text === '') return;
+      buffer += text;
+      if (Buffer.byteLength(buffer) >= maxBatchBytes) flush();
+      else ticker.add(flush);
+    },
+    async end() {
+      flush();
+      close();
+      await sending;
+    },
+    async takeRest() {
+      ticker.forget(flush);
+      await sending;
+      const rest = cut();
+      close();
+      return written && stream.onBus ? rest.map((event) => JSON.stringify(event)) : [];
+    },
+  };
+}
+
+/** Numbers an attempt's pieces from seq 0; the first of a retried attempt says `restart`. */
+function numberedDeltas(messageId: string, attempt: number): (text: string) => MessageDeltaEvent {
+  let seq = 0;
+  return (text) => {
+    const event: MessageDeltaEvent = { messageId, seq, text, attempt };
+    if (seq === 0 && attempt > 1) event.restart = true;
+    seq += 1;
+    return event;
   };
 }
 
