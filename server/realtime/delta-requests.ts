@@ -9,6 +9,8 @@ import { DELTA_WANTED_CHANNEL } from '../db/channels.js';
 import type { Pool } from '../db/pool.js';
 
 const ASK_INTERVAL_MS = 1000;
+/** At most one warning about failed asks per this long (the database may be away for a while). */
+const WARNING_INTERVAL_MS = 10_000;
 /** Messages whose last ask is remembered (for the interval); the oldest are forgotten first. */
 const ASKS_REMEMBERED = 10_000;
 
@@ -21,6 +23,14 @@ export function deltaRequests(deps: {
   isStreamingHere: (messageId: string) => boolean;
 }): (messageId: string) => boolean {
   const askedAt = new Map<string, number>();
+  const failed = { count: 0, warnedAt: Number.NEGATIVE_INFINITY };
+  const warn = (error: unknown) => {
+    failed.count += 1;
+    if (Date.now() - failed.warnedAt < WARNING_INTERVAL_MS) return;
+    deps.logger.warn({ err: error, failed: failed.count }, 'could not ask for deltas');
+    failed.warnedAt = Date.now();
+    failed.count = 0;
+  };
   /** False when there is nothing to ask (answered here); true when asked now or lately. */
   return (messageId) => {
     if (deps.isStreamingHere(messageId)) return false;
@@ -37,7 +47,7 @@ export function deltaRequests(deps: {
         text: 'SELECT pg_notify($1, $2)',
         values: [DELTA_WANTED_CHANNEL, JSON.stringify({ messageId, instanceId: deps.instanceId })],
       })
-      .catch((error: unknown) => deps.logger.warn({ err: error, messageId }, 'could not ask for deltas'));
+      .catch(warn);
     return true;
   };
 }

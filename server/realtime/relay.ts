@@ -35,8 +35,9 @@ const FINISHED_MEMORY = 10_000;
 /** A final state that must be read from the table is not given up on a single failed read. */
 const READ_ATTEMPTS = 4;
 const READ_RETRY_MS = 250;
-/** Messages whose early local deltas may wait for their status at once (each is one answer's text at most). */
+/** Messages whose early local deltas may wait for their status at once, and deltas each. */
 const HELD_MESSAGES_MAX = 10_000;
+const HELD_DELTAS_MAX = 1000;
 
 type Emit = () => void;
 
@@ -80,9 +81,11 @@ export class Relay {
   localDelta(event: MessageDeltaEvent): void {
     const { messageId } = event;
     if (this.processing.has(messageId)) return void this.inOrder(messageId, () => this.emitDelta(event));
+    // Bounded: what is not held is asked for again once the status comes (a gap), or comes with the final state.
     const held = this.heldLocal.get(messageId);
-    if (held) held.push(event);
-    else if (this.heldLocal.size < HELD_MESSAGES_MAX) this.heldLocal.set(messageId, [event]);
+    if (held) {
+      if (held.length < HELD_DELTAS_MAX) held.push(event);
+    } else if (this.heldLocal.size < HELD_MESSAGES_MAX) this.heldLocal.set(messageId, [event]);
   }
 
   /** Called on every status change and instance change (the statistics may have changed). */
@@ -162,7 +165,10 @@ export class Relay {
   /** Every target forgets the deleted messages (and ends what follows them); nothing of them is relayed after. */
   private relayDeletion(notice: ConversationDeletedNotice): void {
     this.changed();
-    for (const id of notice.messageIds) this.deleted.add(id);
+    for (const id of notice.messageIds) {
+      this.deleted.add(id);
+      this.heldLocal.delete(id);
+    }
     const { conversationId } = notice;
     for (const target of this.targets) this.safely(() => target.conversationDeleted?.(notice), { conversationId });
   }
