@@ -8,7 +8,7 @@ import type { Concept } from './concepts.js';
 import { guessLanguage } from './detect-language.js';
 import { LANGUAGE_DATA } from './languages/index.js';
 import { type CompiledLexicon, compileLexicon, StreamBuilder } from './lexicon.js';
-import { findOccurrences, type Occurrence } from './matcher.js';
+import { findOccurrences, type Occurrence, Occurrences } from './matcher.js';
 import { firstFrom } from './positions.js';
 import { isCueConcept, Reader, type Status } from './reading.js';
 import { type Condition, RULES, type Rule } from './rules.js';
@@ -19,9 +19,11 @@ export interface Detection {
   language: TriageLanguage;
 }
 
+/** A language's lexicon and what its readings reuse from one call to the next (a call reads each language once at most). */
 interface Compiled {
   lexicon: CompiledLexicon;
   builder: StreamBuilder;
+  occurrences: Occurrences;
 }
 
 const compiled = new Map<TriageLanguage, Compiled>();
@@ -30,7 +32,7 @@ function compiledFor(language: TriageLanguage): Compiled {
   let entry = compiled.get(language);
   if (!entry) {
     const lexicon = compileLexicon(LANGUAGE_DATA[language]);
-    entry = { lexicon, builder: new StreamBuilder(lexicon) };
+    entry = { lexicon, builder: new StreamBuilder(lexicon), occurrences: new Occurrences() };
     compiled.set(language, entry);
   }
   return entry;
@@ -102,9 +104,9 @@ interface Reading {
 }
 
 function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage): Reading {
-  const { lexicon, builder } = compiledFor(language);
+  const { lexicon, builder, occurrences: reused } = compiledFor(language);
   const stream = builder.build(tokens);
-  const occurrences = findOccurrences(lexicon, stream);
+  const occurrences = findOccurrences(lexicon, stream, reused);
   const reader = new Reader(stream.breaks, occurrences);
   const present = new Map<Concept, Occurrence[]>();
   for (const o of occurrences) {
@@ -202,9 +204,9 @@ function anyNear(
 
 /** Every phrase found in a text with how it was read (`npm run eval:triage -- --verbose`; not used by the triage). */
 export function explain(text: string, language: TriageLanguage): string[] {
-  const { lexicon, builder } = compiledFor(language);
+  const { lexicon, builder, occurrences: reused } = compiledFor(language);
   const stream = builder.build(tokenise(text));
-  const occurrences = findOccurrences(lexicon, stream);
+  const occurrences = findOccurrences(lexicon, stream, reused);
   const reader = new Reader(stream.breaks, occurrences);
   return occurrences.map((o) => `${o.concept}[${o.start}]${isCueConcept(o.concept) ? '' : `:${reader.statusOf(o)}`}`);
 }
