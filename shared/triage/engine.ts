@@ -24,6 +24,7 @@ interface Compiled {
   lexicon: CompiledLexicon;
   builder: StreamBuilder;
   occurrences: Occurrences;
+  reader: Reader;
 }
 
 const compiled = new Map<TriageLanguage, Compiled>();
@@ -32,7 +33,7 @@ function compiledFor(language: TriageLanguage): Compiled {
   let entry = compiled.get(language);
   if (!entry) {
     const lexicon = compileLexicon(LANGUAGE_DATA[language]);
-    entry = { lexicon, builder: new StreamBuilder(lexicon), occurrences: new Occurrences() };
+    entry = { lexicon, builder: new StreamBuilder(lexicon), occurrences: new Occurrences(), reader: new Reader() };
     compiled.set(language, entry);
   }
   return entry;
@@ -104,10 +105,10 @@ interface Reading {
 }
 
 function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage): Reading {
-  const { lexicon, builder, occurrences: reused } = compiledFor(language);
+  const { lexicon, builder, occurrences: reused, reader } = compiledFor(language);
   const stream = builder.build(tokens);
   const occurrences = findOccurrences(lexicon, stream, reused);
-  const reader = new Reader(stream.breaks, occurrences);
+  reader.read(stream.breaks, occurrences);
   const present = new Map<Concept, Occurrence[]>();
   for (const o of occurrences) {
     if (isCueConcept(o.concept)) continue;
@@ -204,9 +205,9 @@ function anyNear(
 
 /** Every phrase found in a text with how it was read (`npm run eval:triage -- --verbose`; not used by the triage). */
 export function explain(text: string, language: TriageLanguage): string[] {
-  const { lexicon, builder, occurrences: reused } = compiledFor(language);
+  const { lexicon, builder, occurrences: reused, reader } = compiledFor(language);
   const stream = builder.build(tokenise(text));
   const occurrences = findOccurrences(lexicon, stream, reused);
-  const reader = new Reader(stream.breaks, occurrences);
+  reader.read(stream.breaks, occurrences);
   return occurrences.map((o) => `${o.concept}[${o.start}]${isCueConcept(o.concept) ? '' : `:${reader.statusOf(o)}`}`);
 }
