@@ -74,6 +74,53 @@ function foldAccents(lower: string): string {
   return bare.replace(SPECIAL, (ch) => SPECIAL_FOLDS[ch] ?? ch);
 }
 
+/**
+ * Words already seen, found by their characters where they stand in the text: a word seen before
+ * costs no new string (lay text repeats its words, within a question and across questions).
+ * Open addressing over a fixed table; emptied when half full, so memory stays bounded.
+ */
+class WordTable {
+  private static readonly SIZE = 1 << 15;
+  private readonly slots: Array<string | undefined> = new Array(WordTable.SIZE).fill(undefined);
+  private count = 0;
+
+  /** The word s[start, end), as a string seen before when there is one. */
+  of(s: string, start: number, end: number): string {
+    const mask = WordTable.SIZE - 1;
+    for (let slot = hashOf(s, start, end) & mask; ; slot = (slot + 1) & mask) {
+      const word = this.slots[slot];
+      if (word === undefined) return this.add(slot, s.slice(start, end));
+      if (sameWord(word, s, start, end)) return word;
+    }
+  }
+
+  private add(slot: number, word: string): string {
+    if (this.count >= WordTable.SIZE / 2) {
+      this.slots.fill(undefined);
+      this.count = 0;
+      return this.of(word, 0, word.length);
+    }
+    this.slots[slot] = word;
+    this.count++;
+    return word;
+  }
+}
+
+/** FNV-1a over the characters. */
+function hashOf(s: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let k = start; k < end; k++) hash = Math.imul(hash ^ s.charCodeAt(k), 0x01000193);
+  return hash >>> 0;
+}
+
+function sameWord(word: string, s: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let k = 0; k < word.length; k++) if (word.charCodeAt(k) !== s.charCodeAt(start + k)) return false;
+  return true;
+}
+
+const WORDS = new WordTable();
+
 /** Reused by every call (the triage is synchronous and keeps no tokens): less for the GC to sweep. */
 const TOKENS: Tokens = { words: [], values: [], breaks: [], afterNumberDot: [] };
 
@@ -156,7 +203,7 @@ class Scanner {
         break;
       }
     }
-    if (plain) this.push(s.slice(i, j));
+    if (plain) this.push(WORDS.of(s, i, j));
     else this.emitSpecial(s.slice(i, j));
     return j;
   }
