@@ -4,6 +4,7 @@
  * on first use.
  */
 import { TRIAGE_CATEGORIES, TRIAGE_LANGUAGES, type TriageCategory, type TriageLanguage } from './categories.js';
+import { ConceptLists } from './concept-lists.js';
 import type { Concept } from './concepts.js';
 import { guessLanguage } from './detect-language.js';
 import { LANGUAGE_DATA } from './languages/index.js';
@@ -25,6 +26,8 @@ interface Compiled {
   builder: StreamBuilder;
   occurrences: Occurrences;
   reader: Reader;
+  /** The findings still present, by concept. */
+  present: ConceptLists<Occurrence>;
 }
 
 const compiled = new Map<TriageLanguage, Compiled>();
@@ -33,7 +36,13 @@ function compiledFor(language: TriageLanguage): Compiled {
   let entry = compiled.get(language);
   if (!entry) {
     const lexicon = compileLexicon(LANGUAGE_DATA[language]);
-    entry = { lexicon, builder: new StreamBuilder(lexicon), occurrences: new Occurrences(), reader: new Reader() };
+    entry = {
+      lexicon,
+      builder: new StreamBuilder(lexicon),
+      occurrences: new Occurrences(),
+      reader: new Reader(),
+      present: new ConceptLists(),
+    };
     compiled.set(language, entry);
   }
   return entry;
@@ -98,26 +107,29 @@ const asBackground = (concept: Concept, status: Status) =>
   status !== 'animal' &&
   !(status === 'past' && NOW_ONLY.has(concept));
 
+/** Findings by concept; a concept without any has an empty list. */
+type Present = ConceptLists<Occurrence>;
+
 interface Reading {
-  present: Map<Concept, Occurrence[]>;
+  /** Valid until this language is read again. */
+  present: Present;
   /** How many words the language's lexicon knew. */
   known: number;
 }
 
 function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage): Reading {
-  const { lexicon, builder, occurrences: reused, reader } = compiledFor(language);
+  const { lexicon, builder, occurrences: reused, reader, present } = compiledFor(language);
   const stream = builder.build(tokens);
   const occurrences = findOccurrences(lexicon, stream, reused);
   reader.read(stream.breaks, occurrences);
-  const present = new Map<Concept, Occurrence[]>();
+  present.clear();
   for (const o of occurrences) {
     if (isCueConcept(o.concept)) continue;
     const status = reader.statusOf(o);
     if (status !== 'present' && !asBackground(o.concept, status)) continue;
-    const list = present.get(o.concept);
-    if (list) list.push(o);
-    else present.set(o.concept, [o]);
+    present.add(o.concept, o);
   }
+  present.finish();
   return { present, known: stream.known };
 }
 
@@ -147,11 +159,10 @@ const LONGEST_PHRASE = 16;
 
 const passes = (condition: Condition, o: Occurrence) => !condition.test || condition.test(o.value);
 
-function near(present: Map<Concept, Occurrence[]>, anchor: Occurrence, condition: Condition, within: number): boolean {
+function near(present: Present, anchor: Occurrence, condition: Condition, within: number): boolean {
   const reach = condition.within ?? within;
   for (const concept of condition.any) {
     const list = present.get(concept);
-    if (!list) continue;
     for (let k = firstFrom(list, anchor.start - reach - LONGEST_PHRASE); k < list.length; k++) {
       const o = list[k] as Occurrence;
       if (o.start > anchor.end + reach) break;
@@ -161,13 +172,12 @@ function near(present: Map<Concept, Occurrence[]>, anchor: Occurrence, condition
   return false;
 }
 
-function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
+function holds(r: Rule, present: Present): boolean {
   const first = r.all[0];
   if (!first) return false;
   const unless = r.unless ?? NO_CONDITIONS;
   for (const concept of first.any) {
     const anchors = present.get(concept);
-    if (!anchors) continue;
     for (const anchor of anchors) {
       if (
         passes(first, anchor) &&
@@ -182,23 +192,13 @@ function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
 }
 
 /** Every condition after the first (the anchor's own) holds near the anchor. */
-function restNear(
-  present: Map<Concept, Occurrence[]>,
-  anchor: Occurrence,
-  conditions: readonly Condition[],
-  within: number,
-) {
+function restNear(present: Present, anchor: Occurrence, conditions: readonly Condition[], within: number) {
   for (let k = 1; k < conditions.length; k++)
     if (!near(present, anchor, conditions[k] as Condition, within)) return false;
   return true;
 }
 
-function anyNear(
-  present: Map<Concept, Occurrence[]>,
-  anchor: Occurrence,
-  conditions: readonly Condition[],
-  within: number,
-) {
+function anyNear(present: Present, anchor: Occurrence, conditions: readonly Condition[], within: number) {
   for (const c of conditions) if (near(present, anchor, c, within)) return true;
   return false;
 }

@@ -5,6 +5,7 @@
  * breathing")? A present marker ("now", "he is", "my dad has") brings a finding back into the
  * present. Every question is answered from sorted lists and sets: no scan per finding.
  */
+import { ConceptLists } from './concept-lists.js';
 import { type Concept, CUE_CONCEPTS } from './concepts.js';
 import type { Occurrence } from './matcher.js';
 import { firstFrom } from './positions.js';
@@ -149,8 +150,6 @@ const PRESENT_SUBJECT = 1;
 const PRESENT_TENSE = 2;
 const ASKING = 4;
 
-const NO_CUES: readonly Cue[] = [];
-
 /** `array` when it holds `size` entries, else a larger one: the Reader's arrays are kept between texts. */
 const atLeastInt = (array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> =>
   array.length >= size ? array : new Int32Array(Math.max(size, 2 * array.length));
@@ -169,20 +168,22 @@ function partOfFinding(occurrences: readonly Occurrence[], cue: Cue): boolean {
 
 /** Both lists (sorted by start) merged into `into`, the first list's cue first on a tie (as a stable sort would). */
 function mergeByStart(a: readonly Cue[], b: readonly Cue[], into: Cue[]): void {
-  into.length = 0;
   let i = 0;
   let j = 0;
+  let n = 0;
   while (i < a.length || j < b.length) {
     const x = a[i];
     const y = b[j];
     if (x && (!y || x.start <= y.start)) {
-      into.push(x);
+      into[n++] = x;
       i++;
     } else {
-      into.push(y as Cue);
+      into[n++] = y as Cue;
       j++;
     }
   }
+  // Cut, not emptied first: emptying frees the array's storage.
+  into.length = n;
 }
 
 /**
@@ -202,7 +203,7 @@ export class Reader {
   private sentenceCues = new Int32Array(0);
   /** Per segment (a stretch of text to a comma): PRESENT_SUBJECT, PRESENT_TENSE, ASKING. */
   private segmentFlags = new Uint8Array(0);
-  private readonly lists = new Map<Concept, Cue[]>();
+  private readonly lists = new ConceptLists<Cue>();
   /** Cue objects, recycled: the first `cueCount` are this text's. */
   private readonly cuePool: Cue[] = [];
   private cueCount = 0;
@@ -264,9 +265,10 @@ export class Reader {
 
   /** The cue occurrences, as recycled Cue objects, into per-concept lists in text order. */
   private collectCues(occurrences: readonly Occurrence[]): void {
-    for (const list of this.lists.values()) list.length = 0;
+    this.lists.clear();
     this.cueCount = 0;
-    for (const o of occurrences) if (isCueConcept(o.concept)) this.listOf(o.concept).push(this.cueOf(o));
+    for (const o of occurrences) if (isCueConcept(o.concept)) this.lists.add(o.concept, this.cueOf(o));
+    this.lists.finish();
   }
 
   /** A recycled Cue for the occurrence; its place is filled in by `markPlaces`. */
@@ -429,16 +431,7 @@ export class Reader {
   }
 
   private list(concept: Concept): readonly Cue[] {
-    return this.lists.get(concept) ?? NO_CUES;
-  }
-
-  private listOf(concept: Concept): Cue[] {
-    let list = this.lists.get(concept);
-    if (!list) {
-      list = [];
-      this.lists.set(concept, list);
-    }
-    return list;
+    return this.lists.get(concept);
   }
 
   private inClause(concept: Concept, clause: number): boolean {
