@@ -71,12 +71,20 @@ export class Occurrences {
   private readonly list: Occurrence[] = [];
   private readonly pool: Occurrence[] = [];
   private count = 0;
+  /** The numbers of the stream being read. */
+  private values: readonly number[] = [];
 
-  clear(): void {
+  clear(stream: Stream): void {
     this.count = 0;
+    this.values = stream.values;
   }
 
-  add(concept: Concept, start: number, end: number, value: number): void {
+  /**
+   * `numberAt`: where the phrase's first number is (-1: none). A position, not the number: a
+   * number passed to a function that is not inlined is boxed on every call.
+   */
+  add(concept: Concept, start: number, end: number, numberAt: number): void {
+    const value = numberAt < 0 ? Number.NaN : (this.values[numberAt] as number);
     let o = this.pool[this.count];
     if (o) {
       o.concept = concept;
@@ -99,7 +107,7 @@ export class Occurrences {
 
 /** The phrases of the stream, in `found` (cleared first); valid until its next use. */
 export function findOccurrences(lexicon: CompiledLexicon, stream: Stream, found: Occurrences): readonly Occurrence[] {
-  found.clear();
+  found.clear(stream);
   let swallowedUntil = 0;
   let findingUntil = 0;
   let cueUntil = 0;
@@ -118,18 +126,16 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream, found:
     const insideFinding = i < findingUntil;
     if (finding > 0 && !insideFinding) {
       const slot = best.finding;
-      const value = numberOf(stream, slot);
-      for (let k = 0; k < slot.count; k++) found.add(slot.concepts[k] as Concept, i, i + finding, value);
+      for (let k = 0; k < slot.count; k++) found.add(slot.concepts[k] as Concept, i, i + finding, slot.numberAt);
       findingUntil = i + finding;
     }
     // A cue shorter than a finding at the same place is part of it ("not" in "not breathing").
     const cue = best.cue.length;
     if (cue > 0 && cue >= finding && i >= cueUntil && !insideFinding) {
       const slot = best.cue;
-      const value = numberOf(stream, slot);
       for (let k = 0; k < slot.count; k++) {
         const concept = slot.concepts[k] as Concept;
-        if (!CLASS_ONLY.has(concept)) found.add(concept, i, i + cue, value);
+        if (!CLASS_ONLY.has(concept)) found.add(concept, i, i + cue, slot.numberAt);
       }
       cueUntil = i + cue;
     }
@@ -140,14 +146,10 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream, found:
   return found.finish();
 }
 
-/** The first number of the slot's phrase, NaN when none. */
-const numberOf = (stream: Stream, slot: Longest) =>
-  slot.numberAt < 0 ? Number.NaN : (stream.values[slot.numberAt] as number);
-
 /** A side reading (a frame, a present subject, a time of onset) is reported whatever else covers its words; returns where it ends. */
 function pushSide(found: Occurrences, slot: Longest, i: number, until: number): number {
   if (slot.length === 0 || i < until) return until;
-  for (let k = 0; k < slot.count; k++) found.add(slot.concepts[k] as Concept, i, i + slot.length, Number.NaN);
+  for (let k = 0; k < slot.count; k++) found.add(slot.concepts[k] as Concept, i, i + slot.length, -1);
   return i + slot.length;
 }
 
