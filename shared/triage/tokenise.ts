@@ -39,6 +39,8 @@ const SPECIAL_FOLDS: Record<string, string> = { ß: 'ss', œ: 'oe', æ: 'ae', ø
 const SPECIAL = /[ßœæøđłı]/g;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const NON_ASCII = /[^\t-~]/;
+/** Upper-case or beyond ASCII: a word that lower-casing or folding changes. */
+const NOT_FOLDED = /[^\t-@[-~]/;
 
 const TABLE_SIZE = 0x2000;
 const KINDS = new Uint8Array(TABLE_SIZE);
@@ -75,10 +77,11 @@ function foldAccents(lower: string): string {
 }
 
 /**
- * Below U+0250 no character combines with the one before it, so folding a text is folding each
- * character alone: a text of such characters (most Latin-script text) is read through this table
- * instead of being copied folded (normalising a text makes two copies of it, one of them two-byte).
- * Per character: its folded character, or NOT_ONE when it folds to two (ß → ss).
+ * Below U+0250 no character combines with the one before it, and none lower-cases by context
+ * (only Greek sigma does), so lower-casing and folding a text is doing so to each character
+ * alone: a text of such characters (most Latin-script text) is read through this table instead of
+ * being copied lower-cased and folded (normalising a text makes two more copies, one two-byte).
+ * Per character: its lower-case folded character, or NOT_ONE when that is two (ß → ss).
  */
 const LATIN_END = 0x250;
 const NOT_ONE = 0xffff;
@@ -86,15 +89,15 @@ const LATIN_FOLDS = new Uint16Array(LATIN_END);
 /** The table for a text already folded (or plain ASCII): every character as it is. */
 const AS_IS = new Uint16Array(LATIN_END);
 for (let c = 0; c < LATIN_END; c++) {
-  const folded = foldAccents(String.fromCharCode(c));
+  const folded = foldAccents(String.fromCharCode(c).toLowerCase());
   LATIN_FOLDS[c] = folded.length === 1 ? folded.charCodeAt(0) : NOT_ONE;
   AS_IS[c] = c;
 }
 
-/** Every character of the (lower-case) text folds alone to one character. */
-function foldsOneByOne(lower: string): boolean {
-  for (let k = 0; k < lower.length; k++) {
-    const code = lower.charCodeAt(k);
+/** Every character of the text lower-cases and folds alone to one character. */
+function foldsOneByOne(text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const code = text.charCodeAt(k);
     if (code >= LATIN_END || LATIN_FOLDS[code] === NOT_ONE) return false;
   }
   return true;
@@ -158,7 +161,7 @@ class Scanner {
   private pending: Break = Break.None;
   private numberDot = false;
 
-  /** `folds`: LATIN_FOLDS to read a lower-case Latin text folded, AS_IS for a text folded already. */
+  /** `folds`: LATIN_FOLDS to read a Latin text lower-cased and folded, AS_IS for a text folded already. */
   constructor(
     private readonly s: string,
     private readonly folds: Uint16Array,
@@ -177,7 +180,7 @@ class Scanner {
   /** The folded text from i to j. */
   text(i: number, j: number): string {
     const raw = this.s.slice(i, j);
-    return this.folds === LATIN_FOLDS && NON_ASCII.test(raw) ? foldAccents(raw) : raw;
+    return this.folds === LATIN_FOLDS && NOT_FOLDED.test(raw) ? foldText(raw) : raw;
   }
 
   mark(kind: Break): void {
@@ -274,13 +277,8 @@ class Scanner {
 
 /** The words of `text`; valid until the next call. */
 export function tokenise(text: string): Tokens {
-  const lower = text.toLowerCase();
-  const ascii = !NON_ASCII.test(lower);
-  // Plain ASCII has nothing to fold; Latin text is folded as it is read; any other is folded first.
-  const scanner =
-    ascii || !foldsOneByOne(lower)
-      ? new Scanner(ascii ? lower : foldAccents(lower), AS_IS)
-      : new Scanner(lower, LATIN_FOLDS);
+  // Latin text (ASCII too) is lower-cased and folded as it is read; any other is folded first.
+  const scanner = foldsOneByOne(text) ? new Scanner(text, LATIN_FOLDS) : new Scanner(foldText(text), AS_IS);
   const n = scanner.length;
   let i = 0;
   while (i < n) {
