@@ -3,7 +3,7 @@
  * not past a comma or "but"), over ("last week", "fine now"), habitual ("every time I run"), about
  * an animal, or not happening at all ("what are the signs of", "is it normal", "if he stops
  * breathing")? A present marker ("now", "he is", "my dad has") brings a finding back into the
- * present. Every question is answered from sorted lists and sets: no scan per finding.
+ * present. Every question is answered from sorted lists and per-clause flags: no scan per finding.
  */
 import { ConceptLists } from './concept-lists.js';
 import { type Concept, CUE_CONCEPTS } from './concepts.js';
@@ -142,12 +142,14 @@ const PERSISTS: ReadonlySet<Concept> = new Set<Concept>([
   'GUNSHOT',
 ]);
 
-/** One bit per INDEXED cue, for the per-clause and per-sentence flags. */
+/** One bit per INDEXED cue (31 at most), for the per-clause and per-sentence flags. */
 const INDEXED_BIT = new Map<Concept, number>(INDEXED.map((concept, k) => [concept, 1 << k]));
 
-/** Per-segment flags: a present subject, a verb told in the present, a question. */
+/** Per-segment flags (a segment is a stretch of text to a comma). A present subject: "and" carries it on ("he is breathless and his calf hurts"). */
 const PRESENT_SUBJECT = 1;
+/** A verb told in the present ("and is gasping"): out of an earlier clause's past frame. */
 const PRESENT_TENSE = 2;
+/** A question ("is it normal"). */
 const ASKING = 4;
 
 /** `array` when it holds `size` entries, else a larger one: the Reader's arrays are kept between texts. */
