@@ -4,11 +4,12 @@
  * on first use.
  */
 import { TRIAGE_CATEGORIES, TRIAGE_LANGUAGES, type TriageCategory, type TriageLanguage } from './categories.js';
+import { ConceptLists } from './concept-lists.js';
 import type { Concept } from './concepts.js';
 import { guessLanguage } from './detect-language.js';
 import { LANGUAGE_DATA } from './languages/index.js';
 import { type CompiledLexicon, compileLexicon, StreamBuilder } from './lexicon.js';
-import { findOccurrences, type Occurrence } from './matcher.js';
+import { findOccurrences, type Occurrence, Occurrences } from './matcher.js';
 import { firstFrom } from './positions.js';
 import { isCueConcept, Reader, type Status } from './reading.js';
 import { type Condition, RULES, type Rule } from './rules.js';
@@ -19,9 +20,14 @@ export interface Detection {
   language: TriageLanguage;
 }
 
+/** A language's lexicon and what its readings reuse from one call to the next (a call reads each language once at most). */
 interface Compiled {
   lexicon: CompiledLexicon;
   builder: StreamBuilder;
+  occurrences: Occurrences;
+  reader: Reader;
+  /** The findings still present, by concept. */
+  present: ConceptLists<Occurrence>;
 }
 
 const compiled = new Map<TriageLanguage, Compiled>();
@@ -30,7 +36,13 @@ function compiledFor(language: TriageLanguage): Compiled {
   let entry = compiled.get(language);
   if (!entry) {
     const lexicon = compileLexicon(LANGUAGE_DATA[language]);
-    entry = { lexicon, builder: new StreamBuilder(lexicon) };
+    entry = {
+      lexicon,
+      builder: new StreamBuilder(lexicon),
+      occurrences: new Occurrences(),
+      reader: new Reader(),
+      present: new ConceptLists(),
+    };
     compiled.set(language, entry);
   }
   return entry;
@@ -95,26 +107,29 @@ const asBackground = (concept: Concept, status: Status) =>
   status !== 'animal' &&
   !(status === 'past' && NOW_ONLY.has(concept));
 
+/** Findings by concept; a concept without any has an empty list. */
+type Present = ConceptLists<Occurrence>;
+
 interface Reading {
-  present: Map<Concept, Occurrence[]>;
+  /** Valid until this language is read again. */
+  present: Present;
   /** How many words the language's lexicon knew. */
   known: number;
 }
 
 function presentIn(tokens: ReturnType<typeof tokenise>, language: TriageLanguage): Reading {
-  const { lexicon, builder } = compiledFor(language);
+  const { lexicon, builder, occurrences: reused, reader, present } = compiledFor(language);
   const stream = builder.build(tokens);
-  const occurrences = findOccurrences(lexicon, stream);
-  const reader = new Reader(stream.breaks, occurrences);
-  const present = new Map<Concept, Occurrence[]>();
+  const occurrences = findOccurrences(lexicon, stream, reused);
+  reader.read(stream.breaks, occurrences);
+  present.clear();
   for (const o of occurrences) {
     if (isCueConcept(o.concept)) continue;
     const status = reader.statusOf(o);
     if (status !== 'present' && !asBackground(o.concept, status)) continue;
-    const list = present.get(o.concept);
-    if (list) list.push(o);
-    else present.set(o.concept, [o]);
+    present.add(o.concept, o);
   }
+  present.finish();
   return { present, known: stream.known };
 }
 
@@ -144,11 +159,10 @@ const LONGEST_PHRASE = 16;
 
 const passes = (condition: Condition, o: Occurrence) => !condition.test || condition.test(o.value);
 
-function near(present: Map<Concept, Occurrence[]>, anchor: Occurrence, condition: Condition, within: number): boolean {
+function near(present: Present, anchor: Occurrence, condition: Condition, within: number): boolean {
   const reach = condition.within ?? within;
   for (const concept of condition.any) {
     const list = present.get(concept);
-    if (!list) continue;
     for (let k = firstFrom(list, anchor.start - reach - LONGEST_PHRASE); k < list.length; k++) {
       const o = list[k] as Occurrence;
       if (o.start > anchor.end + reach) break;
@@ -158,13 +172,12 @@ function near(present: Map<Concept, Occurrence[]>, anchor: Occurrence, condition
   return false;
 }
 
-function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
+function holds(r: Rule, present: Present): boolean {
   const first = r.all[0];
   if (!first) return false;
   const unless = r.unless ?? NO_CONDITIONS;
   for (const concept of first.any) {
     const anchors = present.get(concept);
-    if (!anchors) continue;
     for (const anchor of anchors) {
       if (
         passes(first, anchor) &&
@@ -179,32 +192,22 @@ function holds(r: Rule, present: Map<Concept, Occurrence[]>): boolean {
 }
 
 /** Every condition after the first (the anchor's own) holds near the anchor. */
-function restNear(
-  present: Map<Concept, Occurrence[]>,
-  anchor: Occurrence,
-  conditions: readonly Condition[],
-  within: number,
-) {
+function restNear(present: Present, anchor: Occurrence, conditions: readonly Condition[], within: number) {
   for (let k = 1; k < conditions.length; k++)
     if (!near(present, anchor, conditions[k] as Condition, within)) return false;
   return true;
 }
 
-function anyNear(
-  present: Map<Concept, Occurrence[]>,
-  anchor: Occurrence,
-  conditions: readonly Condition[],
-  within: number,
-) {
+function anyNear(present: Present, anchor: Occurrence, conditions: readonly Condition[], within: number) {
   for (const c of conditions) if (near(present, anchor, c, within)) return true;
   return false;
 }
 
 /** Every phrase found in a text with how it was read (`npm run eval:triage -- --verbose`; not used by the triage). */
 export function explain(text: string, language: TriageLanguage): string[] {
-  const { lexicon, builder } = compiledFor(language);
+  const { lexicon, builder, occurrences: reused, reader } = compiledFor(language);
   const stream = builder.build(tokenise(text));
-  const occurrences = findOccurrences(lexicon, stream);
-  const reader = new Reader(stream.breaks, occurrences);
+  const occurrences = findOccurrences(lexicon, stream, reused);
+  reader.read(stream.breaks, occurrences);
   return occurrences.map((o) => `${o.concept}[${o.start}]${isCueConcept(o.concept) ? '' : `:${reader.statusOf(o)}`}`);
 }

@@ -142,8 +142,14 @@ export class StreamBuilder {
   }
 
   private lookup(word: string): Lookup {
-    const known = this.memo.get(word);
-    if (known) return known;
+    return this.memo.get(word) ?? this.remember(word);
+  }
+
+  /**
+   * The slow path, apart: its closures capture `this`, and a function with such a closure allocates
+   * a context on every call, even when it returns early (this is the hot path otherwise).
+   */
+  private remember(word: string): Lookup {
     if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
     const { pieces, exact } = this.resolve(word);
     const found: Lookup = { pieces: pieces.map((ids) => ({ ids, classes: this.classesOf(ids) })), exact };

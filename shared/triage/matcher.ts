@@ -30,7 +30,8 @@ interface Longest {
   /** The first `count` entries are this walk's; the array is kept between walks (no garbage). */
   concepts: Concept[];
   count: number;
-  value: number;
+  /** Stream position of the phrase's first number, -1 when none (an integer: never boxed, unlike a number read). */
+  numberAt: number;
 }
 
 /**
@@ -61,8 +62,52 @@ const kindOf = (c: Concept): Kind => {
   return kind;
 };
 
-export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occurrence[] {
-  const found: Occurrence[] = [];
+/**
+ * The occurrences of one reading, kept between calls (the triage is synchronous and no occurrence
+ * outlives its call): objects and array are overwritten, so a call allocates only when its text
+ * has more occurrences than any before it.
+ */
+export class Occurrences {
+  private readonly list: Occurrence[] = [];
+  private readonly pool: Occurrence[] = [];
+  private count = 0;
+  /** The numbers of the stream being read. */
+  private values: readonly number[] = [];
+
+  clear(stream: Stream): void {
+    this.count = 0;
+    this.values = stream.values;
+  }
+
+  /**
+   * `numberAt`: where the phrase's first number is (-1: none). A position, not the number: a
+   * number passed to a function that is not inlined is boxed on every call.
+   */
+  add(concept: Concept, start: number, end: number, numberAt: number): void {
+    const value = numberAt < 0 ? Number.NaN : (this.values[numberAt] as number);
+    let o = this.pool[this.count];
+    if (o) {
+      o.concept = concept;
+      o.start = start;
+      o.end = end;
+      o.value = value;
+    } else {
+      o = { concept, start, end, value };
+      this.pool.push(o);
+    }
+    this.list[this.count++] = o;
+  }
+
+  /** This call's occurrences, valid until the next `clear` (cut, not emptied: emptying frees the array's storage). */
+  finish(): readonly Occurrence[] {
+    this.list.length = this.count;
+    return this.list;
+  }
+}
+
+/** The phrases of the stream, in `found` (cleared first); valid until its next use. */
+export function findOccurrences(lexicon: CompiledLexicon, stream: Stream, found: Occurrences): readonly Occurrence[] {
+  found.clear(stream);
   let swallowedUntil = 0;
   let findingUntil = 0;
   let cueUntil = 0;
@@ -81,8 +126,7 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
     const insideFinding = i < findingUntil;
     if (finding > 0 && !insideFinding) {
       const slot = best.finding;
-      for (let k = 0; k < slot.count; k++)
-        found.push({ concept: slot.concepts[k] as Concept, start: i, end: i + finding, value: slot.value });
+      for (let k = 0; k < slot.count; k++) found.add(slot.concepts[k] as Concept, i, i + finding, slot.numberAt);
       findingUntil = i + finding;
     }
     // A cue shorter than a finding at the same place is part of it ("not" in "not breathing").
@@ -91,7 +135,7 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
       const slot = best.cue;
       for (let k = 0; k < slot.count; k++) {
         const concept = slot.concepts[k] as Concept;
-        if (!CLASS_ONLY.has(concept)) found.push({ concept, start: i, end: i + cue, value: slot.value });
+        if (!CLASS_ONLY.has(concept)) found.add(concept, i, i + cue, slot.numberAt);
       }
       cueUntil = i + cue;
     }
@@ -99,14 +143,13 @@ export function findOccurrences(lexicon: CompiledLexicon, stream: Stream): Occur
     subjectUntil = pushSide(found, best.subject, i, subjectUntil);
     onsetUntil = pushSide(found, best.onset, i, onsetUntil);
   }
-  return found;
+  return found.finish();
 }
 
 /** A side reading (a frame, a present subject, a time of onset) is reported whatever else covers its words; returns where it ends. */
-function pushSide(found: Occurrence[], slot: Longest, i: number, until: number): number {
+function pushSide(found: Occurrences, slot: Longest, i: number, until: number): number {
   if (slot.length === 0 || i < until) return until;
-  for (let k = 0; k < slot.count; k++)
-    found.push({ concept: slot.concepts[k] as Concept, start: i, end: i + slot.length, value: Number.NaN });
+  for (let k = 0; k < slot.count; k++) found.add(slot.concepts[k] as Concept, i, i + slot.length, -1);
   return i + slot.length;
 }
 
@@ -122,16 +165,20 @@ function canStart(root: PhraseNode, stream: Stream, i: number): boolean {
   return root.gap !== undefined;
 }
 
-/** The walk's stack, reused between calls (the matcher is synchronous): node, position, first number. */
+/**
+ * The walk's stack, reused between calls (the matcher is synchronous): node, position, and where
+ * the phrase's first number is (-1: none). Integers only: a number carried along the walk was
+ * boxed on every step.
+ */
 const stackNodes: PhraseNode[] = [];
 const stackAts: number[] = [];
-const stackValues: number[] = [];
+const stackNumberAts: number[] = [];
 let top = 0;
 
-function push(node: PhraseNode, at: number, value: number): void {
+function push(node: PhraseNode, at: number, numberAt: number): void {
   stackNodes[top] = node;
   stackAts[top] = at;
-  stackValues[top] = value;
+  stackNumberAts[top] = numberAt;
   top++;
 }
 
@@ -141,7 +188,7 @@ const SENTENCE_BREAK: Break = Break.Sentence;
 const GAP: number = GAP_WORDS;
 
 /** The longest phrase of each kind found by the last walk, reused between calls. */
-const emptySlot = (): Longest => ({ length: 0, concepts: [], count: 0, value: Number.NaN });
+const emptySlot = (): Longest => ({ length: 0, concepts: [], count: 0, numberAt: -1 });
 const BEST: Record<Kind, Longest> = {
   cue: emptySlot(),
   finding: emptySlot(),
@@ -161,22 +208,22 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
   reset(best.subject);
   reset(best.onset);
   top = 0;
-  push(root, start, Number.NaN);
+  push(root, start, -1);
   while (top > 0) {
     top--;
     const node = stackNodes[top] as PhraseNode;
     const at = stackAts[top] as number;
-    const value = stackValues[top] as number;
-    if (node.concepts && at > start) record(best, node.concepts, at - start, value);
-    if (at === start && node.sentenceStart && atSentenceStart(stream, start)) push(node.sentenceStart, at, value);
+    const numberAt = stackNumberAts[top] as number;
+    if (node.concepts && at > start) record(best, node.concepts, at - start, numberAt);
+    if (at === start && node.sentenceStart && atSentenceStart(stream, start)) push(node.sentenceStart, at, numberAt);
     if (at >= stream.ids.length || (at > start && stream.breaks[at] !== NO_BREAK)) continue;
     for (const id of stream.ids[at] as readonly number[]) {
       const next = node.words.get(id);
-      if (next) push(next, at + 1, value);
+      if (next) push(next, at + 1, numberAt);
     }
     const number = stream.values[at] as number;
     if (!Number.isNaN(number)) {
-      const first = Number.isNaN(value) ? number : value;
+      const first = numberAt < 0 ? at : numberAt;
       if (node.number) push(node.number, at + 1, first);
       if (node.year && number >= MIN_YEAR && number <= MAX_YEAR && Number.isInteger(number))
         push(node.year, at + 1, first);
@@ -185,14 +232,14 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
     if (classes) {
       const concepts = node.classConcepts;
       for (let k = 0; k < concepts.length; k++)
-        if (classes.has(concepts[k] as Concept)) push(node.classNodes[k] as PhraseNode, at + 1, value);
+        if (classes.has(concepts[k] as Concept)) push(node.classNodes[k] as PhraseNode, at + 1, numberAt);
     }
     // A gap: the phrase goes on after zero to GAP_WORDS words, without crossing punctuation.
     if (node.gap) {
-      push(node.gap, at, value);
+      push(node.gap, at, numberAt);
       for (let k = 1; k <= GAP && at + k < stream.ids.length; k++) {
         if (stream.breaks[at + k] !== NO_BREAK) break;
-        push(node.gap, at + k, value);
+        push(node.gap, at + k, numberAt);
       }
     }
   }
@@ -203,17 +250,17 @@ function longestAt(root: PhraseNode, stream: Stream, start: number): Record<Kind
 function reset(slot: Longest): void {
   slot.length = 0;
   slot.count = 0;
-  slot.value = Number.NaN;
+  slot.numberAt = -1;
 }
 
-function record(best: Record<Kind, Longest>, concepts: readonly Concept[], length: number, value: number): void {
+function record(best: Record<Kind, Longest>, concepts: readonly Concept[], length: number, numberAt: number): void {
   for (const concept of concepts) {
     const slot = best[kindOf(concept)];
     if (length > slot.length) {
       slot.length = length;
       slot.concepts[0] = concept;
       slot.count = 1;
-      slot.value = value;
+      slot.numberAt = numberAt;
     } else if (length === slot.length && !holdsConcept(slot, concept)) {
       slot.concepts[slot.count++] = concept;
     }

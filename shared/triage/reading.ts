@@ -3,8 +3,9 @@
  * not past a comma or "but"), over ("last week", "fine now"), habitual ("every time I run"), about
  * an animal, or not happening at all ("what are the signs of", "is it normal", "if he stops
  * breathing")? A present marker ("now", "he is", "my dad has") brings a finding back into the
- * present. Every question is answered from sorted lists and sets: no scan per finding.
+ * present. Every question is answered from sorted lists and per-clause flags: no scan per finding.
  */
+import { ConceptLists } from './concept-lists.js';
 import { type Concept, CUE_CONCEPTS } from './concepts.js';
 import type { Occurrence } from './matcher.js';
 import { firstFrom } from './positions.js';
@@ -154,42 +155,21 @@ const PERSISTS: ReadonlySet<Concept> = new Set<Concept>([
   'GUNSHOT',
 ]);
 
-/** Per position: clause, segment and sentence numbers (typed arrays); where each clause starts. */
-interface Places {
-  clause: Int32Array;
-  segment: Int32Array;
-  sentence: Int32Array;
-  clauseStarts: number[];
-}
+/** One bit per INDEXED cue (31 at most), for the per-clause and per-sentence flags. */
+const INDEXED_BIT = new Map<Concept, number>(INDEXED.map((concept, k) => [concept, 1 << k]));
 
-/** A clause-break word starts a new clause; punctuation a new clause and segment; a sentence end all three. */
-function placesOf(breaks: readonly Break[], cues: readonly Occurrence[]): Places {
-  const breakWords = new Set<number>();
-  for (const o of cues) if (o.concept === 'CLAUSE_BREAK') breakWords.add(o.start);
-  const n = breaks.length;
-  const places: Places = {
-    clause: new Int32Array(n),
-    segment: new Int32Array(n),
-    sentence: new Int32Array(n),
-    clauseStarts: [0],
-  };
-  let clause = 0;
-  let segment = 0;
-  let sentence = 0;
-  for (let i = 0; i < n; i++) {
-    const brk = breaks[i];
-    if (i > 0 && brk === SENTENCE_BREAK) sentence++;
-    if (i > 0 && brk !== NO_BREAK) segment++;
-    if (i > 0 && (brk !== NO_BREAK || breakWords.has(i))) {
-      clause++;
-      places.clauseStarts.push(i);
-    }
-    places.clause[i] = clause;
-    places.segment[i] = segment;
-    places.sentence[i] = sentence;
-  }
-  return places;
-}
+/** Per-segment flags (a segment is a stretch of text to a comma). A present subject: "and" carries it on ("he is breathless and his calf hurts"). */
+const PRESENT_SUBJECT = 1;
+/** A verb told in the present ("and is gasping"): out of an earlier clause's past frame. */
+const PRESENT_TENSE = 2;
+/** A question ("is it normal"). */
+const ASKING = 4;
+
+/** `array` when it holds `size` entries, else a larger one: the Reader's arrays are kept between texts. */
+const atLeastInt = (array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> =>
+  array.length >= size ? array : new Int32Array(Math.max(size, 2 * array.length));
+const atLeastByte = (array: Uint8Array<ArrayBuffer>, size: number): Uint8Array<ArrayBuffer> =>
+  array.length >= size ? array : new Uint8Array(Math.max(size, 2 * array.length));
 
 /** A finding starts inside the cue and goes on past it: the cue's words are the finding's. */
 function partOfFinding(occurrences: readonly Occurrence[], cue: Cue): boolean {
@@ -201,72 +181,191 @@ function partOfFinding(occurrences: readonly Occurrence[], cue: Cue): boolean {
   return false;
 }
 
-export class Reader {
-  private readonly places: Places;
-  private readonly lists = new Map<Concept, Cue[]>();
-  private readonly clausesWith = new Map<Concept, Set<number>>();
-  private readonly sentencesWith = new Map<Concept, Set<number>>();
-  /** Present subjects and "now", and the same with possessives: what makes a question about someone real. */
-  private readonly realMarkers: Cue[];
-  private readonly realOrPersonal: Cue[];
-  /** Per sentence: the last clause a "fine now" in that sentence or the next one resolves (-1: none). */
-  private readonly resolvedUpTo: number[];
-  private readonly urgentNeed: boolean;
-  /** A person, "now" or a call for help somewhere in the message. */
-  private readonly someone: boolean;
-  private readonly pastFrame: boolean[] = [];
-  /** Stretches of text (to a comma) with a present subject: "and" carries it on ("he is breathless and his calf hurts"). */
-  private readonly presentSegments = new Set<number>();
-  /** Stretches of text with a verb told in the present ("and is gasping"): out of an earlier clause's past frame. */
-  private readonly presentTenseSegments = new Set<number>();
-  private readonly askingSegments = new Set<number>();
-  /** A baby or a child is told of somewhere in the message. */
-  private readonly young: boolean;
-  /** Sentences with a sign no idiom borrows (blue, unresponsive, not breathing). */
-  private readonly unborrowable = new Set<number>();
-  private recentRegions: { clauses: Set<number>; sentences: Set<number> } | undefined;
+/** Both lists (sorted by start) merged into `into`, the first list's cue first on a tie (as a stable sort would). */
+function mergeByStart(a: readonly Cue[], b: readonly Cue[], into: Cue[]): void {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x && (!y || x.start <= y.start)) {
+      into[n++] = x;
+      i++;
+    } else {
+      into[n++] = y as Cue;
+      j++;
+    }
+  }
+  // Cut, not emptied first: emptying frees the array's storage.
+  into.length = n;
+}
 
-  constructor(breaks: readonly Break[], occurrences: readonly Occurrence[]) {
-    this.young = occurrences.some((o) => YOUNG.has(o.concept));
-    const cues = occurrences.filter((o) => isCueConcept(o.concept));
-    this.places = placesOf(breaks, cues);
-    const { clause, segment, sentence } = this.places;
-    for (const o of cues) {
-      const at = o.start;
-      const cue: Cue = {
-        concept: o.concept,
-        start: at,
-        end: o.end,
-        clause: clause[at] ?? 0,
-        segment: segment[at] ?? 0,
-        sentence: sentence[at] ?? 0,
-      };
-      this.listOf(o.concept).push(cue);
-    }
-    for (const concept of INDEXED) {
-      for (const cue of this.list(concept)) {
-        this.setOf(this.clausesWith, concept).add(cue.clause);
-        this.setOf(this.sentencesWith, concept).add(cue.sentence);
-      }
-    }
-    for (const cue of this.list('PRESENT_SUBJ')) this.presentSegments.add(cue.segment);
-    for (const cue of this.list('PRESENT_VERB')) this.presentTenseSegments.add(cue.segment);
-    for (const cue of this.list('HYPO_SENT')) this.askingSegments.add(cue.segment);
-    const byStart = (a: Cue, b: Cue) => a.start - b.start;
-    this.realMarkers = [...this.list('PRESENT_SUBJ'), ...this.list('NOW')].sort(byStart);
-    this.realOrPersonal = [...this.realMarkers, ...this.list('PERSONAL')].sort(byStart);
+/**
+ * One Reader per language serves every text (the triage is synchronous): `read` overwrites what
+ * the last text left, and its typed arrays and cue objects are kept, so a text allocates little.
+ */
+export class Reader {
+  /** Per position: clause, segment and sentence numbers. */
+  private clause = new Int32Array(0);
+  private segment = new Int32Array(0);
+  private sentence = new Int32Array(0);
+  /** Where each clause starts; the first `clauses` entries are this text's. */
+  private clauseStarts = new Int32Array(0);
+  private clauses = 0;
+  /** Per clause and per sentence: the INDEXED cues in it (a bit each). */
+  private clauseCues = new Int32Array(0);
+  private sentenceCues = new Int32Array(0);
+  /** Per segment (a stretch of text to a comma): PRESENT_SUBJECT, PRESENT_TENSE, ASKING. */
+  private segmentFlags = new Uint8Array(0);
+  private readonly lists = new ConceptLists<Cue>();
+  /** Cue objects, recycled: the first `cueCount` are this text's. */
+  private readonly cuePool: Cue[] = [];
+  private cueCount = 0;
+  /** This text's positions, plus two: the length of every per-clause and per-sentence array in use. */
+  private size = 0;
+  /** Present subjects and "now", and the same with possessives: what makes a question about someone real. */
+  private readonly realMarkers: Cue[] = [];
+  private readonly realOrPersonal: Cue[] = [];
+  /** Per sentence: the last clause a "fine now" in that sentence or the next one resolves (-1: none). */
+  private resolvedUpTo = new Int32Array(0);
+  /** Per sentence: where its last relapse ("then another one started") starts (-1: none). */
+  private lastRelapse = new Int32Array(0);
+  private urgentNeed = false;
+  /** A person, "now" or a call for help somewhere in the message. */
+  private someone = false;
+  private pastFrame = new Uint8Array(0);
+  /** A baby or a child is told of somewhere in the message. */
+  private young = false;
+  /** Per sentence: 1 when it has a sign no idiom borrows (blue, unresponsive, not breathing). */
+  private unborrowable = new Uint8Array(0);
+  /** Per clause and sentence: all its past cues are recent ones; worked out on first need per text. */
+  private recentClauses = new Uint8Array(0);
+  private recentSentences = new Uint8Array(0);
+  private recentKnown = false;
+  /** The place of the finding being read: one object, overwritten by each `placeAt`. */
+  private readonly place: Place = { clause: 0, segment: 0, sentence: 0 };
+
+  /** Reads a new text's cues; what the last text left is overwritten. */
+  read(breaks: readonly Break[], occurrences: readonly Occurrence[]): void {
+    // Clauses and sentences are fewer than positions; one more is asked about ("the next sentence").
+    const size = breaks.length + 2;
+    this.clauseCues = atLeastInt(this.clauseCues, size).fill(0, 0, size);
+    this.sentenceCues = atLeastInt(this.sentenceCues, size).fill(0, 0, size);
+    this.segmentFlags = atLeastByte(this.segmentFlags, size).fill(0, 0, size);
+    this.recentKnown = false;
+    this.young = false;
+    for (const o of occurrences) if (YOUNG.has(o.concept)) this.young = true;
+    this.size = size;
+    this.collectCues(occurrences);
+    this.markPlaces(breaks);
+    this.indexCues();
+    mergeByStart(this.list('PRESENT_SUBJ'), this.list('NOW'), this.realMarkers);
+    mergeByStart(this.realMarkers, this.list('PERSONAL'), this.realOrPersonal);
     this.urgentNeed = this.list('URGENT_NEED').length > 0;
-    this.someone = PERSON_CUES.some((c) => this.list(c).length > 0);
-    const sentences = (this.places.sentence[breaks.length - 1] ?? 0) + 1;
+    this.someone = false;
+    for (const c of PERSON_CUES) if (this.list(c).length > 0) this.someone = true;
+    this.markPastFrames(breaks.length > 0 ? (this.sentence[breaks.length - 1] as number) + 1 : 1);
+    this.recoveries(occurrences, size);
+    this.markUnborrowable(occurrences);
+  }
+
+  /** The sentences with a sign no idiom borrows: "drowning in work" does not explain away blue lips. */
+  private markUnborrowable(occurrences: readonly Occurrence[]): void {
+    this.unborrowable = atLeastByte(this.unborrowable, this.size).fill(0, 0, this.size);
+    for (const o of occurrences) if (NOT_IDIOM.has(o.concept)) this.unborrowable[this.sentence[o.start] ?? 0] = 1;
+  }
+
+  /** A sentence told in the past without "now", or one that carries on the last one's past with a past verb. */
+  private markPastFrames(sentences: number): void {
+    this.pastFrame = atLeastByte(this.pastFrame, this.size);
     for (let s = 0; s < sentences; s++) {
       const now = this.inSentence('NOW', s);
       const own = this.inSentence('PAST', s) && !now;
-      const carried = s > 0 && this.pastFrame[s - 1] === true && !now && this.inSentence('PAST_VERB', s);
-      this.pastFrame.push(own || carried);
+      const carried = s > 0 && this.pastFrame[s - 1] === 1 && !now && this.inSentence('PAST_VERB', s);
+      this.pastFrame[s] = own || carried ? 1 : 0;
     }
-    this.resolvedUpTo = this.recoveries(occurrences, sentences);
-    for (const o of occurrences)
-      if (NOT_IDIOM.has(o.concept)) this.unborrowable.add(this.places.sentence[o.start] ?? 0);
+  }
+
+  /** The cue occurrences, as recycled Cue objects, into per-concept lists in text order. */
+  private collectCues(occurrences: readonly Occurrence[]): void {
+    this.lists.clear();
+    this.cueCount = 0;
+    for (const o of occurrences) if (isCueConcept(o.concept)) this.lists.add(o.concept, this.cueOf(o));
+    this.lists.finish();
+  }
+
+  /** A recycled Cue for the occurrence; its place is filled in by `markPlaces`. */
+  private cueOf(o: Occurrence): Cue {
+    let cue = this.cuePool[this.cueCount];
+    if (!cue) {
+      cue = { concept: o.concept, start: 0, end: 0, clause: 0, segment: 0, sentence: 0 };
+      this.cuePool.push(cue);
+    }
+    this.cueCount++;
+    cue.concept = o.concept;
+    cue.start = o.start;
+    cue.end = o.end;
+    return cue;
+  }
+
+  /** A clause-break word starts a new clause; punctuation a new clause and segment; a sentence end all three. */
+  private markPlaces(breaks: readonly Break[]): void {
+    const n = breaks.length;
+    this.clause = atLeastInt(this.clause, n);
+    this.segment = atLeastInt(this.segment, n);
+    this.sentence = atLeastInt(this.sentence, n);
+    this.clauseStarts = atLeastInt(this.clauseStarts, n + 1);
+    const breakWords = this.list('CLAUSE_BREAK');
+    let nextBreakWord = 0;
+    let clause = 0;
+    let segment = 0;
+    let sentence = 0;
+    this.clauseStarts[0] = 0;
+    this.clauses = 1;
+    for (let i = 0; i < n; i++) {
+      while ((breakWords[nextBreakWord]?.start ?? n) < i) nextBreakWord++;
+      const breakWord = breakWords[nextBreakWord]?.start === i;
+      const brk = breaks[i];
+      if (i > 0 && brk === SENTENCE_BREAK) sentence++;
+      if (i > 0 && brk !== NO_BREAK) segment++;
+      if (i > 0 && (brk !== NO_BREAK || breakWord)) {
+        clause++;
+        this.clauseStarts[this.clauses++] = i;
+      }
+      this.clause[i] = clause;
+      this.segment[i] = segment;
+      this.sentence[i] = sentence;
+    }
+    for (let k = 0; k < this.cueCount; k++) {
+      const cue = this.cuePool[k] as Cue;
+      cue.clause = this.clause[cue.start] ?? 0;
+      cue.segment = this.segment[cue.start] ?? 0;
+      cue.sentence = this.sentence[cue.start] ?? 0;
+    }
+  }
+
+  /** Which INDEXED cues each clause and sentence holds; which segments are told in the present, or asked. */
+  private indexCues(): void {
+    for (const concept of INDEXED) {
+      const bit = INDEXED_BIT.get(concept) as number;
+      for (const cue of this.list(concept)) {
+        this.clauseCues[cue.clause] = (this.clauseCues[cue.clause] as number) | bit;
+        this.sentenceCues[cue.sentence] = (this.sentenceCues[cue.sentence] as number) | bit;
+      }
+    }
+    this.flagSegments('PRESENT_SUBJ', PRESENT_SUBJECT);
+    this.flagSegments('PRESENT_VERB', PRESENT_TENSE);
+    this.flagSegments('HYPO_SENT', ASKING);
+  }
+
+  private flagSegments(concept: Concept, flag: number): void {
+    for (const cue of this.list(concept))
+      this.segmentFlags[cue.segment] = (this.segmentFlags[cue.segment] as number) | flag;
+  }
+
+  private inSegment(flag: number, segment: number): boolean {
+    return ((this.segmentFlags[segment] ?? 0) & flag) !== 0;
   }
 
   /**
@@ -275,18 +374,22 @@ export class Reader {
    * a cue that starts a longer finding ("has stopped shivering") or one a relapse follows ("it
    * stopped, then another one started").
    */
-  private recoveries(occurrences: readonly Occurrence[], sentences: number): number[] {
-    const upTo = Array.from({ length: sentences }, () => -1);
+  private recoveries(occurrences: readonly Occurrence[], size: number): void {
+    this.resolvedUpTo = atLeastInt(this.resolvedUpTo, size).fill(-1, 0, size);
     const recoveries = this.list('RESOLVED');
-    if (recoveries.length === 0) return upTo;
-    const lastRelapse = new Map<number, number>();
-    for (const o of occurrences) if (o.concept === 'REPEAT') lastRelapse.set(this.placeAt(o.start).sentence, o.start);
+    if (recoveries.length === 0) return;
+    this.lastRelapse = atLeastInt(this.lastRelapse, size).fill(-1, 0, size);
+    for (const o of occurrences) if (o.concept === 'REPEAT') this.lastRelapse[this.sentence[o.start] ?? 0] = o.start;
     for (const r of recoveries) {
-      if (this.pastFrame[r.sentence] || partOfFinding(occurrences, r)) continue;
-      if ((lastRelapse.get(r.sentence) ?? -1) >= r.end) continue;
-      for (const s of [r.sentence, r.sentence - 1]) if (s >= 0) upTo[s] = Math.max(upTo[s] ?? -1, r.clause);
+      if (this.pastFrame[r.sentence] === 1 || partOfFinding(occurrences, r)) continue;
+      if ((this.lastRelapse[r.sentence] ?? -1) >= r.end) continue;
+      this.resolveUpTo(r.sentence, r.clause);
+      if (r.sentence > 0) this.resolveUpTo(r.sentence - 1, r.clause);
     }
-    return upTo;
+  }
+
+  private resolveUpTo(sentence: number, clause: number): void {
+    this.resolvedUpTo[sentence] = Math.max(this.resolvedUpTo[sentence] ?? -1, clause);
   }
 
   statusOf(finding: Occurrence): Status {
@@ -298,9 +401,7 @@ export class Reader {
     if (!clauseNow && resolved && !PERSISTS.has(finding.concept)) return 'resolved';
     // Another clause's "ten days ago" does not reach a clause told in the present ("she is breathless").
     const framedPast =
-      this.pastFrame[place.sentence] &&
-      !this.presentSegments.has(place.segment) &&
-      !this.presentTenseSegments.has(place.segment);
+      this.pastFrame[place.sentence] === 1 && !this.inSegment(PRESENT_SUBJECT | PRESENT_TENSE, place.segment);
     if (!clauseNow && (this.inClause('PAST', place.clause) || framedPast))
       return this.recent(place) ? 'recent' : 'past';
     // "still ... sometimes": a habit wins over a present marker.
@@ -316,7 +417,7 @@ export class Reader {
       IDIOM_BREATH.has(finding.concept) &&
       breathBorrowed &&
       !this.urgentNeed &&
-      !this.unborrowable.has(place.sentence)
+      this.unborrowable[place.sentence] !== 1
     ) {
       return 'hypothetical';
     }
@@ -345,66 +446,56 @@ export class Reader {
 
   /** The cue is in the first stretch of its sentence (no punctuation before it in the sentence). */
   private opensSentence(cue: Cue): boolean {
-    const { segment, sentence } = this.places;
-    for (let i = cue.start - 1; i >= 0 && sentence[i] === cue.sentence; i--)
-      if (segment[i] !== cue.segment) return false;
+    for (let i = cue.start - 1; i >= 0 && this.sentence[i] === cue.sentence; i--)
+      if (this.segment[i] !== cue.segment) return false;
     return true;
   }
 
   /** Every past cue of the finding's clause (or, framed, of its sentence) is a recent one ("yesterday"). */
   private recent(place: Place): boolean {
-    const { clauses, sentences } = this.recentOnly;
-    return this.inClause('PAST', place.clause) ? clauses.has(place.clause) : sentences.has(place.sentence);
+    if (!this.recentKnown) this.findRecentOnly();
+    return this.inClause('PAST', place.clause)
+      ? this.recentClauses[place.clause] === 1
+      : this.recentSentences[place.sentence] === 1;
   }
 
   /** The clauses and sentences whose past cues are all recent ones, worked out once per text. */
-  private get recentOnly(): { clauses: Set<number>; sentences: Set<number> } {
-    if (this.recentRegions) return this.recentRegions;
-    const recentStarts = new Set(this.list('RECENT').map((c) => c.start));
-    const clauses = new Set(this.list('RECENT').map((c) => c.clause));
-    const sentences = new Set(this.list('RECENT').map((c) => c.sentence));
+  private findRecentOnly(): void {
+    const size = this.size;
+    this.recentClauses = atLeastByte(this.recentClauses, size).fill(0, 0, size);
+    this.recentSentences = atLeastByte(this.recentSentences, size).fill(0, 0, size);
+    const recent = this.list('RECENT');
+    for (const c of recent) {
+      this.recentClauses[c.clause] = 1;
+      this.recentSentences[c.sentence] = 1;
+    }
     for (const c of this.list('PAST')) {
-      if (recentStarts.has(c.start)) continue;
-      clauses.delete(c.clause);
-      sentences.delete(c.sentence);
+      if (recent[firstFrom(recent, c.start)]?.start === c.start) continue;
+      this.recentClauses[c.clause] = 0;
+      this.recentSentences[c.sentence] = 0;
     }
-    this.recentRegions = { clauses, sentences };
-    return this.recentRegions;
+    this.recentKnown = true;
   }
 
+  /** The place of a position, in the one Place object: valid until the next call. */
   private placeAt(position: number): Place {
-    const { clause, segment, sentence } = this.places;
-    return { clause: clause[position] ?? 0, segment: segment[position] ?? 0, sentence: sentence[position] ?? 0 };
+    const place = this.place;
+    place.clause = this.clause[position] ?? 0;
+    place.segment = this.segment[position] ?? 0;
+    place.sentence = this.sentence[position] ?? 0;
+    return place;
   }
 
-  private list(concept: Concept): Cue[] {
-    return this.lists.get(concept) ?? [];
-  }
-
-  private listOf(concept: Concept): Cue[] {
-    let list = this.lists.get(concept);
-    if (!list) {
-      list = [];
-      this.lists.set(concept, list);
-    }
-    return list;
-  }
-
-  private setOf(map: Map<Concept, Set<number>>, concept: Concept): Set<number> {
-    let set = map.get(concept);
-    if (!set) {
-      set = new Set();
-      map.set(concept, set);
-    }
-    return set;
+  private list(concept: Concept): readonly Cue[] {
+    return this.lists.get(concept);
   }
 
   private inClause(concept: Concept, clause: number): boolean {
-    return this.clausesWith.get(concept)?.has(clause) === true;
+    return ((this.clauseCues[clause] ?? 0) & (INDEXED_BIT.get(concept) ?? 0)) !== 0;
   }
 
   private inSentence(concept: Concept, sentence: number): boolean {
-    return this.sentencesWith.get(concept)?.has(sentence) === true;
+    return ((this.sentenceCues[sentence] ?? 0) & (INDEXED_BIT.get(concept) ?? 0)) !== 0;
   }
 
   /** The nearest negation before the finding, in its clause and within reach. */
@@ -428,8 +519,7 @@ export class Reader {
     // in the finding's own stretch of text ("can anxiety cause chest pain") makes it hypothetical.
     // A finding told with a present verb before the question ("is floppy and grey, is it normal for a newborn to be this sleepy") is told too.
     const toldApart =
-      (this.presentSegments.has(place.segment) || this.presentTenseSegments.has(place.segment)) &&
-      !this.askingSegments.has(place.segment);
+      this.inSegment(PRESENT_SUBJECT | PRESENT_TENSE, place.segment) && !this.inSegment(ASKING, place.segment);
     if (
       this.inSentence('HYPO_SENT', place.sentence) &&
       !toldApart &&
@@ -512,12 +602,17 @@ export class Reader {
     const frames = this.list('FRAME');
     const frame = frames[lastBefore(frames, finding.start)];
     if (!frame || frame.clause !== place.clause) return false;
-    for (const concept of ['KIN', 'PRESENT_SUBJ'] as const) {
-      const list = this.list(concept);
-      const after = list[firstFrom(list, frame.end)];
-      if (after && after.start < finding.start) return false;
-    }
-    return true;
+    return (
+      !this.namedBetween('KIN', frame.end, finding.start) &&
+      !this.namedBetween('PRESENT_SUBJ', frame.end, finding.start)
+    );
+  }
+
+  /** A cue of the concept starts at or after `from` and before `to`. */
+  private namedBetween(concept: Concept, from: number, to: number): boolean {
+    const list = this.list(concept);
+    const after = list[firstFrom(list, from)];
+    return after !== undefined && after.start < to;
   }
 
   /** "Is it normal that my baby (5 weeks) is so limp?": someone of the writer's own named after the question, before the finding. */
@@ -544,10 +639,13 @@ export class Reader {
    */
   private realAfter(cue: Cue, place: Place, sameClauseToo: boolean, before = Number.POSITIVE_INFINITY): boolean {
     const markers = sameClauseToo ? this.realOrPersonal : this.realMarkers;
-    const from = sameClauseToo
-      ? cue.end
-      : Math.max(cue.end, this.places.clauseStarts[cue.clause + 1] ?? Number.POSITIVE_INFINITY);
+    const from = sameClauseToo ? cue.end : Math.max(cue.end, this.clauseStart(cue.clause + 1));
     const first = markers[lastBefore(markers, from) + 1];
     return first !== undefined && first.clause <= place.clause && first.start < before;
+  }
+
+  /** Where a clause starts; past the last clause, nowhere. */
+  private clauseStart(clause: number): number {
+    return clause < this.clauses ? (this.clauseStarts[clause] as number) : Number.POSITIVE_INFINITY;
   }
 }
