@@ -206,7 +206,9 @@ export const RULES: readonly Rule[] = [
   rule('overdose-or-poisoning', 25, valued(['CHILD'], youngChild), 'SWALLOWED', ['DRUG', 'POISON']),
   rule('overdose-or-poisoning', 30, 'CO_GAS', ['HEADACHE', 'FAINT', 'NAUSEA', 'VOMIT', 'DROWSY', 'CONFUSED', 'UNRESPONSIVE', 'COLLAPSE', 'BREATHLESS']),
 
-  rule('unresponsive', 0, 'UNRESPONSIVE'),
+  // "unresponsive since kick off", "only reacts to pizza": lost in a screen or a match; slumped, blue or not breathing beside it, it is real
+  unless(rule('unresponsive', 0, 'UNRESPONSIVE'), near(25, 'ABSORBED')),
+  rule('unresponsive', 25, 'UNRESPONSIVE', 'ABSORBED', ['COLLAPSE', 'NOT_BREATHING', 'BLUE', 'LIPS_SKIN', 'PALE', 'SEIZURE', 'FAINT', 'VOMIT', 'HEAD_INJURY', 'FALL', 'DRUG', 'ALCOHOL', 'OVERDOSE', 'SWALLOWED', 'CHEST', 'KNOCKED_OUT', 'SEVERE_BREATHING']),
   rule('unresponsive', 0, 'NOT_BREATHING'),
 
   rule('severe-breathing-difficulty', 0, 'SEVERE_BREATHING'),

@@ -687,3 +687,69 @@ describe('triage: phrasing families (reported reassurance, approximate counts, s
     else expect(result.categories).toEqual([]);
   });
 });
+
+/**
+ * Look-alike families (written for these tests, not taken from any evaluation set), each beside an
+ * emergency in the same words: a device that "does not respond", someone "unresponsive" since kick
+ * off or a new console, skipping a dose ("je saute la prochaine prise"), "is it contagious?", a
+ * childhood history, a rash that fades straight away under a glass, a share price that "bleeds", a
+ * class reading's protagonist.
+ */
+const LOOK_ALIKES: Case[] = [
+  ['my kindle is completely unresponsive, screen just frozen, any tricks before i bin it', null],
+  ['my dad is completely unresponsive next to his kindle and not breathing', 'unresponsive'],
+  ['la compu no responde, la pantalla se queda en negro', null],
+  ['mi padre no responde, está tirado en el suelo junto a la compu', 'unresponsive'],
+  ['mon téléphone répond plus du tout, écran noir', null],
+  ['mon père répond plus du tout, il est par terre à côté du téléphone', 'unresponsive'],
+  ['o meu telemóvel não responde, ecrã preto', null],
+  ['o meu pai não responde, caiu ao lado do telemóvel', 'unresponsive'],
+  ['mein handy reagiert nicht mehr, bildschirm schwarz', null],
+  ['mein vater reagiert nicht mehr, er liegt neben dem handy', 'unresponsive'],
+  ['husband has been completely unresponsive on the sofa since kick off, only reacts to the word pint', null],
+  [
+    'husband has been completely unresponsive on the sofa since kick off, slumped over and his lips are blue',
+    'unresponsive',
+  ],
+  ['mein freund ist seit dem neuen zelda nicht mehr ansprechbar, reagiert nur noch auf pizza haha', null],
+  ['mein freund ist seit dem neuen zelda nicht mehr ansprechbar, er ist zusammengebrochen', 'unresponsive'],
+  ['meu marido não responde desde que começou a copa kkk', null],
+  ['meu marido não responde desde que começou a copa, desmaiou no sofá e está pálido', 'unresponsive'],
+  ['mi hijo no responde desde que tiene la nueva consola jaja', null],
+  ['mi hijo no responde desde que tiene la nueva consola, se desmayó y está azul', 'unresponsive'],
+  ["mon ado ne répond plus depuis qu'il a sa nouvelle console 😂", null],
+  ["mon ado ne répond plus depuis qu'il a sa nouvelle console, il s'est effondré et respire plus", 'unresponsive'],
+  ['he is unresponsive, only responds to pain', 'unresponsive'],
+  ["j'ai pris mon antibiotique 2 fois par erreur, je saute la prochaine prise ?", null],
+  ['je saute du pont ce soir, adieu', 'suicide-or-self-harm'],
+  ['tomé dos veces la pastilla, ¿me salto la siguiente dosis?', null],
+  ['la sepsis se contagia? mi tía estuvo internada por eso el año pasado', null],
+  ['mi tía tiene sepsis, está confusa y con fiebre', 'meningitis-or-sepsis'],
+  ['a sepse é contagiosa? minha avó teve ano passado', null],
+  ['i had febrile seizures as a toddler, will my kids get them? pregnant with my first', null],
+  ['im 30 weeks pregnant and just had a seizure', 'pregnancy-emergency'],
+  ['did the glass test on my boys rash and it fades straight away, hes running round fine', null],
+  ['did the glass test on my boys rash and it doesnt fade, hes floppy with a fever', 'meningitis-or-sepsis'],
+  ['fiz o teste do copo e as manchas somem na hora, ele está brincando', null],
+  ['fiz o teste do copo e as manchas não somem, ele tem febre', 'meningitis-or-sepsis'],
+  ['die aktie blutet seit wochen aus, verkaufen oder halten?', null],
+  ['die wunde blutet seit zehn minuten stark und hört nicht auf', 'severe-bleeding'],
+  ['my shares are bleeding out, sell or hold?', null],
+  ['my leg is bleeding out, it wont stop', 'severe-bleeding'],
+  ['in der lektüre bringt sich die hauptfigur um, wie rede ich mit der klasse darüber?', null],
+  ['en el libro la protagonista se suicida, cómo lo hablo con mis alumnos', null],
+  ['mi hermana dice que se va a suicidar esta noche', 'suicide-or-self-harm'],
+  ['meine tochter will sich heute umbringen', 'suicide-or-self-harm'],
+  ["se fait le test du verre et les taches s'effacent tout de suite, il joue", null],
+  ['las manchas desaparecen al instante con el vaso, está jugando', null],
+  ['is meningitis catching? my friend had it last year', null],
+  ['my friend has meningitis, stiff neck and fever', 'meningitis-or-sepsis'],
+];
+
+describe('triage: look-alikes (devices, absorbed in a screen, skipped doses, contagion, childhood, fading rashes, bleeding shares, class readings)', () => {
+  it.each(LOOK_ALIKES)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
