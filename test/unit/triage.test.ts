@@ -753,3 +753,72 @@ describe('triage: look-alikes (devices, absorbed in a screen, skipped doses, con
     else expect(result.categories).toEqual([]);
   });
 });
+
+/**
+ * Recall families (written for these tests, not taken from any evaluation set), each beside a
+ * look-alike in the same words: "was still fine 15 minutes ago" dates the onset, "we won't see each
+ * other again" and silence behind a locked door are warning signs, how a child gets at a poison
+ * (chewed on it, drank from the bottle, some missing), a baby's fall from a changing table,
+ * "vomiting constantly" is now, a belly "hard as a board", a kettle pulled onto a child, stridor
+ * with drooling, a measured fever or low blood pressure with signs of sepsis, "not sure if it's
+ * normal" after telling one's own symptoms, "all her antidepressants".
+ */
+const RECALL_FAMILIES: Case[] = [
+  ['oma redet plötzlich verwaschen, der mundwinkel hängt links, vor 15 min war noch alles gut', 'stroke'],
+  ['oma hatte gestern kurz einen hängenden mundwinkel, heute ist wieder alles gut', null],
+  ["my dad's face is drooping on one side and his speech is slurred, he was still fine at lunch", 'stroke'],
+  ["my dad's face drooped for a minute last week, he's fine now", null],
+  ['mi abuela no puede hablar bien y tiene la boca torcida, hace 20 minutos estaba bien', 'stroke'],
+  ['ma mère a la bouche de travers et parle bizarrement, il y a 20 minutes elle allait bien', 'stroke'],
+  ['minha avó está com a boca torta e fala enrolado, há 20 minutos estava bem', 'stroke'],
+  ['mein kumpel hat geschrieben dass wir uns nicht mehr sehen werden, geht nicht ans handy', 'suicide-or-self-harm'],
+  ['wir sehen uns nicht mehr so oft seit dem umzug, geht nicht ans handy', null],
+  ['my friend texted that we will never see each other again and now his phone is off', 'suicide-or-self-harm'],
+  [
+    "ma coloc s'est enfermée dans la salle de bain, elle m'a dit qu'elle voulait en finir et j'entends plus rien",
+    'suicide-or-self-harm',
+  ],
+  ['mi hermana se encerró en el baño, se despidió de todos y ya no se oye nada', 'suicide-or-self-harm'],
+  ['found my 2 yr old with grandads blood pressure tablets, packet open and 4 missing', 'overdose-or-poisoning'],
+  ['my 2 yr old found an empty packet of grandads tablets, none missing, i counted', null],
+  ['mi nene de 3 tomó del frasco de lejía, tose y babea', 'overdose-or-poisoning'],
+  ['mi nene de 3 tomó del vaso de agua y se atragantó un poco, ya está bien', null],
+  ['mein 18 monate alter sohn hat auf einem spülmaschinentab rumgekaut, schaum vorm mund', 'overdose-or-poisoning'],
+  ['mein 18 monate alter sohn hat auf seinem beißring rumgekaut, zahnt wohl', null],
+  ['meu filho de 2 anos mordeu uma cápsula de detergente e está babando', 'overdose-or-poisoning'],
+  ['unser baby 6 monate ist vom wickeltisch gefallen, seitdem ganz schläfrig und hat 3 mal erbrochen', 'major-trauma'],
+  ['unser baby 6 monate liegt gern auf dem wickeltisch und lacht', null],
+  ['my 8 month old fell off the changing table, now very sleepy and has vomited twice', 'major-trauma'],
+  ['frau krümmt sich vor schmerzen, bauch bretthart, erbricht dauernd, hatte früher gallensteine', 'acute-abdomen'],
+  ['hatte früher gallensteine, jetzt ab und zu blähungen', null],
+  ['mums tummy is hard as a board and she screams if you touch it', 'acute-abdomen'],
+  ['my abs are hard as a board since i started the gym lol', null],
+  ['mon mari a le ventre dur comme du bois, plié en deux', 'acute-abdomen'],
+  ['la barriga de mi marido está dura como una tabla y no deja que se la toque', 'acute-abdomen'],
+  ['toddler pulled the kettle onto himself, the skin is coming off in sheets', 'severe-burn'],
+  ['toddler pulled the kettle onto the floor, it was cold, no harm done', null],
+  ['mon fils fait un bruit aigu quand il inspire, il bave et veut plus avaler', 'severe-breathing-difficulty'],
+  ['my son has a high pitched noise when breathing in, drooling and cant swallow', 'severe-breathing-difficulty'],
+  ['ma mère a 39,8, la peau marbrée et elle est confuse', 'meningitis-or-sepsis'],
+  ['ma mère a 39 ans et elle est un peu confuse avec les nouveaux horaires', null],
+  [
+    'mama hatte letzte woche chemo, jetzt 38,9 fieber, schüttelfrost und blutdruck nur noch 85 zu 50',
+    'meningitis-or-sepsis',
+  ],
+  ['my dad has a high fever and his blood pressure is very low', 'meningitis-or-sepsis'],
+  [
+    'tengo 7 semanas de embarazo, dolor punzante muy fuerte de un lado, me mareo al pararme, no sé si es normal',
+    'pregnancy-emergency',
+  ],
+  ['tengo 7 semanas de embarazo y a veces náuseas por la mañana, no sé si es normal', null],
+  ['mitbewohnerin hat ihre ganzen antidepressiva geschluckt, jetzt zittert sie', 'overdose-or-poisoning'],
+  ['mitbewohnerin nimmt ihre antidepressiva jeden morgen, ist das ok mit alkohol?', null],
+];
+
+describe('triage: recall families (last seen well, farewells, ingestion verbs, falls, board-like belly, stridor, sepsis signs)', () => {
+  it.each(RECALL_FAMILIES)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
