@@ -822,3 +822,25 @@ describe('triage: recall families (last seen well, farewells, ingestion verbs, f
     else expect(result.categories).toEqual([]);
   });
 });
+
+/** "While jogging, suddenly ...": an onset during an activity is one event, not the habit "when I run" is (written for these tests). */
+const ONSET_DURING_ACTIVITY: Case[] = [
+  [
+    'beim joggen schlagartig der heftigste kopfschmerz ever, mir ist übel und das licht tut weh',
+    'sudden-severe-headache',
+  ],
+  ['beim joggen bekomme ich immer leichte kopfschmerzen, ist das normal?', null],
+  ['while running suddenly the worst headache of my life, feel sick', 'sudden-severe-headache'],
+  ['when running i always get a mild headache afterwards', null],
+  ['corriendo de repente el peor dolor de cabeza de mi vida, vomité', 'sudden-severe-headache'],
+  ["en courant tout d'un coup un mal de tête atroce, jamais eu ça, je vomis", 'sudden-severe-headache'],
+  ['correndo de repente a pior dor de cabeça da minha vida e vomitei', 'sudden-severe-headache'],
+];
+
+describe('triage: a sudden onset during an activity, against the habit told with the same activity', () => {
+  it.each(ONSET_DURING_ACTIVITY)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
