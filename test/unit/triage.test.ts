@@ -844,3 +844,26 @@ describe('triage: a sudden onset during an activity, against the habit told with
     else expect(result.categories).toEqual([]);
   });
 });
+
+/** "Now I feel nothing" after a question is over; "now he feels nothing in his arm" is numbness (written for these tests). */
+const FEEL_NOTHING_NOW: Case[] = [
+  [
+    'quase tive um infarto quando vi a nota kkkk mas sério, ansiedade pode dar aperto no peito? agora não sinto nada',
+    null,
+  ],
+  ['minha mãe está com a boca torta e agora não sente nada no braço direito', 'stroke'],
+  ['tive um aperto no peito e suor frio, agora não sinto nada no braço esquerdo', 'cardiac'],
+  ['¿la ansiedad puede dar opresión en el pecho? ahora no siento nada', null],
+  ['mi padre tiene la cara caída de un lado y ahora no siente nada en el brazo', 'stroke'],
+  ["l'anxiété peut donner une douleur dans la poitrine ? maintenant je sens plus rien", null],
+  ['can anxiety cause chest tightness? i dont feel anything now', null],
+  ["my dad's face is drooping and now he cant feel anything in his left arm", 'stroke'],
+];
+
+describe('triage: "now I feel nothing" (over) against "now nothing in the arm" (numb)', () => {
+  it.each(FEEL_NOTHING_NOW)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
