@@ -867,3 +867,42 @@ describe('triage: "now I feel nothing" (over) against "now nothing in the arm" (
     else expect(result.categories).toEqual([]);
   });
 });
+
+/**
+ * A device told as not responding only when the message's sentence opens with it: "my son in the
+ * car is unresponsive" must not read as the car (written for these tests). A baby "not responding
+ * to me" is unresponsive, not a friend who does not answer texts.
+ */
+const DEVICE_OR_PERSON: Case[] = [
+  ['my phone is not responding, any fix?', null],
+  ['the baby is not responding to me', 'unresponsive'],
+  ['this toddler in the car is unresponsive', 'unresponsive'],
+  ['grandad is unresponsive in his chair in front of the tv, wont wake', 'unresponsive'],
+  ['dad has been unresponsive since the match started and hes breathing strangely, grey', 'unresponsive'],
+  ['mi hijo está en el coche y no responde', 'unresponsive'],
+  ['meu filho está no carro e não responde', 'unresponsive'],
+  ['mon fils est dans la voiture et ne répond pas', 'unresponsive'],
+  ['mein sohn sitzt im auto und reagiert nicht', 'unresponsive'],
+  ['mi abuelo no responde desde el partido, está tirado en el suelo', 'unresponsive'],
+  ['my 3 year old drank from a bottle of bleach', 'overdose-or-poisoning'],
+  ['my 3 year old drank from a bottle of water and coughed', null],
+  ['minha filha de 2 anos tomou da garrafa de água sanitária', 'overdose-or-poisoning'],
+  ['i skipped my next dose of insulin by accident, sugar fine', null],
+  ['he fell off the sofa and hurt his back', null],
+  ['my mum had sepsis as a child, is it hereditary', null],
+  ['el niño en el coche no responde', 'unresponsive'],
+  ['mon fils dans la voiture ne répond plus', 'unresponsive'],
+  ['o menino dentro do carro não responde', 'unresponsive'],
+  ['der junge in der karre reagiert nicht mehr', 'unresponsive'],
+  ['my boyfriend isnt responding to me since our fight', null],
+  ['the baby is responding well to me now, smiling', null],
+  ['the baby is not responding to me, floppy', 'unresponsive'],
+];
+
+describe('triage: a device that does not respond, against a person beside a car, a tv or a match', () => {
+  it.each(DEVICE_OR_PERSON)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
