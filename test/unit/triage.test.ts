@@ -906,3 +906,29 @@ describe('triage: a device that does not respond, against a person beside a car,
     else expect(result.categories).toEqual([]);
   });
 });
+
+/**
+ * Absorbed in a screen is told by a selective reaction ("only reacts to pizza") or a span of weeks
+ * ("since the world cup started"), never by a place or a match's two hours: someone in front of the
+ * tv, or unresponsive since kick off, still alarms (written for these tests).
+ */
+const ABSORBED_OR_UNRESPONSIVE: Case[] = [
+  ['opa sitzt vor dem fernseher und reagiert nicht mehr', 'unresponsive'],
+  ['dad has been unresponsive since kick off, hes just sitting there in his chair', 'unresponsive'],
+  ['my grandad is unresponsive in front of the tv', 'unresponsive'],
+  ['mi abuelo está delante de la tele y no responde', 'unresponsive'],
+  ['mon grand-père est devant la télé et ne répond plus', 'unresponsive'],
+  ['meu avô está na frente da tv e não responde', 'unresponsive'],
+  ['mi padre no responde desde que empezó el partido, está en el sofá', 'unresponsive'],
+  ['mein freund ist seit dem neuen zelda nicht mehr ansprechbar, reagiert nur noch auf pizza haha', null],
+  ['meu marido não responde desde que começou a copa, só grita com a tv kkk', null],
+  ['husband has been completely unresponsive on the sofa since kick off, only reacts to the word pint', null],
+];
+
+describe('triage: absorbed in a screen, against someone unresponsive in front of it', () => {
+  it.each(ABSORBED_OR_UNRESPONSIVE)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});

@@ -372,7 +372,7 @@ export const de: LanguageData = {
     NAVEL: ['nabel', 'bauchnabel'],
     RIGHT_ILIAC: ['rechts unten', 'unten rechts', 'rechten unterbauch', 'rechter unterbauch', 'unterbauch rechts', 'rechte unterbauch'],
     SADDLE_AREA: ['po', 'gesass', 'hintern', 'pobacken', 'innenseite der oberschenkel', 'oberschenkelinnenseiten', 'zwischen den beinen', 'schritt', 'genitalbereich', 'intimbereich', 'damm', 'genitalien'],
-    ABSORBED: ['seit dem anpfiff', 'seit dem|der neuen|neue ~? spiel|konsole|playstation|switch|zelda|fifa|minecraft|fortnite|handy|game|serie|staffel', 'seit beginn|anfang der wm|em|bundesliga|saison|serie|staffel', 'seit die wm|em|bundesliga|saison laeuft|lauft', 'reagiert|antwortet nur noch? auf pizza|essen|bier|futter|chips|das wort', 'vor dem bildschirm|fernseher|computer|handy', 'vor der konsole|glotze', 'klebt am|an der bildschirm|handy|fernseher|konsole|glotze'],
+    ABSORBED: ['seit dem|der neuen|neue ~? spiel|konsole|playstation|switch|zelda|fifa|minecraft|fortnite|handy|game|serie|staffel', 'seit beginn|anfang der wm|em|bundesliga|saison|serie|staffel', 'seit die wm|em|bundesliga|saison laeuft|lauft', 'reagiert|antwortet nur noch? auf pizza|essen|bier|futter|chips|das wort', 'brullt|schreit nur noch? den fernseher|schiri|schiedsrichter an'],
     RAILWAY: ['bahnsteig', 'gleis', 'gleise', 'zug', 'nachste zug', 'u bahn', 'ubahn', 's bahn', 'bahnubergang'],
   },
 };

@@ -541,7 +541,7 @@ export const en: LanguageData = {
     NAVEL: ['belly button', 'navel', 'tummy button', 'middle of @POSS? tummy|belly|stomach'],
     RIGHT_ILIAC: ['lower right', 'lower right side', 'bottom right', 'low down on the right', 'down on the right', 'right lower', 'right side low down', 'right lower side', 'low on the right'],
     SADDLE_AREA: ['buttocks', 'bum', 'bottom', 'backside', 'inner thighs', 'inside of @POSS? thighs|legs', 'between @POSS? legs', 'groin', 'genitals', 'perineum', 'crotch'],
-    ABSORBED: ['since kick off|kickoff', 'since the match|game|football|rugby|cricket|darts|final|series|season started|began|kicked|came', 'since the world cup|euros ~? started|began', 'since the new series|season|game|console|update', 'since he|she|they got|bought @POSS? new? console|game|xbox|playstation|switch|ps5|phone|iphone', 'only reacts|responds to the word', 'only reacts|responds to food|pizza|beer|pint|snacks|crisps|chocolate|dinner', 'glued to @POSS? screen|phone|tv|telly|console|game|xbox|playstation'],
+    ABSORBED: ['since the new series|season|game|console|update', 'since the series|season started|began', 'since the world cup|euros ~? started|began', 'since he|she|they got|bought @POSS? new? console|game|xbox|playstation|switch|ps5|phone|iphone', 'only reacts|responds to the word', 'only reacts|responds to food|pizza|beer|pint|snacks|crisps|chocolate|dinner'],
     RAILWAY: ['platform', 'the tracks', 'railway', 'railway line', 'train', 'trains', 'next train', 'level crossing', 'underground', 'the tube'],
   },
 };

@@ -371,7 +371,7 @@ export const es: LanguageData = {
     NAVEL: ['ombligo', 'centro de la panza|barriga|tripa'],
     RIGHT_ILIAC: ['abajo a la derecha', 'abajo del lado derecho', 'abajo en el lado derecho', 'parte baja derecha', 'parte de abajo a la derecha', 'parte inferior derecha', 'lado derecho abajo', 'fosa iliaca derecha', 'bajo vientre derecho'],
     SADDLE_AREA: ['nalgas', 'gluteos', 'trasero', 'culo', 'entrepierna', 'entre las piernas', 'interior de los muslos', 'cara interna de los muslos', 'genitales', 'perine', 'zona intima'],
-    ABSORBED: ['desde que empezo|comenzo el partido|mundial|juego|videojuego|campeonato', 'desde que empezo|comenzo la serie|temporada|liga|copa', 'desde que tiene|compro|regalaron @POSS? nueva|nuevo? consola|play|juego|videojuego|movil|celular', 'desde el nuevo juego|videojuego|zelda|fifa', 'desde la nueva consola|temporada|serie', 'solo reacciona|responde a|cuando ~ comida|pizza|cerveza|comer|palabra', 'pegado|pegada a la|el pantalla|tele|consola|play|movil|celular', 'delante de la pantalla|tele|consola'],
+    ABSORBED: ['desde que empezo|comenzo el mundial|campeonato', 'desde que empezo|comenzo la serie|temporada|liga|copa', 'desde que tiene|compro|regalaron @POSS? nueva|nuevo? consola|play|juego|videojuego|movil|celular', 'desde el nuevo juego|videojuego|zelda|fifa', 'desde la nueva consola|temporada|serie', 'solo reacciona|responde a|cuando ~ comida|pizza|cerveza|comer|palabra', 'solo le grita a la tele|television'],
     RAILWAY: ['anden', 'tren', 'trenes', 'proximo tren', 'metro', 'vias', 'paso a nivel'],
   },
 };

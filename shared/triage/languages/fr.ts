@@ -381,7 +381,7 @@ export const fr: LanguageData = {
     NAVEL: ['nombril'],
     RIGHT_ILIAC: ['en bas a droite', 'en bas du cote droit', 'bas droit', 'cote droit en bas', 'fosse iliaque droite', 'bas du ventre a droite'],
     SADDLE_AREA: ['fesses', 'fessier', 'interieur des cuisses', 'entre les jambes', 'entrejambe', 'parties intimes', 'organes genitaux', 'perinee', 'anus'],
-    ABSORBED: ['depuis qu il|elle a @POSS? nouvelle|nouveau? console|jeu|telephone|portable|switch|playstation|ps5|xbox', 'depuis le debut du match|mondial|championnat', 'depuis le debut de la coupe|serie|saison', 'depuis le nouveau jeu|zelda|fifa', 'depuis la nouvelle console|saison|serie', 'devant l ecran', 'devant sa|la console|tele', 'devant son telephone|portable|jeu', 'ne? reagit|repond qu a|au ~ pizza|bouffe|manger|repas|biere|mot', 'scotche|colle|collee|scotchee a|devant ~ ecran|tele|console|telephone|portable|jeu'],
+    ABSORBED: ['depuis qu il|elle a @POSS? nouvelle|nouveau? console|jeu|telephone|portable|switch|playstation|ps5|xbox', 'depuis le debut du mondial|championnat', 'depuis le debut de la coupe|serie|saison', 'depuis le nouveau jeu|zelda|fifa', 'depuis la nouvelle console|saison|serie', 'ne? reagit|repond qu a|au ~ pizza|bouffe|manger|repas|biere|mot', 'crie|hurle que sur la tele|television|l arbitre'],
     RAILWAY: ['quai', 'train', 'trains', 'prochain train', 'metro', 'rails', 'voies', 'voie ferree', 'passage a niveau', 'rer'],
   },
 };

@@ -372,7 +372,7 @@ export const pt: LanguageData = {
     NAVEL: ['umbigo'],
     RIGHT_ILIAC: ['em baixo a|do direita', 'embaixo a|do direita', 'em baixo do lado direito', 'embaixo do lado direito', 'parte de baixo a|do direita', 'lado direito em baixo', 'lado direito embaixo', 'fossa iliaca direita', 'baixo ventre direito'],
     SADDLE_AREA: ['nadegas', 'bumbum', 'bunda', 'gluteos', 'parte de dentro das coxas', 'parte interna das coxas', 'entre as pernas', 'virilha', 'genitais', 'perineo', 'partes intimas'],
-    ABSORBED: ['desde que comecou a copa|serie|temporada', 'desde que comecou o jogo|campeonato|mundial|brasileirao', 'desde que ganhou|comprou|tem @POSS? novo? videogame|console|jogo|celular|play', 'so reage|responde a|quando ~ comida|pizza|cerveja|comer|palavra', 'so grita com a tv|televisao', 'so grita com o jogo|juiz', 'grudado|grudada|colado|colada na|no tela|tv|celular|videogame|jogo', 'na frente da tv|tela|televisao'],
+    ABSORBED: ['desde que comecou a copa|serie|temporada', 'desde que comecou o campeonato|mundial|brasileirao', 'desde que ganhou|comprou|tem @POSS? novo? videogame|console|jogo|celular|play', 'so reage|responde a|quando ~ comida|pizza|cerveja|comer|palavra', 'so grita com a tv|televisao', 'so grita com o jogo|juiz'],
     RAILWAY: ['plataforma', 'trem', 'trens', 'comboio', 'comboios', 'proximo trem|comboio', 'metro', 'trilhos', 'carris', 'linha do trem|comboio', 'passagem de nivel'],
   },
 };
