@@ -224,7 +224,7 @@ export const RULES: readonly Rule[] = [
   rule('severe-breathing-difficulty', 15, 'BREATHLESS', ['BLUE', 'CONFUSED', 'DROWSY']),
   rule('severe-breathing-difficulty', 20, 'WHEEZE', ['RETRACTIONS', 'BLUE', 'PALE', 'DROWSY', 'CANT_SPEAK']),
   // a high-pitched noise on breathing in with drooling or unable to swallow: the airway is closing (epiglottitis, a foreign body)
-  rule('severe-breathing-difficulty', 20, 'WHEEZE', 'CANT_SWALLOW'),
+  unless(rule('severe-breathing-difficulty', 20, 'WHEEZE', 'CANT_SWALLOW'), near(6, 'MILD')),
 
   rule('seizure', 12, 'SEIZURE', valued(['MINUTES'], atLeast(5))),
   rule('seizure', 12, 'SEIZURE', 'HOURS'),

@@ -932,3 +932,19 @@ describe('triage: absorbed in a screen, against someone unresponsive in front of
     else expect(result.categories).toEqual([]);
   });
 });
+
+/** A blood pressure that is low by nature, and a teething baby a bit wheezy, against the same signs told as falling or closing (written for these tests). */
+const TRAIT_OR_SIGN: Case[] = [
+  ['i have low blood pressure and a mild fever from a cold, can i take paracetamol', null],
+  ['my baby is teething, drooling a lot and a bit wheezy with his cold', null],
+  ['my son has a high pitched noise when breathing in, drooling and cant swallow', 'severe-breathing-difficulty'],
+  ['my dad has a high fever and his blood pressure is very low', 'meningitis-or-sepsis'],
+];
+
+describe('triage: low blood pressure and drooling told as a trait, against the same signs told now', () => {
+  it.each(TRAIT_OR_SIGN)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
