@@ -245,6 +245,7 @@ export const FINDING_CONCEPTS = [
   'NAVEL', // around the belly button: where an appendix pain starts
   'RIGHT_ILIAC', // low down on the right of the belly: where it moves to
   'SADDLE_AREA', // buttocks, inner thighs, between the legs, genitals: numb there, the nerves of the cauda equina
+  'ABSORBED', // since kick off, since his new console, only reacts to pizza: "unresponsive" told of someone lost in a screen or a match
   'RAILWAY', // a platform, the tracks, a train coming: the place, beside a thought of stepping or throwing oneself off
 ] as const;
 

@@ -43,6 +43,8 @@ const atLeast = (n: number) => (v: number) => Number.isNaN(v) || v >= n;
 const feverValue = (v: number) => Number.isNaN(v) || (v >= 38 && v <= 43.5) || (v >= 100.4 && v <= 110);
 /** A fever word, or a temperature of 38 °C (100.4 °F) or more. */
 const FEVER = valued(['FEVER', 'TEMP'], feverValue);
+/** A temperature told with decimals ("38,9", "101.5"): measured, not an age, a count or a dose. */
+const measuredFever = (v: number) => !Number.isInteger(v) && feverValue(v);
 /** Blood sugar in mmol/l or mg/dl: under 3.5 mmol/l or under 60 mg/dl; over 20 mmol/l or 350 mg/dl. */
 const lowSugar = (v: number) => v < 3.5 || (v >= 20 && v < 60);
 const highSugar = (v: number) => (v >= 20 && v <= 40) || v > 350;
@@ -206,7 +208,9 @@ export const RULES: readonly Rule[] = [
   rule('overdose-or-poisoning', 25, valued(['CHILD'], youngChild), 'SWALLOWED', ['DRUG', 'POISON']),
   rule('overdose-or-poisoning', 30, 'CO_GAS', ['HEADACHE', 'FAINT', 'NAUSEA', 'VOMIT', 'DROWSY', 'CONFUSED', 'UNRESPONSIVE', 'COLLAPSE', 'BREATHLESS']),
 
-  rule('unresponsive', 0, 'UNRESPONSIVE'),
+  // "unresponsive since kick off", "only reacts to pizza": lost in a screen or a match; slumped, blue or not breathing beside it, it is real
+  unless(rule('unresponsive', 0, 'UNRESPONSIVE'), near(25, 'ABSORBED')),
+  rule('unresponsive', 25, 'UNRESPONSIVE', 'ABSORBED', ['COLLAPSE', 'NOT_BREATHING', 'BLUE', 'LIPS_SKIN', 'PALE', 'SEIZURE', 'FAINT', 'VOMIT', 'HEAD_INJURY', 'FALL', 'DRUG', 'ALCOHOL', 'OVERDOSE', 'SWALLOWED', 'CHEST', 'KNOCKED_OUT', 'SEVERE_BREATHING']),
   rule('unresponsive', 0, 'NOT_BREATHING'),
 
   rule('severe-breathing-difficulty', 0, 'SEVERE_BREATHING'),
@@ -219,6 +223,8 @@ export const RULES: readonly Rule[] = [
   rule('severe-breathing-difficulty', 0, 'RETRACTIONS'),
   rule('severe-breathing-difficulty', 15, 'BREATHLESS', ['BLUE', 'CONFUSED', 'DROWSY']),
   rule('severe-breathing-difficulty', 20, 'WHEEZE', ['RETRACTIONS', 'BLUE', 'PALE', 'DROWSY', 'CANT_SPEAK']),
+  // a high-pitched noise on breathing in with drooling or unable to swallow: the airway is closing (epiglottitis, a foreign body)
+  unless(rule('severe-breathing-difficulty', 20, 'WHEEZE', 'CANT_SWALLOW'), near(6, 'MILD')),
 
   rule('seizure', 12, 'SEIZURE', valued(['MINUTES'], atLeast(5))),
   rule('seizure', 12, 'SEIZURE', 'HOURS'),
@@ -234,6 +240,8 @@ export const RULES: readonly Rule[] = [
   rule('meningitis-or-sepsis', 30, 'LIGHT_HURTS', FEVER, ['HEADACHE', 'VOMIT', 'DROWSY', 'CONFUSED', 'NECK']),
   rule('meningitis-or-sepsis', 0, 'SEPSIS'),
   rule('meningitis-or-sepsis', 40, ['FEVER', 'INFECTION'], ['MOTTLED', 'NO_URINE', 'VERY_UNWELL', 'CONFUSED', 'SPEECH_PROBLEM']),
+  // a temperature told with its decimals ("39,8") is a measured fever, even without the word
+  rule('meningitis-or-sepsis', 40, valued(['TEMP'], measuredFever), ['MOTTLED', 'NO_URINE', 'VERY_UNWELL', 'CONFUSED', 'SPEECH_PROBLEM']),
 
   rule('sudden-severe-headache', 15, 'HEADACHE', 'THUNDERCLAP'),
   // told only as a blow or an explosion in the head, with what follows it

@@ -687,3 +687,264 @@ describe('triage: phrasing families (reported reassurance, approximate counts, s
     else expect(result.categories).toEqual([]);
   });
 });
+
+/**
+ * Look-alike families (written for these tests, not taken from any evaluation set), each beside an
+ * emergency in the same words: a device that "does not respond", someone "unresponsive" since kick
+ * off or a new console, skipping a dose ("je saute la prochaine prise"), "is it contagious?", a
+ * childhood history, a rash that fades straight away under a glass, a share price that "bleeds", a
+ * class reading's protagonist.
+ */
+const LOOK_ALIKES: Case[] = [
+  ['my kindle is completely unresponsive, screen just frozen, any tricks before i bin it', null],
+  ['my dad is completely unresponsive next to his kindle and not breathing', 'unresponsive'],
+  ['la compu no responde, la pantalla se queda en negro', null],
+  ['mi padre no responde, está tirado en el suelo junto a la compu', 'unresponsive'],
+  ['mon téléphone répond plus du tout, écran noir', null],
+  ['mon père répond plus du tout, il est par terre à côté du téléphone', 'unresponsive'],
+  ['o meu telemóvel não responde, ecrã preto', null],
+  ['o meu pai não responde, caiu ao lado do telemóvel', 'unresponsive'],
+  ['mein handy reagiert nicht mehr, bildschirm schwarz', null],
+  ['mein vater reagiert nicht mehr, er liegt neben dem handy', 'unresponsive'],
+  ['husband has been completely unresponsive on the sofa since kick off, only reacts to the word pint', null],
+  [
+    'husband has been completely unresponsive on the sofa since kick off, slumped over and his lips are blue',
+    'unresponsive',
+  ],
+  ['mein freund ist seit dem neuen zelda nicht mehr ansprechbar, reagiert nur noch auf pizza haha', null],
+  ['mein freund ist seit dem neuen zelda nicht mehr ansprechbar, er ist zusammengebrochen', 'unresponsive'],
+  ['meu marido não responde desde que começou a copa kkk', null],
+  ['meu marido não responde desde que começou a copa, desmaiou no sofá e está pálido', 'unresponsive'],
+  ['mi hijo no responde desde que tiene la nueva consola jaja', null],
+  ['mi hijo no responde desde que tiene la nueva consola, se desmayó y está azul', 'unresponsive'],
+  ["mon ado ne répond plus depuis qu'il a sa nouvelle console 😂", null],
+  ["mon ado ne répond plus depuis qu'il a sa nouvelle console, il s'est effondré et respire plus", 'unresponsive'],
+  ['he is unresponsive, only responds to pain', 'unresponsive'],
+  ["j'ai pris mon antibiotique 2 fois par erreur, je saute la prochaine prise ?", null],
+  ['je saute du pont ce soir, adieu', 'suicide-or-self-harm'],
+  ['tomé dos veces la pastilla, ¿me salto la siguiente dosis?', null],
+  ['la sepsis se contagia? mi tía estuvo internada por eso el año pasado', null],
+  ['mi tía tiene sepsis, está confusa y con fiebre', 'meningitis-or-sepsis'],
+  ['a sepse é contagiosa? minha avó teve ano passado', null],
+  ['i had febrile seizures as a toddler, will my kids get them? pregnant with my first', null],
+  ['im 30 weeks pregnant and just had a seizure', 'pregnancy-emergency'],
+  ['did the glass test on my boys rash and it fades straight away, hes running round fine', null],
+  ['did the glass test on my boys rash and it doesnt fade, hes floppy with a fever', 'meningitis-or-sepsis'],
+  ['fiz o teste do copo e as manchas somem na hora, ele está brincando', null],
+  ['fiz o teste do copo e as manchas não somem, ele tem febre', 'meningitis-or-sepsis'],
+  ['die aktie blutet seit wochen aus, verkaufen oder halten?', null],
+  ['die wunde blutet seit zehn minuten stark und hört nicht auf', 'severe-bleeding'],
+  ['my shares are bleeding out, sell or hold?', null],
+  ['my leg is bleeding out, it wont stop', 'severe-bleeding'],
+  ['in der lektüre bringt sich die hauptfigur um, wie rede ich mit der klasse darüber?', null],
+  ['en el libro la protagonista se suicida, cómo lo hablo con mis alumnos', null],
+  ['mi hermana dice que se va a suicidar esta noche', 'suicide-or-self-harm'],
+  ['meine tochter will sich heute umbringen', 'suicide-or-self-harm'],
+  ["se fait le test du verre et les taches s'effacent tout de suite, il joue", null],
+  ['las manchas desaparecen al instante con el vaso, está jugando', null],
+  ['is meningitis catching? my friend had it last year', null],
+  ['my friend has meningitis, stiff neck and fever', 'meningitis-or-sepsis'],
+];
+
+describe('triage: look-alikes (devices, absorbed in a screen, skipped doses, contagion, childhood, fading rashes, bleeding shares, class readings)', () => {
+  it.each(LOOK_ALIKES)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
+
+/**
+ * Recall families (written for these tests, not taken from any evaluation set), each beside a
+ * look-alike in the same words: "was still fine 15 minutes ago" dates the onset, "we won't see each
+ * other again" and silence behind a locked door are warning signs, how a child gets at a poison
+ * (chewed on it, drank from the bottle, some missing), a baby's fall from a changing table,
+ * "vomiting constantly" is now, a belly "hard as a board", a kettle pulled onto a child, stridor
+ * with drooling, a measured fever or low blood pressure with signs of sepsis, "not sure if it's
+ * normal" after telling one's own symptoms, "all her antidepressants".
+ */
+const RECALL_FAMILIES: Case[] = [
+  ['oma redet plötzlich verwaschen, der mundwinkel hängt links, vor 15 min war noch alles gut', 'stroke'],
+  ['oma hatte gestern kurz einen hängenden mundwinkel, heute ist wieder alles gut', null],
+  ["my dad's face is drooping on one side and his speech is slurred, he was still fine at lunch", 'stroke'],
+  ["my dad's face drooped for a minute last week, he's fine now", null],
+  ['mi abuela no puede hablar bien y tiene la boca torcida, hace 20 minutos estaba bien', 'stroke'],
+  ['ma mère a la bouche de travers et parle bizarrement, il y a 20 minutes elle allait bien', 'stroke'],
+  ['minha avó está com a boca torta e fala enrolado, há 20 minutos estava bem', 'stroke'],
+  ['mein kumpel hat geschrieben dass wir uns nicht mehr sehen werden, geht nicht ans handy', 'suicide-or-self-harm'],
+  ['wir sehen uns nicht mehr so oft seit dem umzug, geht nicht ans handy', null],
+  ['my friend texted that we will never see each other again and now his phone is off', 'suicide-or-self-harm'],
+  [
+    "ma coloc s'est enfermée dans la salle de bain, elle m'a dit qu'elle voulait en finir et j'entends plus rien",
+    'suicide-or-self-harm',
+  ],
+  ['mi hermana se encerró en el baño, se despidió de todos y ya no se oye nada', 'suicide-or-self-harm'],
+  ['found my 2 yr old with grandads blood pressure tablets, packet open and 4 missing', 'overdose-or-poisoning'],
+  ['my 2 yr old found an empty packet of grandads tablets, none missing, i counted', null],
+  ['mi nene de 3 tomó del frasco de lejía, tose y babea', 'overdose-or-poisoning'],
+  ['mi nene de 3 tomó del vaso de agua y se atragantó un poco, ya está bien', null],
+  ['mein 18 monate alter sohn hat auf einem spülmaschinentab rumgekaut, schaum vorm mund', 'overdose-or-poisoning'],
+  ['mein 18 monate alter sohn hat auf seinem beißring rumgekaut, zahnt wohl', null],
+  ['meu filho de 2 anos mordeu uma cápsula de detergente e está babando', 'overdose-or-poisoning'],
+  ['unser baby 6 monate ist vom wickeltisch gefallen, seitdem ganz schläfrig und hat 3 mal erbrochen', 'major-trauma'],
+  ['unser baby 6 monate liegt gern auf dem wickeltisch und lacht', null],
+  ['my 8 month old fell off the changing table, now very sleepy and has vomited twice', 'major-trauma'],
+  ['frau krümmt sich vor schmerzen, bauch bretthart, erbricht dauernd, hatte früher gallensteine', 'acute-abdomen'],
+  ['hatte früher gallensteine, jetzt ab und zu blähungen', null],
+  ['mums tummy is hard as a board and she screams if you touch it', 'acute-abdomen'],
+  ['my abs are hard as a board since i started the gym lol', null],
+  ['mon mari a le ventre dur comme du bois, plié en deux', 'acute-abdomen'],
+  ['la barriga de mi marido está dura como una tabla y no deja que se la toque', 'acute-abdomen'],
+  ['toddler pulled the kettle onto himself, the skin is coming off in sheets', 'severe-burn'],
+  ['toddler pulled the kettle onto the floor, it was cold, no harm done', null],
+  ['mon fils fait un bruit aigu quand il inspire, il bave et veut plus avaler', 'severe-breathing-difficulty'],
+  ['my son has a high pitched noise when breathing in, drooling and cant swallow', 'severe-breathing-difficulty'],
+  ['ma mère a 39,8, la peau marbrée et elle est confuse', 'meningitis-or-sepsis'],
+  ['ma mère a 39 ans et elle est un peu confuse avec les nouveaux horaires', null],
+  [
+    'mama hatte letzte woche chemo, jetzt 38,9 fieber, schüttelfrost und blutdruck nur noch 85 zu 50',
+    'meningitis-or-sepsis',
+  ],
+  ['my dad has a high fever and his blood pressure is very low', 'meningitis-or-sepsis'],
+  [
+    'tengo 7 semanas de embarazo, dolor punzante muy fuerte de un lado, me mareo al pararme, no sé si es normal',
+    'pregnancy-emergency',
+  ],
+  ['tengo 7 semanas de embarazo y a veces náuseas por la mañana, no sé si es normal', null],
+  ['mitbewohnerin hat ihre ganzen antidepressiva geschluckt, jetzt zittert sie', 'overdose-or-poisoning'],
+  ['mitbewohnerin nimmt ihre antidepressiva jeden morgen, ist das ok mit alkohol?', null],
+];
+
+describe('triage: recall families (last seen well, farewells, ingestion verbs, falls, board-like belly, stridor, sepsis signs)', () => {
+  it.each(RECALL_FAMILIES)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
+
+/** "While jogging, suddenly ...": an onset during an activity is one event, not the habit "when I run" is (written for these tests). */
+const ONSET_DURING_ACTIVITY: Case[] = [
+  [
+    'beim joggen schlagartig der heftigste kopfschmerz ever, mir ist übel und das licht tut weh',
+    'sudden-severe-headache',
+  ],
+  ['beim joggen bekomme ich immer leichte kopfschmerzen, ist das normal?', null],
+  ['while running suddenly the worst headache of my life, feel sick', 'sudden-severe-headache'],
+  ['when running i always get a mild headache afterwards', null],
+  ['corriendo de repente el peor dolor de cabeza de mi vida, vomité', 'sudden-severe-headache'],
+  ["en courant tout d'un coup un mal de tête atroce, jamais eu ça, je vomis", 'sudden-severe-headache'],
+  ['correndo de repente a pior dor de cabeça da minha vida e vomitei', 'sudden-severe-headache'],
+];
+
+describe('triage: a sudden onset during an activity, against the habit told with the same activity', () => {
+  it.each(ONSET_DURING_ACTIVITY)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
+
+/** "Now I feel nothing" after a question is over; "now he feels nothing in his arm" is numbness (written for these tests). */
+const FEEL_NOTHING_NOW: Case[] = [
+  [
+    'quase tive um infarto quando vi a nota kkkk mas sério, ansiedade pode dar aperto no peito? agora não sinto nada',
+    null,
+  ],
+  ['minha mãe está com a boca torta e agora não sente nada no braço direito', 'stroke'],
+  ['tive um aperto no peito e suor frio, agora não sinto nada no braço esquerdo', 'cardiac'],
+  ['¿la ansiedad puede dar opresión en el pecho? ahora no siento nada', null],
+  ['mi padre tiene la cara caída de un lado y ahora no siente nada en el brazo', 'stroke'],
+  ["l'anxiété peut donner une douleur dans la poitrine ? maintenant je sens plus rien", null],
+  ['can anxiety cause chest tightness? i dont feel anything now', null],
+  ["my dad's face is drooping and now he cant feel anything in his left arm", 'stroke'],
+];
+
+describe('triage: "now I feel nothing" (over) against "now nothing in the arm" (numb)', () => {
+  it.each(FEEL_NOTHING_NOW)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
+
+/**
+ * A device told as not responding only when the message's sentence opens with it: "my son in the
+ * car is unresponsive" must not read as the car (written for these tests). A baby "not responding
+ * to me" is unresponsive, not a friend who does not answer texts.
+ */
+const DEVICE_OR_PERSON: Case[] = [
+  ['my phone is not responding, any fix?', null],
+  ['the baby is not responding to me', 'unresponsive'],
+  ['this toddler in the car is unresponsive', 'unresponsive'],
+  ['grandad is unresponsive in his chair in front of the tv, wont wake', 'unresponsive'],
+  ['dad has been unresponsive since the match started and hes breathing strangely, grey', 'unresponsive'],
+  ['mi hijo está en el coche y no responde', 'unresponsive'],
+  ['meu filho está no carro e não responde', 'unresponsive'],
+  ['mon fils est dans la voiture et ne répond pas', 'unresponsive'],
+  ['mein sohn sitzt im auto und reagiert nicht', 'unresponsive'],
+  ['mi abuelo no responde desde el partido, está tirado en el suelo', 'unresponsive'],
+  ['my 3 year old drank from a bottle of bleach', 'overdose-or-poisoning'],
+  ['my 3 year old drank from a bottle of water and coughed', null],
+  ['minha filha de 2 anos tomou da garrafa de água sanitária', 'overdose-or-poisoning'],
+  ['i skipped my next dose of insulin by accident, sugar fine', null],
+  ['he fell off the sofa and hurt his back', null],
+  ['my mum had sepsis as a child, is it hereditary', null],
+  ['el niño en el coche no responde', 'unresponsive'],
+  ['mon fils dans la voiture ne répond plus', 'unresponsive'],
+  ['o menino dentro do carro não responde', 'unresponsive'],
+  ['der junge in der karre reagiert nicht mehr', 'unresponsive'],
+  ['my boyfriend isnt responding to me since our fight', null],
+  ['the baby is responding well to me now, smiling', null],
+  ['the baby is not responding to me, floppy', 'unresponsive'],
+];
+
+describe('triage: a device that does not respond, against a person beside a car, a tv or a match', () => {
+  it.each(DEVICE_OR_PERSON)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
+
+/**
+ * Absorbed in a screen is told by a selective reaction ("only reacts to pizza") or a span of weeks
+ * ("since the world cup started"), never by a place or a match's two hours: someone in front of the
+ * tv, or unresponsive since kick off, still alarms (written for these tests).
+ */
+const ABSORBED_OR_UNRESPONSIVE: Case[] = [
+  ['opa sitzt vor dem fernseher und reagiert nicht mehr', 'unresponsive'],
+  ['dad has been unresponsive since kick off, hes just sitting there in his chair', 'unresponsive'],
+  ['my grandad is unresponsive in front of the tv', 'unresponsive'],
+  ['mi abuelo está delante de la tele y no responde', 'unresponsive'],
+  ['mon grand-père est devant la télé et ne répond plus', 'unresponsive'],
+  ['meu avô está na frente da tv e não responde', 'unresponsive'],
+  ['mi padre no responde desde que empezó el partido, está en el sofá', 'unresponsive'],
+  ['mein freund ist seit dem neuen zelda nicht mehr ansprechbar, reagiert nur noch auf pizza haha', null],
+  ['meu marido não responde desde que começou a copa, só grita com a tv kkk', null],
+  ['husband has been completely unresponsive on the sofa since kick off, only reacts to the word pint', null],
+];
+
+describe('triage: absorbed in a screen, against someone unresponsive in front of it', () => {
+  it.each(ABSORBED_OR_UNRESPONSIVE)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
+
+/** A blood pressure that is low by nature, and a teething baby a bit wheezy, against the same signs told as falling or closing (written for these tests). */
+const TRAIT_OR_SIGN: Case[] = [
+  ['i have low blood pressure and a mild fever from a cold, can i take paracetamol', null],
+  ['my baby is teething, drooling a lot and a bit wheezy with his cold', null],
+  ['my son has a high pitched noise when breathing in, drooling and cant swallow', 'severe-breathing-difficulty'],
+  ['my dad has a high fever and his blood pressure is very low', 'meningitis-or-sepsis'],
+];
+
+describe('triage: low blood pressure and drooling told as a trait, against the same signs told now', () => {
+  it.each(TRAIT_OR_SIGN)('%s → %s', (text, category) => {
+    const result = triage(text);
+    if (category) expect(result.categories, label(category)).toContain(category);
+    else expect(result.categories).toEqual([]);
+  });
+});
