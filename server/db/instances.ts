@@ -27,6 +27,19 @@ export async function liveWorkerCapacity(pool: Pool, params: { staleAfterMs: num
   return rows[0]?.capacity ?? 0;
 }
 
+/** How many other instances share the database now (their heartbeat is recent). */
+export async function countOtherLiveInstances(
+  pool: Pool,
+  params: { id: string; staleAfterMs: number },
+): Promise<number> {
+  const { rows } = await pool.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM instances
+      WHERE id <> $1 AND heartbeat_at >= now() - $2 * interval '1 millisecond'`,
+    [params.id, params.staleAfterMs],
+  );
+  return rows[0]?.count ?? 0;
+}
+
 /** Drops instances that stopped without saying so (killed), long after their heartbeat ended. */
 export async function forgetDeadInstances(pool: Pool, params: { staleAfterMs: number }): Promise<number> {
   const { rowCount } = await pool.query(

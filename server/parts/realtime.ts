@@ -8,6 +8,7 @@ import { abortCancelledWork } from '../queue/cancel-target.js';
 import { deltaRequests } from '../realtime/delta-requests.js';
 import { startNotifyListener } from '../realtime/notify-listener.js';
 import { PartialAnswers } from '../realtime/partial-answers.js';
+import { PeerInstances } from '../realtime/peer-instances.js';
 import { Relay } from '../realtime/relay.js';
 import { SseHub } from '../realtime/sse.js';
 import { StatsBroadcaster } from '../realtime/stats-broadcaster.js';
@@ -30,7 +31,13 @@ export async function startRealtime(core: Core, options: { databaseUrl: string }
   relay.requestDeltasWith(askForDeltas);
   // An ask of this instance's own (it heard 'processing' before its worker opened the stream) is not another's interest.
   relay.onDeltaWanted((messageId, by) => by !== instanceId && core.deltas.want(messageId));
-  core.deltas.deliverLocally((event) => relay.localDelta(event));
+  const peers = new PeerInstances({ pool, logger: log, instanceId, staleAfterMs: core.instanceStaleAfterMs });
+  await peers.refresh();
+  relay.onInstancesChanged(() => void peers.refresh());
+  core.deltas.deliverLocally({
+    deliver: (event) => relay.localDelta(event),
+    publishFromStart: (messageId) => peers.any && !relay.watches(messageId),
+  });
   const stats = new StatsBroadcaster({ pool, logger: log, instanceStaleAfterMs: core.instanceStaleAfterMs });
   stack.push('statistics pusher', () => stats.stop());
   relay.onChange(() => stats.markChanged());

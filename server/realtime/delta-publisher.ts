@@ -24,9 +24,19 @@ export interface DeltaPublisherOptions {
   maxBatchBytes?: number;
 }
 
+/** How deltas reach this instance's clients, and which messages go on the bus from their start. */
+export interface LocalDelivery {
+  deliver(event: MessageDeltaEvent): void;
+  /**
+   * At a stream's start: publish it at once (other instances run and nobody here watches it, so
+   * it is likely watched elsewhere: no ask, no catch-up, one hop less for its first words).
+   */
+  publishFromStart(messageId: string): boolean;
+}
+
 export interface DeltaPublisher extends DeltaSink {
-  /** From now on, deltas reach this instance's own clients through `deliver`, and the bus only when wanted. */
-  deliverLocally(deliver: (event: MessageDeltaEvent) => void): void;
+  /** From now on, deltas reach this instance's own clients directly, and the bus only when wanted. */
+  deliverLocally(local: LocalDelivery): void;
   /** Another instance watches the message: publish what it has so far, and all that follows. */
   want(messageId: string): void;
   /** Whether the message is being answered here now. */
@@ -56,7 +66,7 @@ interface Publisher {
   readonly logger: Logger;
   readonly streams: Map<string, OpenStream>;
   readonly wanted: RecentIds;
-  deliverHere: ((event: MessageDeltaEvent) => void) | undefined;
+  local: LocalDelivery | undefined;
 }
 
 export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPublisher {
@@ -69,11 +79,11 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPubli
     logger: options.logger,
     streams: new Map(),
     wanted: new RecentIds(WANTS_REMEMBERED),
-    deliverHere: undefined,
+    local: undefined,
   };
   return {
-    deliverLocally(deliver) {
-      publisher.deliverHere = deliver;
+    deliverLocally(local) {
+      publisher.local = local;
     },
     want(messageId) {
       publisher.wanted.add(messageId);
@@ -103,10 +113,11 @@ function openStream(
       })
     : Promise.resolve();
   let sending: Promise<void> = isWritten;
-  const deliver = publisher.deliverHere;
+  const { local } = publisher;
+  const deliver = local?.deliver;
 
   const stream: OpenStream = {
-    onBus: deliver === undefined || publisher.wanted.has(messageId),
+    onBus: !local || publisher.wanted.has(messageId) || local.publishFromStart(messageId),
     sent: [],
     publish(events) {
       if (events.length === 0) return;

@@ -47,6 +47,7 @@ export class Relay {
   private readonly deletionListeners: Array<() => void> = [];
   private readonly reconnectListeners: Array<() => void> = [];
   private readonly deltaWantedListeners: Array<(messageId: string, by: string) => void> = [];
+  private readonly instancesListeners: Array<() => void> = [];
   /** Per message, the last event still waiting for a read; later events of it queue behind. */
   private readonly waiting = new Map<string, Promise<void>>();
   private readonly finished = new RecentIds(FINISHED_MEMORY);
@@ -103,6 +104,11 @@ export class Relay {
     this.deltaWantedListeners.push(listener);
   }
 
+  /** Called when an instance joined or left (registered, removed, or forgotten as dead). */
+  onInstancesChanged(listener: () => void): void {
+    this.instancesListeners.push(listener);
+  }
+
   /** Called when the listener's connection is back: what was sent meanwhile was not heard. */
   onReconnected(listener: () => void): void {
     this.reconnectListeners.push(listener);
@@ -112,11 +118,14 @@ export class Relay {
   readonly handlers: ListenerHandlers = {
     status: (notification) => this.relayStatus(notification),
     delta: (event) => void this.inOrder(event.messageId, () => this.emitDelta(event)),
-    wantsDeltasOf: (messageId) => this.isWatched(messageId),
+    wantsDeltasOf: (messageId) => this.watches(messageId),
     deltaWanted: (messageId, by) => {
       for (const listener of this.deltaWantedListeners) listener(messageId, by);
     },
-    instancesChanged: () => this.changed(),
+    instancesChanged: () => {
+      this.changed();
+      for (const listener of this.instancesListeners) listener();
+    },
     statisticsChanged: () => this.changed(),
     messagesDeleted: () => {
       this.changed();
@@ -234,7 +243,7 @@ export class Relay {
       this.heldLocal.delete(messageId);
       for (const event of held ?? []) this.emitDelta(event);
       // Answered elsewhere and watched here: ask for its text (again, if a new attempt began).
-      if (this.isWatched(messageId)) this.askForDeltas(messageId);
+      if (this.watches(messageId)) this.askForDeltas(messageId);
       return;
     }
     this.processing.delete(messageId);
@@ -244,7 +253,8 @@ export class Relay {
     }
   }
 
-  private isWatched(messageId: string): boolean {
+  /** Whether a client here watches the message. */
+  watches(messageId: string): boolean {
     return this.targets.some((target) => target.watches?.(messageId) ?? false);
   }
 
@@ -260,7 +270,7 @@ export class Relay {
     const place = this.deltaOrder.place(event);
     if (place === 'missing') {
       // Watched here: ask for the text from the start. Else wait for a new start (seq 0).
-      if (this.isWatched(messageId)) this.askForDeltas(messageId);
+      if (this.watches(messageId)) this.askForDeltas(messageId);
       else this.deltaOrder.forget(messageId);
     }
     if (place !== 'next') return;

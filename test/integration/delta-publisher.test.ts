@@ -140,7 +140,7 @@ describe('delta publisher', () => {
   it('with local delivery: every delta reaches this instance in order, and none goes on the bus unasked', async () => {
     const sink = publisher();
     const local: MessageDeltaEvent[] = [];
-    sink.deliverLocally((event) => local.push(event));
+    sink.deliverLocally({ deliver: (event) => local.push(event), publishFromStart: () => false });
     const stream = sink.open({ messageId: 'm-local', attempt: 1 });
     expect(sink.isStreaming('m-local')).toBe(true);
     stream.push('Only watched here, ');
@@ -157,7 +157,7 @@ describe('delta publisher', () => {
   it('asked for mid-answer: all so far goes on the bus first (from seq 0), then the rest, each once', async () => {
     const sink = publisher();
     const local: MessageDeltaEvent[] = [];
-    sink.deliverLocally((event) => local.push(event));
+    sink.deliverLocally({ deliver: (event) => local.push(event), publishFromStart: () => false });
     const stream = sink.open({ messageId: 'm-asked', attempt: 2 });
     stream.push('Before the ask, ');
     await settle();
@@ -176,7 +176,7 @@ describe('delta publisher', () => {
 
   it('asked for just before its stream opens here: on the bus from the start', async () => {
     const sink = publisher();
-    sink.deliverLocally(() => undefined);
+    sink.deliverLocally({ deliver: () => undefined, publishFromStart: () => false });
     sink.want('m-early');
     const stream = sink.open({ messageId: 'm-early', attempt: 1 });
     stream.push('Heard everywhere.');
@@ -184,9 +184,23 @@ describe('delta publisher', () => {
     await expect.poll(() => textOf('m-early')).toBe('Heard everywhere.');
   });
 
+  it('with other instances running and nobody here watching: on the bus from the start, and delivered here too', async () => {
+    const sink = publisher();
+    const local: MessageDeltaEvent[] = [];
+    sink.deliverLocally({ deliver: (event) => local.push(event), publishFromStart: (id) => id === 'm-elsewhere' });
+    const elsewhere = sink.open({ messageId: 'm-elsewhere', attempt: 1 });
+    const here = sink.open({ messageId: 'm-here', attempt: 1 });
+    elsewhere.push('Likely watched elsewhere.');
+    here.push('Watched here.');
+    await Promise.all([elsewhere.end(), here.end()]);
+    await expect.poll(() => textOf('m-elsewhere')).toBe('Likely watched elsewhere.');
+    expect(textOf('m-here')).toBe('');
+    expect(local.map((e) => e.text).join('')).toBe('Likely watched elsewhere.Watched here.');
+  });
+
   it('asked for once: a retried attempt of the message goes on the bus too', async () => {
     const sink = publisher();
-    sink.deliverLocally(() => undefined);
+    sink.deliverLocally({ deliver: () => undefined, publishFromStart: () => false });
     const first = sink.open({ messageId: 'm-retried', attempt: 1 });
     sink.want('m-retried');
     first.push('Failed halfway.');
@@ -209,7 +223,7 @@ describe('delta publisher', () => {
   it('holds local delivery back until the message is written, and drops it if it is not', async () => {
     const sink = publisher();
     const local: MessageDeltaEvent[] = [];
-    sink.deliverLocally((event) => local.push(event));
+    sink.deliverLocally({ deliver: (event) => local.push(event), publishFromStart: () => false });
     const kept = writeOutcome();
     const dropped = writeOutcome();
     const a = sink.open({ messageId: 'm-local-held', attempt: 1, after: kept.after });
