@@ -28,7 +28,10 @@ export async function startRealtime(core: Core, options: { databaseUrl: string }
   // Deltas go where they are watched: here straight from the worker, elsewhere when asked for.
   const { instanceId } = core;
   const askForDeltas = deltaRequests({ pool, logger: log, instanceId, isStreamingHere: core.deltas.isStreaming });
-  relay.requestDeltasWith(askForDeltas);
+  // A gap in a message answered here is filled from its publisher; one answered elsewhere is asked for.
+  relay.requestDeltasWith((messageId) =>
+    core.deltas.isStreaming(messageId) ? core.deltas.replayHere(messageId) : askForDeltas(messageId),
+  );
   // An ask of this instance's own (it heard 'processing' before its worker opened the stream) is not another's interest.
   relay.onDeltaWanted((messageId, by) => by !== instanceId && core.deltas.want(messageId));
   const peers = new PeerInstances({ pool, logger: log, instanceId, staleAfterMs: core.instanceStaleAfterMs });

@@ -41,6 +41,8 @@ export interface DeltaPublisher extends DeltaSink {
   want(messageId: string): void;
   /** Whether the message is being answered here now. */
   isStreaming(messageId: string): boolean;
+  /** Delivers every delta so far here again (a gap here: the relay keeps only what it lacks). */
+  replayHere(messageId: string): void;
 }
 
 /** Room for the JSON envelope around the text, well inside the 8000-byte NOTIFY limit. */
@@ -81,6 +83,7 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPubli
     wanted: new RecentIds(WANTS_REMEMBERED),
     local: undefined,
   };
+  let replaying = false;
   return {
     deliverLocally(local) {
       publisher.local = local;
@@ -94,6 +97,16 @@ export function createDeltaPublisher(options: DeltaPublisherOptions): DeltaPubli
       stream.publish(stream.sent);
     },
     isStreaming: (messageId) => publisher.streams.has(messageId),
+    replayHere(messageId) {
+      const stream = publisher.streams.get(messageId);
+      if (!stream || !publisher.local || replaying) return;
+      replaying = true; // a replay that itself finds a gap must not start another
+      try {
+        for (const event of stream.sent) publisher.local.deliver(event);
+      } finally {
+        replaying = false;
+      }
+    },
     open: (params) => openStream(publisher, params),
   };
 }
@@ -145,8 +158,9 @@ function openStream(
     ticker.forget(flush);
     const events = splitByBytes(buffer, maxBatchBytes).map(eventOf);
     buffer = '';
-    deliverInOrder(events);
+    // Remembered first: a gap found while they are delivered is filled from `sent` (replayHere).
     stream.sent.push(...events);
+    deliverInOrder(events);
     return events;
   };
   function flush() {

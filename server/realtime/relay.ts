@@ -81,8 +81,10 @@ export class Relay {
   /** A delta of a message answered here, straight from its worker. */
   localDelta(event: MessageDeltaEvent): void {
     const { messageId } = event;
+    // A worker stopped by a cancel or a delete flushes what it had: nothing follows a final state.
+    if (this.finished.has(messageId) || this.deleted.has(messageId)) return;
     if (this.processing.has(messageId)) return void this.inOrder(messageId, () => this.emitDelta(event));
-    // Bounded: what is not held is asked for again once the status comes (a gap), or comes with the final state.
+    // Bounded: what is not held is replayed from the publisher as a gap once the status comes, or comes with the final state.
     const held = this.heldLocal.get(messageId);
     if (held) {
       if (held.length < HELD_DELTAS_MAX) held.push(event);
@@ -246,11 +248,10 @@ export class Relay {
       if (this.watches(messageId)) this.askForDeltas(messageId);
       return;
     }
+    // Back to pending (a retry elsewhere) or finished: what waited here is stale.
     this.processing.delete(messageId);
-    if (isTerminal(status)) {
-      this.heldLocal.delete(messageId);
-      this.deltaOrder.forget(messageId);
-    }
+    this.heldLocal.delete(messageId);
+    if (isTerminal(status)) this.deltaOrder.forget(messageId);
   }
 
   /** Whether a client here watches the message. */

@@ -198,6 +198,19 @@ describe('delta publisher', () => {
     expect(local.map((e) => e.text).join('')).toBe('Likely watched elsewhere.Watched here.');
   });
 
+  it('replays every delta so far here, for a gap found here', async () => {
+    const sink = publisher();
+    const local: MessageDeltaEvent[] = [];
+    sink.deliverLocally({ deliver: (event) => local.push(event), publishFromStart: () => false });
+    const stream = sink.open({ messageId: 'm-replayed', attempt: 1 });
+    stream.push('Over ten bytes of text.');
+    sink.replayHere('m-replayed');
+    expect(local.map((e) => e.seq)).toEqual([0, 1, 2, 0, 1, 2]);
+    await stream.end();
+    sink.replayHere('m-replayed'); // ended: nothing to replay
+    expect(local).toHaveLength(6);
+  });
+
   it('asked for once: a retried attempt of the message goes on the bus too', async () => {
     const sink = publisher();
     sink.deliverLocally({ deliver: () => undefined, publishFromStart: () => false });

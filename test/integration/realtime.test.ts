@@ -920,6 +920,18 @@ describe('the relay', () => {
     expect(seen.deltas.map((d) => d.text).join('')).toBe('Fast worker. More.');
   });
 
+  it('a delta of a cancelled message flushed by its stopping worker is dropped, not held', async () => {
+    const relay = new Relay(pool, silent);
+    const seen = recorder([]);
+    relay.addTarget(seen.target);
+    const id = '00000000-0000-4000-8000-000000000005';
+    relay.handlers.status({ id, status: 'processing', sentAt: Date.now() });
+    relay.handlers.status({ id, status: 'failed', error: 'Cancelled.', cancelled: true, sentAt: Date.now() });
+    relay.localDelta({ messageId: id, seq: 0, text: 'flushed while stopping', attempt: 1 });
+    relay.handlers.status({ id, status: 'processing', sentAt: Date.now() }); // a late, stale copy
+    expect(seen.deltas).toEqual([]);
+  });
+
   it('a watched message whose text is missing here is asked for; the catch-up is relayed from seq 0, once', async () => {
     const relay = new Relay(pool, silent);
     const asked: string[] = [];
