@@ -248,10 +248,12 @@ export class Relay {
       if (this.watches(messageId)) this.askForDeltas(messageId);
       return;
     }
-    // Back to pending (a retry elsewhere) or finished: what waited here is stale.
+    // Not on 'pending': a first answer's deltas may be delivered here before its 'pending' is heard.
     this.processing.delete(messageId);
-    this.heldLocal.delete(messageId);
-    if (isTerminal(status)) this.deltaOrder.forget(messageId);
+    if (isTerminal(status)) {
+      this.heldLocal.delete(messageId);
+      this.deltaOrder.forget(messageId);
+    }
   }
 
   /** Whether a client here watches the message. */
